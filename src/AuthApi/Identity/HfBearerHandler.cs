@@ -1,0 +1,69 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Moderation.AuthApi.Identity;
+
+/// <summary>Authenticates <c>Authorization: Bearer &lt;HF token&gt;</c> by asking Hugging Face who the token belongs to.</summary>
+public sealed class HfBearerHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    HfIdentityResolver resolver,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "HuggingFace";
+    private const int MaxTokenLength = 1024;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <Hugging Face token>'.");
+        }
+        var token = header["Bearer ".Length..].Trim();
+        if (token.Length is 0 or > MaxTokenLength || token.Any(char.IsWhiteSpace))
+        {
+            return AuthenticateResult.Fail("The bearer token is empty, too long or contains spaces.");
+        }
+
+        var identity = await resolver.ResolveAsync(token, Context.RequestAborted);
+        return identity is null
+            ? AuthenticateResult.Fail("Hugging Face does not recognise this token: it is invalid, expired or revoked.")
+            : AuthenticateResult.Success(new AuthenticationTicket(identity.ToPrincipal(SchemeName), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Authentication required",
+                Detail = result.Failure?.Message
+                    ?? "Send a Hugging Face access token as 'Authorization: Bearer hf_...'.",
+            },
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = "You may not do this." },
+        });
+    }
+}

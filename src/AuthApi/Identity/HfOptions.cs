@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Moderation.AuthApi.Identity;
+
+/// <summary>Where Hugging Face is, and how patiently and for how long we trust what it says.</summary>
+public sealed class HfOptions
+{
+    public const string Section = "HuggingFace";
+
+    /// <summary>Base URL of the Hub (https://huggingface.co in production, the Hub emulator in tests and local runs).</summary>
+    [Required, Url]
+    public string BaseUrl { get; set; } = "https://huggingface.co";
+
+    /// <summary>Upper bound on one identity lookup; slower answers count as HF being unavailable (503), never as 401.</summary>
+    [Range(0.1, 60)]
+    public double TimeoutSeconds { get; set; } = 5;
+
+    /// <summary>How long a resolved identity is reused for the same token.</summary>
+    [Range(0, 86400)]
+    public int CacheSeconds { get; set; } = 300;
+
+    /// <summary>How long a token HF rejected stays rejected without asking again.</summary>
+    [Range(0, 3600)]
+    public int NegativeCacheSeconds { get; set; } = 30;
+
+    /// <summary>The Retry-After sent with a 503 when HF is unavailable.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 5;
+}
+
+public sealed class ModerationOptions
+{
+    public const string Section = "Moderation";
+
+    /// <summary>HF usernames with every power in every experiment.</summary>
+    public string[] GlobalAdmins { get; set; } = [];
+}

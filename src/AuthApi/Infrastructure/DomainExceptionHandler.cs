@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Identity;
+using Npgsql;
+
+namespace Moderation.AuthApi.Infrastructure;
+
+/// <summary>
+/// Maps the few exceptions that mean something to a client onto ProblemDetails. Anything else is a 500 whose body
+/// says nothing about the exception.
+/// </summary>
+public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILogger<DomainExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail, retryAfter) = exception switch
+        {
+            HfUnavailableException e => (503, "Hugging Face is unavailable", e.Message + " Try again shortly.", (int?)5),
+            BadHttpRequestException e => (e.StatusCode, "Bad request", Describe(e), null),
+            DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
+                (409, "Conflict", "That already exists.", null),
+            DbUpdateConcurrencyException => (409, "Conflict", "It was changed by someone else meanwhile; reload and try again.", null),
+            NpgsqlException or TimeoutException or DbUpdateException { InnerException: NpgsqlException } =>
+                (503, "Database unavailable", "The database is unavailable. Try again shortly.", 5),
+            _ => (0, "", "", null),
+        };
+        if (status == 0)
+        {
+            return false;
+        }
+        if (status >= 500)
+        {
+            logger.LogWarning(exception, "{Title}", title);
+        }
+        if (exception is HfUnavailableException)
+        {
+            retryAfter = httpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<HfOptions>>().Value.RetryAfterSeconds;
+        }
+
+        httpContext.Response.StatusCode = status;
+        if (retryAfter is { } seconds)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    // The binder's message names the parameter; the JSON reader's names the path of the offending field.
+    private static string Describe(BadHttpRequestException exception) => exception.InnerException switch
+    {
+        JsonException { Path: { } path } => $"The request body is not valid JSON for this endpoint at '{path}'.",
+        JsonException => "The request body is not valid JSON.",
+        _ => exception.Message,
+    };
+}

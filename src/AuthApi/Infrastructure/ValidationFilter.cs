@@ -1,0 +1,33 @@
+using FluentValidation;
+
+namespace Moderation.AuthApi.Infrastructure;
+
+/// <summary>Runs the FluentValidation validator of the endpoint's <typeparamref name="T"/> argument before the handler.</summary>
+public sealed class ValidationFilter<T>(int statusCode) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var validator = context.HttpContext.RequestServices.GetRequiredService<IValidator<T>>();
+        foreach (var argument in context.Arguments.OfType<T>())
+        {
+            var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
+            if (!result.IsValid)
+            {
+                return Results.Problem(new HttpValidationProblemDetails(result.ToDictionary())
+                {
+                    Status = statusCode,
+                    Title = "The request is not valid",
+                    Detail = string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct()),
+                });
+            }
+        }
+        return await next(context);
+    }
+}
+
+public static class ValidationFilterExtensions
+{
+    /// <summary>Validates the request body with its FluentValidation validator (400, or 422 where a compatible API says so).</summary>
+    public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder builder, int statusCode = StatusCodes.Status400BadRequest) =>
+        builder.AddEndpointFilter(new ValidationFilter<T>(statusCode)).ProducesValidationProblem(statusCode);
+}

@@ -1,0 +1,26 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Moderation.AuthApi.Data;
+
+namespace Moderation.AuthApi.Jobs;
+
+public static class HangfireSetup
+{
+    /// <summary>Hangfire on the same PostgreSQL database (its own <c>hangfire</c> schema), so jobs are shared by every replica.</summary>
+    public static IServiceCollection AddModerationJobs(this IServiceCollection services)
+    {
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                options => options.UseNpgsqlConnection(DatabaseSetup.ConnectionString(sp.GetRequiredService<IConfiguration>())),
+                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(1) }));
+        services.AddHangfireServer((sp, options) =>
+        {
+            options.WorkerCount = sp.GetRequiredService<IConfiguration>().GetValue("Hangfire:WorkerCount", 4);
+            options.ShutdownTimeout = TimeSpan.FromSeconds(5);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,50 @@
+using FluentValidation;
+using Microsoft.AspNetCore.DataProtection;
+using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Experiments;
+using Moderation.AuthApi.Health;
+using Moderation.AuthApi.Identity;
+using Moderation.AuthApi.Infrastructure;
+using Moderation.AuthApi.Jobs;
+using Moderation.Contracts.Experiments;
+using Moderation.Contracts.Json;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
+builder.Services.AddModerationProblemDetails();
+builder.Services.AddValidatorsFromAssemblyContaining<CreateExperimentRequestValidator>();
+FluentValidation.ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : WireJson.FieldName(member.Name);
+FluentValidation.ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : WireJson.FieldName(member.Name);
+
+builder.Services.AddModerationDatabase();
+builder.Services.AddDataProtection().SetApplicationName("Moderation").PersistKeysToDbContext<ModerationDb>();
+builder.Services.AddModerationJobs();
+builder.Services.AddModerationHealthChecks();
+builder.Services.AddHuggingFaceIdentity();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ExperimentRoles>();
+builder.Services.AddOpenApi();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference("/docs");
+app.MapHealth();
+app.MapMe();
+app.MapExperiments();
+app.MapModerators();
+app.MapReferenceExperiments();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,64 @@
+namespace Moderation.Contracts.Experiments;
+
+/// <summary>Who may join an experiment besides its owners, moderators and allowlisted users.</summary>
+public enum AccessPolicy
+{
+    /// <summary>Only the allowlist (plus owners and moderators).</summary>
+    Allowlist,
+
+    /// <summary>Members of the experiment's HF organization, plus the allowlist. The default, as in the reference server.</summary>
+    OrgMembers,
+
+    /// <summary>Any signed-in HF user who is not banned.</summary>
+    Open,
+}
+
+/// <summary>A caller's role in one experiment; <c>None</c> is a participant.</summary>
+public enum ExperimentRole
+{
+    None,
+    Moderator,
+    Owner,
+}
+
+public sealed record CreateExperimentRequest(
+    string? OrganizationName,
+    string? ModelName,
+    string? CoordinatorIp = null,
+    int? CoordinatorPort = null,
+    AccessPolicy? AccessPolicy = null,
+    int? TokenLifetimeMinutes = null,
+    bool? LeaderboardVisible = null);
+
+/// <summary>Partial update: a field that is absent or null keeps its value.</summary>
+public sealed record UpdateExperimentRequest(
+    string? CoordinatorIp = null,
+    int? CoordinatorPort = null,
+    AccessPolicy? AccessPolicy = null,
+    int? TokenLifetimeMinutes = null,
+    bool? LeaderboardVisible = null);
+
+public sealed record ExperimentResponse(
+    int Id,
+    string OrganizationName,
+    string ModelName,
+    string? CoordinatorIp,
+    int? CoordinatorPort,
+    AccessPolicy AccessPolicy,
+    int TokenLifetimeMinutes,
+    bool LeaderboardVisible,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    ExperimentRole YourRole);
+
+public sealed record ExperimentPage(IReadOnlyList<ExperimentResponse> Items, int Page, int PageSize, int Total);
+
+public sealed record ModeratorResponse(string Username, ExperimentRole Role, string GrantedBy, DateTimeOffset GrantedAt);
+
+public static class ExperimentLimits
+{
+    public const int DefaultTokenLifetimeMinutes = 60;
+    public const int MinTokenLifetimeMinutes = 5;
+    public const int MaxTokenLifetimeMinutes = 7 * 24 * 60;
+}

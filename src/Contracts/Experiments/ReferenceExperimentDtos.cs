@@ -1,0 +1,60 @@
+using FluentValidation;
+using Moderation.Contracts.Validation;
+
+namespace Moderation.Contracts.Experiments;
+
+// The reference server's (huggingface/collaborative-training-auth) experiment shapes, kept exactly so its clients work.
+
+public sealed record ReferenceExperimentInput(
+    string? OrganizationName = null,
+    string? ModelName = null,
+    string? CoordinatorIp = null,
+    int? CoordinatorPort = null);
+
+public sealed record ReferenceCreateExperimentRequest(ReferenceExperimentInput? NewExperiment);
+
+public sealed record ReferenceUpdateExperimentRequest(ReferenceExperimentInput? ExperimentUpdate);
+
+public sealed record ReferenceExperimentResponse(
+    int Id,
+    string OrganizationName,
+    string ModelName,
+    string? CoordinatorIp,
+    int? CoordinatorPort,
+    string Creator,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public sealed class ReferenceCreateExperimentRequestValidator : AbstractValidator<ReferenceCreateExperimentRequest>
+{
+    public ReferenceCreateExperimentRequestValidator()
+    {
+        RuleFor(r => r.NewExperiment).NotNull();
+        When(r => r.NewExperiment is not null, () =>
+        {
+            RuleFor(r => r.NewExperiment!.OrganizationName).NotEmpty().HfName().OverridePropertyName("new_experiment.organization_name");
+            RuleFor(r => r.NewExperiment!.ModelName).NotEmpty().HfName().OverridePropertyName("new_experiment.model_name");
+            RuleFor(r => r.NewExperiment!.CoordinatorIp).IpAddress().OverridePropertyName("new_experiment.coordinator_ip");
+            RuleFor(r => r.NewExperiment!.CoordinatorPort).Port().OverridePropertyName("new_experiment.coordinator_port");
+        });
+    }
+}
+
+public sealed class ReferenceUpdateExperimentRequestValidator : AbstractValidator<ReferenceUpdateExperimentRequest>
+{
+    public ReferenceUpdateExperimentRequestValidator()
+    {
+        RuleFor(r => r.ExperimentUpdate).NotNull();
+        When(r => r.ExperimentUpdate is not null, () =>
+        {
+            RuleFor(r => r.ExperimentUpdate!.OrganizationName).HfName()
+                .When(r => r.ExperimentUpdate!.OrganizationName is not null)
+                .OverridePropertyName("experiment_update.organization_name");
+            RuleFor(r => r.ExperimentUpdate!.ModelName).HfName()
+                .When(r => r.ExperimentUpdate!.ModelName is not null)
+                .OverridePropertyName("experiment_update.model_name");
+            RuleFor(r => r.ExperimentUpdate!.CoordinatorIp).IpAddress().OverridePropertyName("experiment_update.coordinator_ip");
+            RuleFor(r => r.ExperimentUpdate!.CoordinatorPort).Port().OverridePropertyName("experiment_update.coordinator_port");
+        });
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Moderation.Contracts.Json;
+
+/// <summary>The JSON settings every party uses on the wire: snake_case, like the reference server and its Python clients.</summary>
+public static class WireJson
+{
+    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
+        {
+            options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        }
+        return options;
+    }
+
+    /// <summary>snake_case for a C# member name, as validation errors name fields the way the JSON does.</summary>
+    public static string FieldName(string memberName) => JsonNamingPolicy.SnakeCaseLower.ConvertName(memberName);
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
+
+namespace Moderation.ModeratorUi.Account;
+
+public static class LoginSetup
+{
+    /// <summary>Sign in with Hugging Face: OIDC authorization-code flow with PKCE, then a cookie session.</summary>
+    public static IServiceCollection AddHuggingFaceLogin(this IServiceCollection services)
+    {
+        services.AddOptions<HfLoginOptions>().BindConfiguration(HfLoginOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "moderation.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = false;
+            })
+            .AddOpenIdConnect(o =>
+            {
+                o.ResponseType = "code";
+                o.ResponseMode = "query";
+                o.UsePkce = true;
+                o.Scope.Clear();
+                foreach (var scope in new[] { "openid", "profile", "email", "read-memberships" })
+                {
+                    o.Scope.Add(scope);
+                }
+                o.SaveTokens = true;
+                o.GetClaimsFromUserInfoEndpoint = true;
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters.NameClaimType = "preferred_username";
+                o.ClaimActions.MapUniqueJsonKey("picture", "picture");
+                // The query response mode is a top-level GET redirect, which Lax cookies survive, also over plain http.
+                o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                o.NonceCookie.SameSite = SameSiteMode.Lax;
+            });
+        // Read from options when first needed, so hosts and tests can supply the settings late.
+        services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
+            .Configure<IOptions<HfLoginOptions>>((o, hf) =>
+            {
+                o.Authority = hf.Value.BaseUrl.TrimEnd('/');
+                o.ClientId = hf.Value.ClientId;
+                o.ClientSecret = hf.Value.ClientSecret;
+                o.RequireHttpsMetadata = hf.Value.RequireHttpsMetadata;
+            });
+        services.AddAuthorization();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAccount(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/account/signin", (string? returnUrl) => Results.Challenge(
+            new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) },
+            [OpenIdConnectDefaults.AuthenticationScheme]));
+        return app;
+    }
+
+    private static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) ? url : "/";
+}

@@ -1,0 +1,27 @@
+namespace Moderation.HubEmulator;
+
+public static class EmulatorControl
+{
+    /// <summary><c>/_emulator/…</c>: flip the outage switch and read counters. Not part of the real Hub.</summary>
+    public static void MapEmulatorControl(this WebApplication app)
+    {
+        app.MapPost("/_emulator/mode/{mode}", (string mode, HubState state) =>
+        {
+            if (!Enum.TryParse<HubMode>(mode, ignoreCase: true, out var parsed))
+            {
+                return Results.Problem($"Unknown mode '{mode}': use normal, unavailable or hang.", statusCode: 400);
+            }
+            state.Mode = parsed;
+            return Results.Ok(new { mode = parsed.ToString().ToLowerInvariant() });
+        });
+        app.MapGet("/_emulator/stats", (HubState state) => new { mode = state.Mode.ToString().ToLowerInvariant(), whoami_calls = state.WhoAmICalls });
+        app.MapGet("/avatars/{name}.svg", (string name) =>
+        {
+            var letter = name.Length > 0 ? char.ToUpperInvariant(name[0]) : '?';
+            var hue = Math.Abs(name.GetHashCode(StringComparison.Ordinal)) % 360;
+            var svg = $"<svg xmlns='http://www.w3.org/2000/svg' width='64' height='64'><rect width='64' height='64' rx='32' fill='hsl({hue},60%,55%)'/>" +
+                      $"<text x='32' y='42' font-size='30' text-anchor='middle' fill='white' font-family='sans-serif'>{letter}</text></svg>";
+            return Results.Text(svg, "image/svg+xml");
+        });
+    }
+}

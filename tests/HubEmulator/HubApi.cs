@@ -1,0 +1,47 @@
+namespace Moderation.HubEmulator;
+
+public static class HubApi
+{
+    /// <summary>The Hub API calls this project uses, answered as huggingface.co answers them.</summary>
+    public static void MapHubApi(this WebApplication app)
+    {
+        app.MapGet("/api/whoami-v2", (HttpContext context, HubState state) =>
+        {
+            state.CountWhoAmI();
+            var token = BearerToken(context);
+            // HF accepts user access tokens and OAuth access tokens here; the emulator deliberately answers only the
+            // first, so the service's fallback to /oauth/userinfo is exercised.
+            var user = token is null ? null : state.FindByUserAccessToken(token);
+            if (user is null)
+            {
+                return Results.Json(new { error = "Invalid credentials in Authorization header" }, statusCode: 401);
+            }
+            var origin = Origin(context);
+            return Results.Json(new
+            {
+                type = "user",
+                id = user.Id,
+                name = user.Name,
+                fullname = user.Fullname,
+                email = user.Email,
+                emailVerified = user.EmailVerified,
+                isPro = user.IsPro,
+                avatarUrl = $"{origin}/avatars/{user.Name}.svg",
+                orgs = user.Orgs.Select(o => new
+                {
+                    type = "org", id = o.Id, name = o.Name, fullname = o.Fullname, roleInOrg = o.RoleInOrg,
+                    avatarUrl = $"{origin}/avatars/{o.Name}.svg",
+                }),
+                auth = new { type = "access_token", accessToken = new { displayName = "dev", role = "read" } },
+            });
+        });
+    }
+
+    public static string? BearerToken(HttpContext context)
+    {
+        string? header = context.Request.Headers.Authorization;
+        return header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+    }
+
+    public static string Origin(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}";
+}

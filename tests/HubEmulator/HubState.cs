@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+
+namespace Moderation.HubEmulator;
+
+public enum HubMode
+{
+    /// <summary>Answers as huggingface.co would.</summary>
+    Normal,
+
+    /// <summary>Every API call answers 503.</summary>
+    Unavailable,
+
+    /// <summary>Every API call hangs until the client gives up.</summary>
+    Hang,
+}
+
+/// <summary>The emulator's mutable state: users, issued OAuth codes and tokens, the outage switch and call counters.</summary>
+public sealed class HubState(IReadOnlyList<HubUser> users)
+{
+    private int _whoAmICalls;
+
+    public IReadOnlyList<HubUser> Users { get; } = users;
+    public HubMode Mode { get; set; } = HubMode.Normal;
+    public ConcurrentDictionary<string, PendingCode> Codes { get; } = new();
+    public ConcurrentDictionary<string, OAuthGrant> AccessTokens { get; } = new();
+
+    public int WhoAmICalls => Volatile.Read(ref _whoAmICalls);
+
+    public void CountWhoAmI() => Interlocked.Increment(ref _whoAmICalls);
+
+    public HubUser? FindUser(string name) => Users.FirstOrDefault(u => u.Name == name);
+
+    public HubUser? FindByUserAccessToken(string token) => Users.FirstOrDefault(u => u.UserAccessToken == token);
+}
+
+public sealed record PendingCode(
+    string ClientId, string RedirectUri, string CodeChallenge, string Scope, string? Nonce, HubUser User, DateTimeOffset ExpiresAt);
+
+public sealed record OAuthGrant(HubUser User, string Scope, DateTimeOffset ExpiresAt);

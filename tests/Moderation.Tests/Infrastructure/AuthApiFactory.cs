@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Moderation.AuthApi.Data;
+
+namespace Moderation.Tests.Infrastructure;
+
+/// <summary>
+/// AuthApi in-process against a database of its own on the test PostgreSQL cluster and a Hub emulator of its own.
+/// Global admin: <c>root</c>. HF lookups time out after one second so outage tests are quick.
+/// </summary>
+public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private PostgresCluster? _cluster;
+    private bool _ownsCluster;
+
+    public string ConnectionString { get; private set; } = "";
+    public HubEmulatorHost Hub { get; private set; } = null!;
+    public PostgresCluster Cluster => _cluster!;
+
+    /// <summary>Whether this factory starts a cluster of its own (for tests that stop PostgreSQL).</summary>
+    protected virtual bool OwnCluster => false;
+
+    public virtual async Task InitializeAsync()
+    {
+        _ownsCluster = OwnCluster;
+        _cluster = _ownsCluster ? await PostgresCluster.StartNewAsync() : await PostgresCluster.Shared;
+        ConnectionString = await _cluster.CreateDatabaseAsync("moderation_test");
+        Hub = await HubEmulatorHost.StartAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Moderation", ConnectionString);
+        builder.UseSetting("HuggingFace:BaseUrl", Hub.BaseUrl);
+        builder.UseSetting("HuggingFace:TimeoutSeconds", "1");
+        builder.UseSetting("HuggingFace:RetryAfterSeconds", "7");
+        builder.UseSetting("Moderation:GlobalAdmins:0", "root");
+        builder.UseSetting("Hangfire:WorkerCount", "1");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    /// <summary>A client that sends <paramref name="hfToken"/> as its bearer token (the emulator's user tokens are <c>hf_dev_&lt;name&gt;</c>).</summary>
+    public HttpClient ClientWithToken(string? hfToken)
+    {
+        var client = CreateClient();
+        if (hfToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", hfToken);
+        }
+        return client;
+    }
+
+    public HttpClient ClientFor(string username) => ClientWithToken("hf_dev_" + username);
+
+    /// <summary>Runs <paramref name="query"/> on a fresh DbContext, to check what the database holds.</summary>
+    public async Task<T> QueryDbAsync<T>(Func<ModerationDb, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<ModerationDb>());
+    }
+
+    public Task<int> ExperimentCountAsync() => QueryDbAsync(db => db.Experiments.CountAsync());
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Hub.DisposeAsync();
+        if (_ownsCluster)
+        {
+            await _cluster!.DisposeAsync();
+        }
+        else
+        {
+            await _cluster!.DropDatabaseAsync(ConnectionString);
+        }
+    }
+}
