@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (API, Hub emulator, browser) and prints "tests: N passed, M failed".
+# Needs: the .NET 10 SDK, PostgreSQL's binaries (initdb/pg_ctl; the tests start their own throwaway cluster, or use
+# MODERATION_TEST_PG), and Chromium at /usr/bin/chromium (or CHROMIUM_PATH) for the browser tests.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v dotnet >/dev/null 2>&1 || missing+=("the .NET 10 SDK (dotnet) - https://dot.net")
+if [ -z "${MODERATION_TEST_PG:-}" ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=("PostgreSQL server binaries (initdb, pg_ctl) - apt-get install postgresql, or set MODERATION_TEST_PG")
+fi
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+[ -x "$chromium_path" ] || missing+=("Chromium at $chromium_path for the browser tests - apt-get install chromium, or set CHROMIUM_PATH")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deploy/test.sh: missing prerequisites:" >&2
+  for m in "${missing[@]}"; do echo "  - $m" >&2; done
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 CHROMIUM_PATH="$chromium_path"
+results_dir="$(mktemp -d)"
+trap 'rm -rf "$results_dir"' EXIT
+
+echo "== build (Release, warnings are errors)"
+if ! dotnet build Moderation.sln -c Release -nologo -v quiet; then
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== test"
+dotnet test tests/Moderation.Tests/Moderation.Tests.csproj -c Release --no-build -nologo \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results_dir" "$@"
+status=$?
+
+trx="$results_dir/results.trx"
+if [ -f "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$(get passed); failed=$(get failed); total=$(get total); executed=$(get executed)
+  errors=$(get error); timeouts=$(get timeout); aborted=$(get aborted)
+  failed=$(( ${failed:-0} + ${errors:-0} + ${timeouts:-0} + ${aborted:-0} ))
+  skipped=$(( ${total:-0} - ${executed:-0} ))
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+  if [ "$skipped" -gt 0 ]; then
+    echo "tests: ${passed:-0} passed, ${failed} failed, ${skipped} skipped"
+  else
+    echo "tests: ${passed:-0} passed, ${failed} failed"
+  fi
+else
+  echo "tests: 0 passed, 1 failed"
+  [ "$status" -eq 0 ] && status=1
+fi
+exit "$status"
