@@ -32,10 +32,10 @@ public sealed class ReferenceCreateExperimentRequestValidator : AbstractValidato
         RuleFor(r => r.NewExperiment).NotNull();
         When(r => r.NewExperiment is not null, () =>
         {
-            RuleFor(r => r.NewExperiment!.OrganizationName).NotEmpty().HfName().OverridePropertyName("new_experiment.organization_name");
-            RuleFor(r => r.NewExperiment!.ModelName).NotEmpty().HfName().OverridePropertyName("new_experiment.model_name");
-            RuleFor(r => r.NewExperiment!.CoordinatorIp).IpAddress().OverridePropertyName("new_experiment.coordinator_ip");
-            RuleFor(r => r.NewExperiment!.CoordinatorPort).Port().OverridePropertyName("new_experiment.coordinator_port");
+            RuleFor(r => r.NewExperiment!.OrganizationName).NotEmpty().HfName().OverridePropertyName("new_experiment.organization_name").WithName("new_experiment.organization_name");
+            RuleFor(r => r.NewExperiment!.ModelName).NotEmpty().HfName().OverridePropertyName("new_experiment.model_name").WithName("new_experiment.model_name");
+            RuleFor(r => r.NewExperiment!.CoordinatorIp).IpAddress().OverridePropertyName("new_experiment.coordinator_ip").WithName("new_experiment.coordinator_ip");
+            RuleFor(r => r.NewExperiment!.CoordinatorPort).Port().OverridePropertyName("new_experiment.coordinator_port").WithName("new_experiment.coordinator_port");
         });
     }
 }
@@ -49,12 +49,12 @@ public sealed class ReferenceUpdateExperimentRequestValidator : AbstractValidato
         {
             RuleFor(r => r.ExperimentUpdate!.OrganizationName).HfName()
                 .When(r => r.ExperimentUpdate!.OrganizationName is not null)
-                .OverridePropertyName("experiment_update.organization_name");
+                .OverridePropertyName("experiment_update.organization_name").WithName("experiment_update.organization_name");
             RuleFor(r => r.ExperimentUpdate!.ModelName).HfName()
                 .When(r => r.ExperimentUpdate!.ModelName is not null)
-                .OverridePropertyName("experiment_update.model_name");
-            RuleFor(r => r.ExperimentUpdate!.CoordinatorIp).IpAddress().OverridePropertyName("experiment_update.coordinator_ip");
-            RuleFor(r => r.ExperimentUpdate!.CoordinatorPort).Port().OverridePropertyName("experiment_update.coordinator_port");
+                .OverridePropertyName("experiment_update.model_name").WithName("experiment_update.model_name");
+            RuleFor(r => r.ExperimentUpdate!.CoordinatorIp).IpAddress().OverridePropertyName("experiment_update.coordinator_ip").WithName("experiment_update.coordinator_ip");
+            RuleFor(r => r.ExperimentUpdate!.CoordinatorPort).Port().OverridePropertyName("experiment_update.coordinator_port").WithName("experiment_update.coordinator_port");
         });
     }
 }
