@@ -14,14 +14,14 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, detail, retryAfter) = exception switch
+        var (status, title, detail, retryAfter) = Classify(exception) switch
         {
             HfUnavailableException e => (503, "Hugging Face is unavailable", e.Message + " Try again shortly.", (int?)5),
             BadHttpRequestException e => (e.StatusCode, "Bad request", Describe(e), null),
             DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
                 (409, "Conflict", "That already exists.", null),
             DbUpdateConcurrencyException => (409, "Conflict", "It was changed by someone else meanwhile; reload and try again.", null),
-            NpgsqlException or TimeoutException or DbUpdateException { InnerException: NpgsqlException } =>
+            NpgsqlException { IsTransient: true } or TimeoutException =>
                 (503, "Database unavailable", "The database is unavailable. Try again shortly.", 5),
             _ => (0, "", "", null),
         };
@@ -49,6 +49,23 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>The exception that decides the answer: EF Core and the pool wrap database failures in other exceptions.</summary>
+    private static Exception Classify(Exception exception)
+    {
+        if (exception is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
+        {
+            return exception;
+        }
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException { IsTransient: true } or TimeoutException)
+            {
+                return e;
+            }
+        }
+        return exception;
     }
 
     // The binder's message names the parameter; the JSON reader's names the path of the offending field.
