@@ -1,0 +1,42 @@
+using Microsoft.Playwright;
+using Moderation.Tests.Infrastructure;
+
+namespace Moderation.Tests.Browser;
+
+public sealed class LoginTests(LiveSystem stack) : IClassFixture<LiveSystem>
+{
+    [Fact]
+    public async Task AliceSignsInWithHuggingFaceSeesHerNameAndSignsOut()
+    {
+        var page = await stack.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.GetByTestId("sign-in").ClickAsync();
+
+        // The Hub emulator's consent page: pick the user, as a person would on huggingface.co.
+        await page.WaitForURLAsync(url => url.StartsWith(stack.Api.Hub.BaseUrl, StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "alice" }).ClickAsync();
+
+        await page.WaitForURLAsync(url => url.StartsWith(stack.UiUrl, StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
+        await Assertions.Expect(page.GetByTestId("welcome")).ToHaveTextAsync("Hello, Alice Admin");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("sign-in")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task SignedInUserSeesTheirExperimentsFromAuthApi()
+    {
+        var created = await stack.Api.ClientFor("alice").PostWireAsync("/api/v1/experiments",
+            new Moderation.Contracts.Experiments.CreateExperimentRequest("demo-org", "browser-visible"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+
+        var page = await stack.NewPageAsync();
+        await page.GotoAsync("/account/signin");
+        await page.GetByRole(AriaRole.Button, new() { Name = "bob" }).ClickAsync();
+
+        var row = page.GetByTestId("experiments").GetByRole(AriaRole.Row).Filter(new() { HasText = "demo-org/browser-visible" });
+        await Assertions.Expect(row).ToContainTextAsync("participant");
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Playwright;
+using Moderation.ModeratorUi;
+
+namespace Moderation.Tests.Infrastructure;
+
+/// <summary>
+/// The whole system on real loopback ports, as a person meets it: the Hub emulator, AuthApi and ModeratorUi on Kestrel,
+/// and headless Chromium (the machine's, at /usr/bin/chromium or CHROMIUM_PATH) driven by Playwright.
+/// </summary>
+public sealed class LiveSystem : IAsyncLifetime
+{
+    private readonly KestrelAuthApiFactory _api = new();
+    private UiFactory? _ui;
+    private IPlaywright? _playwright;
+
+    public AuthApiFactory Api => _api;
+    public string ApiUrl { get; private set; } = "";
+    public string UiUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _api.InitializeAsync();
+        _api.StartServer();
+        ApiUrl = _api.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+
+        _ui = new UiFactory(_api.Hub.BaseUrl, ApiUrl);
+        _ui.StartServer();
+        UiUrl = _ui.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
+    /// <summary>A fresh browser context (its own cookies), as if a different person opened the site.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = UiUrl });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+        _playwright?.Dispose();
+        if (_ui is not null)
+        {
+            await _ui.DisposeAsync();
+        }
+        await ((IAsyncLifetime)_api).DisposeAsync();
+    }
+
+    private sealed class KestrelAuthApiFactory : AuthApiFactory
+    {
+        public KestrelAuthApiFactory() => UseKestrel(0);
+    }
+
+    private sealed class UiFactory : WebApplicationFactory<UiAssembly>
+    {
+        private readonly string _hubUrl;
+        private readonly string _apiUrl;
+
+        public UiFactory(string hubUrl, string apiUrl)
+        {
+            _hubUrl = hubUrl;
+            _apiUrl = apiUrl;
+            UseKestrel(0);
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("HuggingFace:BaseUrl", _hubUrl);
+            builder.UseSetting("HuggingFace:ClientId", "moderation-ui");
+            builder.UseSetting("HuggingFace:ClientSecret", "moderation-ui-dev-secret");
+            builder.UseSetting("HuggingFace:RequireHttpsMetadata", "false");
+            builder.UseSetting("AuthApi:BaseUrl", _apiUrl);
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        }
+    }
+}
