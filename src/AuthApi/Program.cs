@@ -6,6 +6,8 @@ using Moderation.AuthApi.Health;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.AuthApi.Jobs;
+using Moderation.AuthApi.Join;
+using Moderation.AuthApi.Keys;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Json;
 using Scalar.AspNetCore;
@@ -25,6 +27,7 @@ builder.Services.AddModerationHealthChecks();
 builder.Services.AddHuggingFaceIdentity();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ExperimentRoles>();
+builder.Services.AddPeerTokens();
 builder.Services.AddOpenApi();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
@@ -44,6 +47,11 @@ app.MapMe();
 app.MapExperiments();
 app.MapModerators();
 app.MapReferenceExperiments();
+app.MapJoin();
+app.MapReferenceJoin();
+app.MapKeys();
+app.MapIntrospection();
+app.ScheduleModerationJobs();
 
 app.Run();
 

@@ -16,4 +16,5 @@ public sealed class Experiment
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<ExperimentMember> Members { get; set; } = [];
+    public List<ExperimentKey> Keys { get; set; } = [];
 }

@@ -7,6 +7,10 @@ public sealed class ModerationDb(DbContextOptions<ModerationDb> options) : DbCon
 {
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<ExperimentMember> ExperimentMembers => Set<ExperimentMember>();
+    public DbSet<ExperimentKey> ExperimentKeys => Set<ExperimentKey>();
+    public DbSet<IssuedToken> IssuedTokens => Set<IssuedToken>();
+    public DbSet<AllowlistEntry> AllowlistEntries => Set<AllowlistEntry>();
+    public DbSet<Ban> Bans => Set<Ban>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

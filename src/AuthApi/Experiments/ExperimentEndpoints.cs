@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
+using Moderation.AuthApi.Keys;
 using Moderation.Contracts.Experiments;
 using System.Security.Claims;
 
@@ -27,7 +28,7 @@ public static class ExperimentEndpoints
 
     private static async Task<Results<Created<ExperimentResponse>, ProblemHttpResult>> Create(
         CreateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        TimeProvider clock, CancellationToken ct)
+        KeyRing keys, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var org = request.OrganizationName!;
@@ -54,6 +55,7 @@ public static class ExperimentEndpoints
             CreatedAt = now,
             UpdatedAt = now,
             Members = [new ExperimentMember { Username = user.Username, Role = ExperimentRole.Owner, GrantedBy = user.Username, GrantedAt = now }],
+            Keys = [keys.NewKey(now)],
         };
         db.Experiments.Add(experiment);
         await db.SaveChangesAsync(ct);

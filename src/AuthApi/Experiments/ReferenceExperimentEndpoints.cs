@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
+using Moderation.AuthApi.Keys;
 using Moderation.Contracts.Experiments;
 
 namespace Moderation.AuthApi.Experiments;
@@ -31,7 +32,7 @@ public static class ReferenceExperimentEndpoints
 
     private static async Task<Results<Created<ReferenceExperimentResponse>, ProblemHttpResult>> Create(
         ReferenceCreateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        TimeProvider clock, CancellationToken ct)
+        KeyRing keys, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var input = request.NewExperiment!;
@@ -57,6 +58,7 @@ public static class ReferenceExperimentEndpoints
             CreatedAt = now,
             UpdatedAt = now,
             Members = [new ExperimentMember { Username = user.Username, Role = ExperimentRole.Owner, GrantedBy = user.Username, GrantedAt = now }],
+            Keys = [keys.NewKey(now)],
         };
         db.Experiments.Add(experiment);
         await db.SaveChangesAsync(ct);

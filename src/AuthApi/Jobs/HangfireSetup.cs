@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.PostgreSql;
 using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Keys;
 
 namespace Moderation.AuthApi.Jobs;
 
@@ -22,5 +23,13 @@ public static class HangfireSetup
             options.ShutdownTimeout = TimeSpan.FromSeconds(5);
         });
         return services;
+    }
+
+    /// <summary>Registers the recurring jobs (idempotent: every replica may call it at start-up).</summary>
+    public static WebApplication ScheduleModerationJobs(this WebApplication app)
+    {
+        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
+        return app;
     }
 }

@@ -45,6 +45,103 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.AllowlistEntry", b =>
+                {
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("username");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("added_by");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("ExperimentId", "Username")
+                        .HasName("pk_allowlist_entries");
+
+                    b.ToTable("allowlist_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.Ban", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BannedBy")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("banned_by");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Evidence")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("evidence");
+
+                    b.Property<int?>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lifted_at");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("lifted_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bans");
+
+                    b.HasIndex("ExperimentId")
+                        .HasDatabaseName("ix_bans_experiment_id");
+
+                    b.HasIndex("Username", "ExperimentId")
+                        .HasDatabaseName("ix_bans_username_experiment_id");
+
+                    b.ToTable("bans", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.Experiment", b =>
                 {
                     b.Property<int>("Id")
@@ -118,6 +215,63 @@ namespace Moderation.AuthApi.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.ExperimentKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Kid")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("kid");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected_private_key");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("public_key");
+
+                    b.Property<DateTimeOffset?>("PublishedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_until");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retired_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_experiment_keys");
+
+                    b.HasIndex("ExperimentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_experiment_keys_active")
+                        .HasFilter("retired_at IS NULL");
+
+                    b.HasIndex("Kid")
+                        .IsUnique()
+                        .HasDatabaseName("ix_experiment_keys_kid");
+
+                    b.ToTable("experiment_keys", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.ExperimentMember", b =>
                 {
                     b.Property<int>("ExperimentId")
@@ -154,6 +308,119 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.ToTable("experiment_members", (string)null);
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.IssuedToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("HivemindSignature")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("hivemind_signature");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("Jwt")
+                        .HasColumnType("text")
+                        .HasColumnName("jwt");
+
+                    b.Property<string>("Kid")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("kid");
+
+                    b.Property<string>("PeerKeyFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("peer_key_fingerprint");
+
+                    b.Property<string>("PeerPublicKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("peer_public_key");
+
+                    b.Property<string>("RevocationReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("revocation_reason");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_issued_tokens");
+
+                    b.HasIndex("ExperimentId", "ExpiresAt")
+                        .HasDatabaseName("ix_issued_tokens_experiment_id_expires_at");
+
+                    b.HasIndex("ExperimentId", "Username", "PeerKeyFingerprint", "ExpiresAt")
+                        .HasDatabaseName("ix_issued_tokens_experiment_id_username_peer_key_fingerprint_e");
+
+                    b.ToTable("issued_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.AllowlistEntry", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_allowlist_entries_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.Ban", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_bans_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.ExperimentKey", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany("Keys")
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_experiment_keys_experiments_experiment_id");
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.ExperimentMember", b =>
                 {
                     b.HasOne("Moderation.AuthApi.Data.Experiment", null)
@@ -164,8 +431,20 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasConstraintName("fk_experiment_members_experiments_experiment_id");
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.IssuedToken", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_issued_tokens_experiments_experiment_id");
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.Experiment", b =>
                 {
+                    b.Navigation("Keys");
+
                     b.Navigation("Members");
                 });
 #pragma warning restore 612, 618

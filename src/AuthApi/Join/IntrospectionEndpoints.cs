@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Access;
+using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Infrastructure;
+using Moderation.AuthApi.Keys;
+using Moderation.Contracts.Join;
+using Moderation.Contracts.Tokens;
+
+namespace Moderation.AuthApi.Join;
+
+/// <summary>
+/// <c>POST /api/v1/tokens/introspect</c> (RFC 7662 shape) for peers that prefer asking to verifying offline: the same
+/// checks as the Contracts verifier, plus revocations and bans known to the server right now.
+/// </summary>
+public static class IntrospectionEndpoints
+{
+    public static IEndpointRouteBuilder MapIntrospection(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/tokens/introspect", Introspect).AllowAnonymous().WithTags("Join").Validate<IntrospectionRequest>()
+            .WithName("IntrospectToken").WithSummary("Is this peer token (JWT or hivemind_access) active right now? Anyone may ask.");
+        return app;
+    }
+
+    private static async Task<IntrospectionResponse> Introspect(
+        IntrospectionRequest request, ModerationDb db, KeyRing keys, JoinAccess access, TimeProvider clock, CancellationToken ct)
+    {
+        var audience = request.Token is not null
+            ? PeerJwt.Read(request.Token)?.Claims.Audience
+            : $"{request.OrganizationName}/{request.ModelName}";
+        if (audience?.Split('/') is not [var org, var model])
+        {
+            return Inactive("The token is not a well-formed PS256 JWT.");
+        }
+        var experiment = await db.Experiments.AsNoTracking().FirstOrDefaultAsync(e => e.OrganizationName == org && e.ModelName == model, ct);
+        if (experiment is null)
+        {
+            return Inactive($"There is no experiment {audience}.");
+        }
+
+        var published = await keys.PublishedAsync(db, experiment.Id, ct);
+        using var keySet = ExperimentKeySet.FromJwks(new JsonWebKeySet(
+            published.Select(k => JsonWebKey.FromRsa(k.Kid, OpenSshRsaKey.Parse(k.PublicKey).Parameters)).ToList()));
+        var verifier = new PeerTokenVerifier(keySet, audience, clock);
+        var result = request.Token is not null ? verifier.VerifyJwt(request.Token) : verifier.VerifyHivemindAccess(request.HivemindAccess!);
+        if (!result.IsValid)
+        {
+            return Inactive(result.Reason!);
+        }
+
+        var revoked = await db.IssuedTokens.AsNoTracking()
+            .Where(t => t.ExperimentId == experiment.Id && t.RevokedAt != null
+                        && (result.TokenId != null ? t.Id.ToString() == result.TokenId
+                            : t.Username == result.Username && t.PeerKeyFingerprint == result.PeerKeyFingerprint && t.ExpiresAt == result.ExpiresAt))
+            .AnyAsync(ct);
+        if (revoked)
+        {
+            return Inactive("The token was revoked.");
+        }
+        if (await access.BanInForceAsync(db, experiment.Id, result.Username!, ct) is { } ban)
+        {
+            return Inactive($"{result.Username} is banned: {ban.Reason}");
+        }
+        return new IntrospectionResponse(true, result.Username, result.ExpiresAt?.ToUnixTimeSeconds(), audience, result.TokenId,
+            result.PeerKeyFingerprint);
+    }
+
+    private static IntrospectionResponse Inactive(string reason) => new(false, Reason: reason);
+}

@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Moderation.AuthApi.Access;
+using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Experiments;
+using Moderation.AuthApi.Identity;
+using Moderation.AuthApi.Infrastructure;
+using Moderation.AuthApi.Keys;
+using Moderation.Contracts.Join;
+using Moderation.Contracts.Tokens;
+
+namespace Moderation.AuthApi.Join;
+
+/// <summary>Native join: <c>POST /api/v1/experiments/{org}/{model}/join</c> → a PS256 JWT and a hivemind_access token.</summary>
+public static class JoinEndpoints
+{
+    public static IEndpointRouteBuilder MapJoin(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/experiments/{org}/{model}/join", Join)
+            .RequireAuthorization().WithTags("Join").Validate<JoinRequest>()
+            .WithName("JoinExperiment")
+            .WithSummary("Exchange your HF token and your peer's public key for signed peer tokens (any admitted participant).");
+        return app;
+    }
+
+    private static async Task<Results<Ok<JoinResponse>, ProblemHttpResult>> Join(
+        string org, string model, JoinRequest request, ClaimsPrincipal principal, HttpContext http, ModerationDb db,
+        JoinAccess access, PeerTokenIssuer issuer, Microsoft.Extensions.Options.IOptions<TokenOptions> options, CancellationToken ct)
+    {
+        var experiment = await db.FindByNameAsync(org, model, ct);
+        if (experiment is null)
+        {
+            return Problems.NotFound($"There is no experiment {org}/{model}.");
+        }
+        var user = HfIdentity.FromPrincipal(principal);
+        if (await access.DecideAsync(db, experiment, user, ct) is { } refusal)
+        {
+            return TypedResults.Problem(refusal.Reason, statusCode: StatusCodes.Status403Forbidden,
+                title: refusal.Banned ? "Banned" : "Not admitted", extensions: new Dictionary<string, object?> { ["banned"] = refusal.Banned });
+        }
+
+        var origin = $"{http.Request.Scheme}://{http.Request.Host}";
+        var issued = await issuer.IssueAsync(db, experiment, user, OpenSshRsaKey.Parse(request.PeerPublicKey), options.Value.Issuer ?? origin, ct);
+        return TypedResults.Ok(new JoinResponse(
+            issued.Record.Jwt!, issued.Record.Kid, issued.Record.ExpiresAt, issued.HivemindAccess, issued.AuthServerPublicKey,
+            issued.Record.PeerKeyFingerprint, experiment.CoordinatorIp, experiment.CoordinatorPort,
+            $"{origin}/api/v1/experiments/{experiment.OrganizationName}/{experiment.ModelName}/jwks"));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Data;
+using Moderation.Contracts.Tokens;
+
+namespace Moderation.AuthApi.Keys;
+
+/// <summary>
+/// Each experiment's signing keys: creates them, decrypts each once and keeps it in memory, rotates, and says which
+/// public keys are published. Private keys are stored only encrypted with Data Protection.
+/// </summary>
+public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clock, IOptions<TokenOptions> options) : IDisposable
+{
+    private readonly IDataProtector _protector = protection.CreateProtector("Moderation.ExperimentKeys.v1");
+    private readonly ConcurrentDictionary<string, Lazy<SigningKey>> _decrypted = new();
+    private readonly ConcurrentDictionary<int, ActiveKid> _active = new();
+
+    /// <summary>A fresh key for an experiment (not yet saved).</summary>
+    public ExperimentKey NewKey(DateTimeOffset now)
+    {
+        using var rsa = RSA.Create(2048);
+        return new ExperimentKey
+        {
+            Kid = Base64Url.Encode(RandomNumberGenerator.GetBytes(12)),
+            PublicKey = OpenSshRsaKey.Format(rsa.ExportParameters(false)),
+            ProtectedPrivateKey = Convert.ToBase64String(_protector.Protect(rsa.ExportPkcs8PrivateKey())),
+            CreatedAt = now,
+        };
+    }
+
+    /// <summary>The key new tokens are signed with; created on first use for experiments that have none.</summary>
+    public async Task<SigningKey> ActiveAsync(ModerationDb db, int experimentId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_active.TryGetValue(experimentId, out var cached) && cached.CheckedAt.AddSeconds(options.Value.ActiveKeyCacheSeconds) > now
+            && _decrypted.TryGetValue(cached.Kid, out var known))
+        {
+            return known.Value;
+        }
+
+        var entity = await db.ExperimentKeys.AsNoTracking().FirstOrDefaultAsync(k => k.ExperimentId == experimentId && k.RetiredAt == null, ct)
+            ?? await CreateFirstKeyAsync(db, experimentId, ct);
+        _active[experimentId] = new ActiveKid(entity.Kid, now);
+        return Decrypted(entity);
+    }
+
+    /// <summary>Retires the active key (published until the last token it signed expires) and activates a new one.</summary>
+    public async Task<(ExperimentKey Current, ExperimentKey? Retired)> RotateAsync(ModerationDb db, int experimentId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var old = await db.ExperimentKeys
+            .FromSql($"SELECT * FROM experiment_keys WHERE experiment_id = {experimentId} AND retired_at IS NULL FOR UPDATE")
+            .FirstOrDefaultAsync(ct);
+        if (old is not null)
+        {
+            var lastExpiry = await db.IssuedTokens.Where(t => t.Kid == old.Kid).MaxAsync(t => (DateTimeOffset?)t.ExpiresAt, ct);
+            old.RetiredAt = now;
+            old.PublishedUntil = lastExpiry is { } last && last > now ? last : now;
+            await db.SaveChangesAsync(ct);
+        }
+        var current = NewKey(now);
+        current.ExperimentId = experimentId;
+        db.ExperimentKeys.Add(current);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        _active[experimentId] = new ActiveKid(current.Kid, now);
+        return (current, old);
+    }
+
+    /// <summary>Public keys peers must trust: the active key and retired keys whose tokens may still be live.</summary>
+    public Task<List<ExperimentKey>> PublishedAsync(ModerationDb db, int experimentId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return db.ExperimentKeys.AsNoTracking()
+            .Where(k => k.ExperimentId == experimentId && (k.RetiredAt == null || k.PublishedUntil > now))
+            .OrderBy(k => k.RetiredAt != null).ThenByDescending(k => k.CreatedAt)
+            .ToListAsync(ct);
+    }
+
+    public SigningKey Decrypted(ExperimentKey entity) => _decrypted.GetOrAdd(entity.Kid, _ => new Lazy<SigningKey>(() =>
+    {
+        var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(_protector.Unprotect(Convert.FromBase64String(entity.ProtectedPrivateKey)), out int _);
+        return new SigningKey(entity.Kid, rsa);
+    })).Value;
+
+    private async Task<ExperimentKey> CreateFirstKeyAsync(ModerationDb db, int experimentId, CancellationToken ct)
+    {
+        var key = NewKey(clock.GetUtcNow());
+        key.ExperimentId = experimentId;
+        db.ExperimentKeys.Add(key);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return key;
+        }
+        catch (DbUpdateException)
+        {
+            // Another request created it first: use theirs.
+            db.ChangeTracker.Clear();
+            return await db.ExperimentKeys.AsNoTracking().FirstAsync(k => k.ExperimentId == experimentId && k.RetiredAt == null, ct);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var key in _decrypted.Values.Where(k => k.IsValueCreated))
+        {
+            key.Value.Dispose();
+        }
+    }
+
+    private sealed record ActiveKid(string Kid, DateTimeOffset CheckedAt);
+}

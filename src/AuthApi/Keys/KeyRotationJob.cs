@@ -1,0 +1,34 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Data;
+
+namespace Moderation.AuthApi.Keys;
+
+/// <summary>Rotates every experiment key older than <see cref="TokenOptions.RotationPeriodDays"/>. Runs daily as a Hangfire recurring job.</summary>
+public sealed class KeyRotationJob(ModerationDb db, KeyRing keys, TimeProvider clock, IOptions<TokenOptions> options, ILogger<KeyRotationJob> logger)
+{
+    public const string RecurringJobId = "rotate-experiment-keys";
+
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        if (options.Value.RotationPeriodDays <= 0)
+        {
+            return 0;
+        }
+        var cutoff = clock.GetUtcNow().AddDays(-options.Value.RotationPeriodDays);
+        var due = await db.ExperimentKeys.Where(k => k.RetiredAt == null && k.CreatedAt < cutoff)
+            .Select(k => k.ExperimentId).ToListAsync(ct);
+        foreach (var experimentId in due)
+        {
+            await keys.RotateAsync(db, experimentId, ct);
+            db.ChangeTracker.Clear();
+        }
+        if (due.Count > 0)
+        {
+            logger.LogInformation("Rotated the signing keys of {Count} experiments.", due.Count);
+        }
+        return due.Count;
+    }
+}

@@ -1,0 +1,17 @@
+using Moderation.AuthApi.Access;
+using Moderation.AuthApi.Join;
+
+namespace Moderation.AuthApi.Keys;
+
+public static class PeerTokenSetup
+{
+    public static IServiceCollection AddPeerTokens(this IServiceCollection services)
+    {
+        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<JoinAccess>();
+        services.AddSingleton<PeerTokenIssuer>();
+        services.AddScoped<KeyRotationJob>();
+        return services;
+    }
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Moderation.AuthApi.Keys;
+
+public sealed class TokenOptions
+{
+    public const string Section = "Tokens";
+
+    /// <summary>The JWT <c>iss</c>; defaults to the origin the request came in on.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>How long a replica keeps using the active key it looked up before checking for a rotation elsewhere.</summary>
+    [Range(0, 300)]
+    public int ActiveKeyCacheSeconds { get; set; } = 5;
+
+    /// <summary>A re-join with the same user and key gets the same token back while at least this fraction of its lifetime remains.</summary>
+    [Range(0, 1)]
+    public double ReuseWhileRemaining { get; set; } = 0.5;
+
+    /// <summary>Keys older than this are rotated by the scheduled job (0 disables it).</summary>
+    [Range(0, 3650)]
+    public int RotationPeriodDays { get; set; } = 30;
+
+    /// <summary>Cache lifetime of the JWKS document for HTTP caches and peers.</summary>
+    [Range(0, 86400)]
+    public int JwksMaxAgeSeconds { get; set; } = 60;
+}
