@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (API, Hub emulator, browser) and prints "tests: N passed, M failed".
 # Needs: the .NET 10 SDK, PostgreSQL's binaries (initdb/pg_ctl; the tests start their own throwaway cluster, or use
-# MODERATION_TEST_PG), and Chromium at /usr/bin/chromium (or CHROMIUM_PATH) for the browser tests.
+# MODERATION_TEST_PG), Chromium at /usr/bin/chromium (or CHROMIUM_PATH) for the browser tests, and python3 with
+# cryptography (hivemind's own token check is replayed in Python).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,9 @@ command -v dotnet >/dev/null 2>&1 || missing+=("the .NET 10 SDK (dotnet) - https
 if [ -z "${MODERATION_TEST_PG:-}" ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=("PostgreSQL server binaries (initdb, pg_ctl) - apt-get install postgresql, or set MODERATION_TEST_PG")
 fi
+python_ok=0
+for py in /usr/bin/python3 python3; do "$py" -c "import cryptography" >/dev/null 2>&1 && python_ok=1 && break; done
+[ "$python_ok" = 1 ] || missing+=("python3 with the cryptography package, to check tokens the way hivemind does - apt-get install python3-cryptography")
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
 [ -x "$chromium_path" ] || missing+=("Chromium at $chromium_path for the browser tests - apt-get install chromium, or set CHROMIUM_PATH")
 if [ ${#missing[@]} -gt 0 ]; then

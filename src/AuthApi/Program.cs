@@ -29,7 +29,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ExperimentRoles>();
 builder.Services.AddPeerTokens();
 builder.Services.AddOpenApi();
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.LimitRequestBodies();
 
 var app = builder.Build();
 
@@ -37,6 +37,7 @@ await app.Services.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseBodySizeLimit();
 app.UseAuthentication();
 app.UseAuthorization();
 

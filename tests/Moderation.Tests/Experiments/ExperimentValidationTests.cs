@@ -56,7 +56,7 @@ public sealed class ExperimentValidationTests(AuthApiFactory api) : IClassFixtur
         var before = await api.ExperimentCountAsync();
         var huge = $$"""{"organization_name":"demo-org","model_name":"{{new string('a', 2 * 1024 * 1024)}}"}""";
         var response = await api.ClientFor("alice").PostRawAsync("/api/v1/experiments", huge);
-        Assert.True(response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.BadRequest, response.StatusCode.ToString());
+        await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal(before, await api.ExperimentCountAsync());
     }
 

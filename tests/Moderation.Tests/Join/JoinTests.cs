@@ -144,9 +144,11 @@ public sealed class JoinTests(AuthApiFactory api) : IClassFixture<AuthApiFactory
         Assert.Contains("sent poisoned gradients", reference.Detail, StringComparison.Ordinal);
         await Client.JoinAsync("hf_dev_mallory", "demo-org", other.ModelName, PeerKeys.New());
 
-        await api.BanAsync(null, "carol", "spam");
-        var global = await Assert.ThrowsAsync<ModerationApiException>(() => Client.JoinAsync("hf_dev_carol", "demo-org", other.ModelName, PeerKeys.New()));
-        Assert.Equal("carol is banned from every experiment: spam", global.Detail);
+        // dave is used by no other test of this class: a global ban would shut him out of all of them.
+        await Client.JoinAsync("hf_dev_dave", "demo-org", other.ModelName, PeerKeys.New());
+        await api.BanAsync(null, "dave", "spam");
+        var global = await Assert.ThrowsAsync<ModerationApiException>(() => Client.JoinAsync("hf_dev_dave", "demo-org", other.ModelName, PeerKeys.New()));
+        Assert.Equal("dave is banned from every experiment: spam", global.Detail);
     }
 
     [Fact]
