@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Moderation.Contracts.Tokens;
+
+namespace Moderation.VerifierBench;
+
+/// <summary>
+/// How many peer tokens the Contracts verifier checks per second on one thread (one core): hivemind_access tokens and
+/// PS256 JWTs, each bound to its peer key, as a peer checks the tokens of the peers it talks to.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        using var authority = RSA.Create(2048);
+        var kid = "bench";
+        var jwks = new JsonWebKeySet([JsonWebKey.FromRsa(kid, authority.ExportParameters(false))]);
+        using var keys = ExperimentKeySet.FromJwks(jwks);
+        using var signer = RsaPss.Handle(authority.ExportParameters(true));
+        var verifier = new PeerTokenVerifier(keys, "bench-org/bench-model");
+
+        var peerKeys = Enumerable.Range(0, 16).Select(_ => { using var rsa = RSA.Create(2048); return OpenSshRsaKey.Format(rsa.ExportParameters(false)); }).ToArray();
+        var expires = DateTime.UtcNow.AddHours(1);
+        expires = expires.AddTicks(-(expires.Ticks % TimeSpan.TicksPerSecond));
+        var hivemind = peerKeys.Select((key, i) => new HivemindAccess($"user{i}", key, HivemindAccess.FormatExpiration(expires),
+            Convert.ToBase64String(RsaPss.Sign(signer, HivemindAccess.SignedMessage($"user{i}", key, expires))))).ToArray();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var jwts = peerKeys.Select((key, i) => PeerJwt.Create(new PeerTokenClaims("bench", $"id{i}", $"user{i}", "bench-org/bench-model",
+            now, now, now + 3600, Guid.NewGuid().ToString(), new Confirmation(OpenSshRsaKey.Parse(key).Fingerprint)), kid, authority)).ToArray();
+
+        var hivemindRate = Measure(seconds, i => verifier.VerifyHivemindAccess(hivemind[i % 16], peerKeys[i % 16]).IsValid);
+        var jwtRate = Measure(seconds, i => verifier.VerifyJwt(jwts[i % 16], peerKeys[i % 16]).IsValid);
+        Console.WriteLine($"verifier_hivemind_per_second={hivemindRate:F0}");
+        Console.WriteLine($"verifier_jwt_per_second={jwtRate:F0}");
+    }
+
+    private static double Measure(double seconds, Func<int, bool> verify)
+    {
+        for (var i = 0; i < 2000; i++)
+        {
+            Check(verify(i));
+        }
+        var count = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                Check(verify(count++));
+            }
+        }
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static void Check(bool valid)
+    {
+        if (!valid)
+        {
+            throw new InvalidOperationException("A token that should verify did not.");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Benchmarks on this machine: starts PostgreSQL (throwaway), the Hub emulator and AuthApi in Release, loads them with
+# wrk over loopback and prints a table. Not part of the test suite. Usage: deploy/bench/run.sh [seconds per run]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+SECONDS_PER_RUN="${1:-${BENCH_SECONDS:-10}}"
+. "$root/deploy/pg-local.sh"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  else echo "wrk is needed: apt-get install wrk" >&2; exit 1; fi
+fi
+
+work=$(mktemp -d /tmp/moderation-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+PG_STARTED_HERE=0
+cleanup() {
+  trap '' INT TERM
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 1
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  [ "$PG_STARTED_HERE" = 1 ] && pg_down "$work/pg"
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+PG_PORT=$(free_port); HUB_PORT=$(free_port); API_PORT=$(free_port)
+
+echo "== building (Release)"
+dotnet build Moderation.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+pg_up "$work/pg" "$PG_PORT" >/dev/null
+
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 Logging__LogLevel__Default=Warning
+export ConnectionStrings__Moderation="Host=127.0.0.1;Port=$PG_PORT;Database=moderation;Username=moderation;Maximum Pool Size=100"
+export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT" Moderation__GlobalAdmins__0=alice
+(cd tests/HubEmulator/bin/Release/net10.0 && exec dotnet Moderation.HubEmulator.dll --urls "http://127.0.0.1:$HUB_PORT") >"$work/hub.log" 2>&1 &
+pids+=($!)
+(cd src/AuthApi/bin/Release/net10.0 && exec dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT") >"$work/api.log" 2>&1 &
+api_pid=$!
+pids+=($api_pid)
+api="http://127.0.0.1:$API_PORT"
+for _ in $(seq 1 120); do curl -fsS -o /dev/null "$api/readyz" 2>/dev/null && break; sleep 0.5; done
+curl -fsS -o /dev/null "$api/readyz" || { echo "AuthApi did not start:"; tail -30 "$work/api.log"; exit 1; }
+
+curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+  -d '{"organization_name":"demo-org","model_name":"bench-model","coordinator_ip":"192.0.2.1","coordinator_port":31337}' \
+  "$api/api/v1/experiments"
+echo "== warming up"
+MODE=distinct PATHKIND=reference wrk -t1 -c4 -d3s -s deploy/bench/join.lua "$api" >/dev/null
+MODE=distinct PATHKIND=native wrk -t1 -c4 -d2s -s deploy/bench/join.lua "$api" >/dev/null
+wrk -t1 -c4 -d2s "$api/api/v1/experiments/demo-org/bench-model/jwks" >/dev/null
+
+results=()
+run() { # label, connections, env assignments..., then url via last arg
+  local label="$1" conns="$2" url="$3"; shift 3
+  local out
+  out=$(env "$@" wrk -t2 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency -s deploy/bench/join.lua "$url" 2>&1)
+  local rps p50 p99 errors
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  results+=("| $label | $conns | ${rps:-?} | ${p50:-?} | ${p99:-?} | ${errors:-0} |")
+  echo "   $label c=$conns: ${rps} req/s, p50 ${p50}, p99 ${p99}, non-2xx ${errors:-0}"
+}
+
+jwks_lua="$work/jwks.lua"
+cat >"$jwks_lua" <<'LUA'
+local etag = os.getenv("ETAG")
+function init(args) if etag and etag ~= "" then wrk.headers["If-None-Match"] = etag end end
+LUA
+etag=$(curl -fsS -D - -o /dev/null "$api/api/v1/experiments/demo-org/bench-model/jwks" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
+run_jwks() { # label, connections, etag
+  local out rps p50 p99 errors
+  out=$(ETAG="$3" wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" --latency -s "$jwks_lua" "$api/api/v1/experiments/demo-org/bench-model/jwks" 2>&1)
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  results+=("| $1 | $2 | ${rps:-?} | ${p50:-?} | ${p99:-?} | ${errors:-0} |")
+  echo "   $1 c=$2: ${rps} req/s, p50 ${p50}, p99 ${p99}"
+}
+
+echo "== measuring (${SECONDS_PER_RUN}s per run)"
+for c in 8 64; do run "reference join, distinct keys (every join signs)" "$c" "$api" MODE=distinct PATHKIND=reference; done
+for c in 8 64; do run "reference join, same key (re-joins)" "$c" "$api" MODE=same PATHKIND=reference; done
+for c in 8 64; do run "native join (JWT + hivemind_access), distinct keys" "$c" "$api" MODE=distinct PATHKIND=native; done
+for c in 8 64; do run_jwks "JWKS GET" "$c" ""; done
+for c in 8 64; do run_jwks "JWKS GET If-None-Match (304)" "$c" "$etag"; done
+
+peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
+verifier=$(taskset -c 0 dotnet deploy/bench/VerifierBench/bin/Release/net10.0/Moderation.VerifierBench.dll 3)
+
+{
+  echo
+  echo "## AuthApi on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), ${SECONDS_PER_RUN}s per run, wrk -t2 over loopback"
+  echo
+  echo "| scenario | connections | requests/s | p50 | p99 | non-2xx |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  printf '%s\n' "${results[@]}"
+  echo
+  echo "AuthApi peak resident memory (VmHWM): $((peak_rss_kb / 1024)) MB"
+  echo "$verifier" | sed 's/verifier_hivemind_per_second=/Contracts verifier, one core: hivemind_access verifications\/s = /; s/verifier_jwt_per_second=/Contracts verifier, one core: JWT verifications\/s = /'
+} | tee "$work/table.md"
+mkdir -p deploy/bench/results && cp "$work/table.md" deploy/bench/results/latest.md
