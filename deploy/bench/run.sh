@@ -49,8 +49,8 @@ curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type:
   -d '{"organization_name":"demo-org","model_name":"bench-model","coordinator_ip":"192.0.2.1","coordinator_port":31337}' \
   "$api/api/v1/experiments"
 echo "== warming up"
-MODE=distinct PATHKIND=reference wrk -t1 -c4 -d3s -s deploy/bench/join.lua "$api" >/dev/null
-MODE=distinct PATHKIND=native wrk -t1 -c4 -d2s -s deploy/bench/join.lua "$api" >/dev/null
+MODE=distinct PATHKIND=reference wrk -t2 -c16 -d6s -s deploy/bench/join.lua "$api" >/dev/null
+MODE=distinct PATHKIND=native wrk -t2 -c16 -d4s -s deploy/bench/join.lua "$api" >/dev/null
 wrk -t1 -c4 -d2s "$api/api/v1/experiments/demo-org/bench-model/jwks" >/dev/null
 
 results=()

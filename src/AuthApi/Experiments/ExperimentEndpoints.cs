@@ -28,7 +28,7 @@ public static class ExperimentEndpoints
 
     private static async Task<Results<Created<ExperimentResponse>, ProblemHttpResult>> Create(
         CreateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        KeyRing keys, TimeProvider clock, CancellationToken ct)
+        KeyRing keys, ExperimentCache cache, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var org = request.OrganizationName!;
@@ -59,6 +59,7 @@ public static class ExperimentEndpoints
         };
         db.Experiments.Add(experiment);
         await db.SaveChangesAsync(ct);
+        cache.Evict(experiment);
         return TypedResults.Created($"/api/v1/experiments/{experiment.OrganizationName}/{experiment.ModelName}",
             experiment.ToDto(ExperimentRole.Owner));
     }
@@ -89,7 +90,7 @@ public static class ExperimentEndpoints
 
     private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> Update(
         string org, string model, UpdateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db,
-        ExperimentRoles roles, TimeProvider clock, CancellationToken ct)
+        ExperimentRoles roles, ExperimentCache cache, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var experiment = await db.FindByNameAsync(org, model, ct);
@@ -109,11 +110,13 @@ public static class ExperimentEndpoints
         experiment.LeaderboardVisible = request.LeaderboardVisible ?? experiment.LeaderboardVisible;
         experiment.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        cache.Evict(experiment);
         return TypedResults.Ok(experiment.ToDto(ExperimentRole.Owner));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
+        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, ExperimentCache cache,
+        CancellationToken ct)
     {
         var experiment = await db.FindByNameAsync(org, model, ct);
         if (experiment is null)
@@ -126,6 +129,7 @@ public static class ExperimentEndpoints
         }
         db.Experiments.Remove(experiment);
         await db.SaveChangesAsync(ct);
+        cache.Evict(experiment);
         return TypedResults.NoContent();
     }
 }

@@ -38,7 +38,7 @@ public static class ModeratorEndpoints
 
     private static async Task<Results<Ok<ModeratorResponse>, Created<ModeratorResponse>, ProblemHttpResult>> Grant(
         string org, string model, string username, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        TimeProvider clock, CancellationToken ct)
+        ExperimentCache cache, TimeProvider clock, CancellationToken ct)
     {
         if (!HfNames.IsValid(username))
         {
@@ -69,12 +69,13 @@ public static class ModeratorEndpoints
         };
         db.ExperimentMembers.Add(member);
         await db.SaveChangesAsync(ct);
+        cache.Evict(experiment);
         return TypedResults.Created($"/api/v1/experiments/{org}/{model}/moderators/{username}", member.ToDto());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
         string org, string model, string username, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        CancellationToken ct)
+        ExperimentCache cache, CancellationToken ct)
     {
         var (experiment, refusal) = await FindAsOwnerAsync(org, model, principal, db, roles, ct);
         if (refusal is not null)
@@ -84,6 +85,7 @@ public static class ModeratorEndpoints
         var removed = await db.ExperimentMembers
             .Where(m => m.ExperimentId == experiment!.Id && m.Username == username && m.Role == ExperimentRole.Moderator)
             .ExecuteDeleteAsync(ct);
+        cache.Evict(experiment!);
         return removed == 0
             ? Problems.NotFound($"{username} is not a moderator of {org}/{model}.")
             : TypedResults.NoContent();

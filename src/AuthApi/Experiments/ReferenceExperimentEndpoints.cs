@@ -32,7 +32,7 @@ public static class ReferenceExperimentEndpoints
 
     private static async Task<Results<Created<ReferenceExperimentResponse>, ProblemHttpResult>> Create(
         ReferenceCreateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        KeyRing keys, TimeProvider clock, CancellationToken ct)
+        KeyRing keys, ExperimentCache cache, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var input = request.NewExperiment!;
@@ -62,6 +62,7 @@ public static class ReferenceExperimentEndpoints
         };
         db.Experiments.Add(experiment);
         await db.SaveChangesAsync(ct);
+        cache.Evict(experiment);
         return TypedResults.Created($"/api/experiments/{experiment.Id}/", experiment.ToReferenceDto());
     }
 
@@ -89,7 +90,7 @@ public static class ReferenceExperimentEndpoints
 
     private static async Task<Results<Ok<ReferenceExperimentResponse>, ProblemHttpResult>> Update(
         int id, ReferenceUpdateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        TimeProvider clock, CancellationToken ct)
+        ExperimentCache cache, TimeProvider clock, CancellationToken ct)
     {
         if (id < 1)
         {
@@ -107,17 +108,19 @@ public static class ReferenceExperimentEndpoints
             return Problems.ReferenceRefusal($"You need to be an admin of the organization {newOrg} to move the experiment there");
         }
 
+        cache.Evict(experiment!);
         experiment!.OrganizationName = change.OrganizationName ?? experiment.OrganizationName;
         experiment.ModelName = change.ModelName ?? experiment.ModelName;
         experiment.CoordinatorIp = change.CoordinatorIp ?? experiment.CoordinatorIp;
         experiment.CoordinatorPort = change.CoordinatorPort ?? experiment.CoordinatorPort;
         experiment.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        cache.Evict(experiment);
         return TypedResults.Ok(experiment.ToReferenceDto());
     }
 
     private static async Task<Results<Ok<ReferenceExperimentResponse>, ProblemHttpResult>> Delete(
-        int id, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
+        int id, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, ExperimentCache cache, CancellationToken ct)
     {
         if (id < 1)
         {
@@ -130,6 +133,7 @@ public static class ReferenceExperimentEndpoints
         }
         db.Experiments.Remove(experiment!);
         await db.SaveChangesAsync(ct);
+        cache.Evict(experiment!);
         return TypedResults.Ok(experiment!.ToReferenceDto());
     }
 

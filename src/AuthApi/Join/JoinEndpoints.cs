@@ -25,9 +25,10 @@ public static class JoinEndpoints
 
     private static async Task<Results<Ok<JoinResponse>, ProblemHttpResult>> Join(
         string org, string model, JoinRequest request, ClaimsPrincipal principal, HttpContext http, ModerationDb db,
-        JoinAccess access, PeerTokenIssuer issuer, Microsoft.Extensions.Options.IOptions<TokenOptions> options, CancellationToken ct)
+        JoinAccess access, PeerTokenIssuer issuer, ExperimentCache experiments, Microsoft.Extensions.Options.IOptions<TokenOptions> options,
+        CancellationToken ct)
     {
-        var experiment = await db.FindByNameAsync(org, model, ct);
+        var experiment = await experiments.ByNameAsync(db, org, model, ct);
         if (experiment is null)
         {
             return Problems.NotFound($"There is no experiment {org}/{model}.");

@@ -30,7 +30,7 @@ public static class ReferenceJoinEndpoints
 
     private static async Task<Results<Ok<ReferenceJoinResponse>, ProblemHttpResult>> JoinByName(
         ReferenceJoinRequest request, ClaimsPrincipal principal, ModerationDb db, JoinAccess access, PeerTokenIssuer issuer,
-        CancellationToken ct,
+        ExperimentCache experiments, CancellationToken ct,
         [FromQuery(Name = "organization_name")] string? organizationName = null,
         [FromQuery(Name = "model_name")] string? modelName = null)
     {
@@ -39,15 +39,15 @@ public static class ReferenceJoinEndpoints
             return TypedResults.Problem("The query parameters 'organization_name' and 'model_name' are required.",
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "The request is not valid");
         }
-        var experiment = await db.FindByNameAsync(organizationName, modelName, ct);
+        var experiment = await experiments.ByNameAsync(db, organizationName, modelName, ct);
         return await JoinAsync(experiment, $"{organizationName}/{modelName}", request, principal, db, access, issuer, ct);
     }
 
     private static async Task<Results<Ok<ReferenceJoinResponse>, ProblemHttpResult>> JoinById(
         int id, ReferenceJoinRequest request, ClaimsPrincipal principal, ModerationDb db, JoinAccess access, PeerTokenIssuer issuer,
-        CancellationToken ct)
+        ExperimentCache experiments, CancellationToken ct)
     {
-        var experiment = id < 1 ? null : await db.FindByIdAsync(id, ct);
+        var experiment = id < 1 ? null : await experiments.ByIdAsync(db, id, ct);
         return await JoinAsync(experiment, $"with id {id}", request, principal, db, access, issuer, ct);
     }
 

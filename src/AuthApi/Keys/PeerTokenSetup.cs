@@ -1,4 +1,5 @@
 using Moderation.AuthApi.Access;
+using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Join;
 
 namespace Moderation.AuthApi.Keys;
@@ -9,6 +10,7 @@ public static class PeerTokenSetup
     {
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KeyRing>();
+        services.AddSingleton<ExperimentCache>();
         services.AddSingleton<JoinAccess>();
         services.AddSingleton<PeerTokenIssuer>();
         services.AddScoped<KeyRotationJob>();
