@@ -11,6 +11,9 @@ public sealed class ModerationDb(DbContextOptions<ModerationDb> options) : DbCon
     public DbSet<IssuedToken> IssuedTokens => Set<IssuedToken>();
     public DbSet<AllowlistEntry> AllowlistEntries => Set<AllowlistEntry>();
     public DbSet<Ban> Bans => Set<Ban>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<JoinRequest> JoinRequests => Set<JoinRequest>();
+    public DbSet<RevocationState> RevocationStates => Set<RevocationState>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

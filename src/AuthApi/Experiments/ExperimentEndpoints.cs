@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
@@ -28,7 +29,7 @@ public static class ExperimentEndpoints
 
     private static async Task<Results<Created<ExperimentResponse>, ProblemHttpResult>> Create(
         CreateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        KeyRing keys, ExperimentCache cache, TimeProvider clock, CancellationToken ct)
+        KeyRing keys, ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var org = request.OrganizationName!;
@@ -57,8 +58,14 @@ public static class ExperimentEndpoints
             Members = [new ExperimentMember { Username = user.Username, Role = ExperimentRole.Owner, GrantedBy = user.Username, GrantedAt = now }],
             Keys = [keys.NewKey(now)],
         };
-        db.Experiments.Add(experiment);
-        await db.SaveChangesAsync(ct);
+        await db.InTransactionAsync(async () =>
+        {
+            db.Experiments.Add(experiment);
+            await db.SaveChangesAsync(ct);
+            await audit.AppendAsync(db, new AuditRecord(experiment, user.Username, "experiment.created",
+                $"{experiment.OrganizationName}/{experiment.ModelName}", After: experiment.ToDto(ExperimentRole.None)), ct);
+            return await db.SaveChangesAsync(ct);
+        }, ct);
         cache.Evict(experiment);
         return TypedResults.Created($"/api/v1/experiments/{experiment.OrganizationName}/{experiment.ModelName}",
             experiment.ToDto(ExperimentRole.Owner));
@@ -90,7 +97,7 @@ public static class ExperimentEndpoints
 
     private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> Update(
         string org, string model, UpdateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db,
-        ExperimentRoles roles, ExperimentCache cache, TimeProvider clock, CancellationToken ct)
+        ExperimentRoles roles, ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var experiment = await db.FindByNameAsync(org, model, ct);
@@ -103,32 +110,44 @@ public static class ExperimentEndpoints
             return Problems.Forbidden($"Only owners of {org}/{model} may change its settings.");
         }
 
+        var before = experiment.ToDto(ExperimentRole.None);
         experiment.CoordinatorIp = request.CoordinatorIp ?? experiment.CoordinatorIp;
         experiment.CoordinatorPort = request.CoordinatorPort ?? experiment.CoordinatorPort;
         experiment.AccessPolicy = request.AccessPolicy ?? experiment.AccessPolicy;
         experiment.TokenLifetimeMinutes = request.TokenLifetimeMinutes ?? experiment.TokenLifetimeMinutes;
         experiment.LeaderboardVisible = request.LeaderboardVisible ?? experiment.LeaderboardVisible;
         experiment.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        await db.InTransactionAsync(async () =>
+        {
+            await audit.AppendAsync(db, new AuditRecord(experiment, user.Username, "experiment.updated",
+                $"{org}/{model}", Before: before, After: experiment.ToDto(ExperimentRole.None)), ct);
+            return await db.SaveChangesAsync(ct);
+        }, ct);
         cache.Evict(experiment);
         return TypedResults.Ok(experiment.ToDto(ExperimentRole.Owner));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, ExperimentCache cache,
-        CancellationToken ct)
+        AuditLog audit, CancellationToken ct)
     {
         var experiment = await db.FindByNameAsync(org, model, ct);
         if (experiment is null)
         {
             return Problems.NotFound($"There is no experiment {org}/{model}.");
         }
-        if (roles.RoleIn(experiment, HfIdentity.FromPrincipal(principal)) != ExperimentRole.Owner)
+        var user = HfIdentity.FromPrincipal(principal);
+        if (roles.RoleIn(experiment, user) != ExperimentRole.Owner)
         {
             return Problems.Forbidden($"Only owners of {org}/{model} may delete it.");
         }
-        db.Experiments.Remove(experiment);
-        await db.SaveChangesAsync(ct);
+        await db.InTransactionAsync(async () =>
+        {
+            await audit.AppendAsync(db, new AuditRecord(experiment, user.Username, "experiment.deleted", $"{org}/{model}",
+                Before: experiment.ToDto(ExperimentRole.None)), ct);
+            db.Experiments.Remove(experiment);
+            return await db.SaveChangesAsync(ct);
+        }, ct);
         cache.Evict(experiment);
         return TypedResults.NoContent();
     }

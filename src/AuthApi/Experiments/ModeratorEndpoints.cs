@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Validation;
@@ -24,32 +24,27 @@ public static class ModeratorEndpoints
     private static async Task<Results<Ok<List<ModeratorResponse>>, ProblemHttpResult>> List(
         string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
     {
-        var experiment = await db.FindByNameAsync(org, model, ct);
-        if (experiment is null)
-        {
-            return Problems.NotFound($"There is no experiment {org}/{model}.");
-        }
-        if (roles.RoleIn(experiment, HfIdentity.FromPrincipal(principal)) == ExperimentRole.None)
-        {
-            return Problems.Forbidden($"Only moderators and owners of {org}/{model} may see its moderators.");
-        }
-        return TypedResults.Ok(experiment.Members.OrderBy(m => m.Role).ThenBy(m => m.Username).Select(m => m.ToDto()).ToList());
+        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Moderator, "see its moderators", ct);
+        return found.Refusal is { } refusal
+            ? refusal
+            : TypedResults.Ok(found.Experiment!.Members.OrderBy(m => m.Role).ThenBy(m => m.Username).Select(m => m.ToDto()).ToList());
     }
 
     private static async Task<Results<Ok<ModeratorResponse>, Created<ModeratorResponse>, ProblemHttpResult>> Grant(
         string org, string model, string username, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        ExperimentCache cache, TimeProvider clock, CancellationToken ct)
+        ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         if (!HfNames.IsValid(username))
         {
             return Problems.BadRequest($"'username' {HfNames.Rule}.");
         }
-        var (experiment, refusal) = await FindAsOwnerAsync(org, model, principal, db, roles, ct);
-        if (refusal is not null)
+        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Owner, "grant or remove moderators", ct);
+        if (found.Refusal is { } refusal)
         {
             return refusal;
         }
-        var existing = experiment!.Members.FirstOrDefault(m => string.Equals(m.Username, username, StringComparison.OrdinalIgnoreCase));
+        var experiment = found.Experiment!;
+        var existing = experiment.Members.FirstOrDefault(m => string.Equals(m.Username, username, StringComparison.OrdinalIgnoreCase));
         if (existing?.Role == ExperimentRole.Owner)
         {
             return Problems.Conflict($"{existing.Username} owns {org}/{model}; an owner is not made a moderator.");
@@ -64,43 +59,44 @@ public static class ModeratorEndpoints
             ExperimentId = experiment.Id,
             Username = username,
             Role = ExperimentRole.Moderator,
-            GrantedBy = HfIdentity.FromPrincipal(principal).Username,
+            GrantedBy = found.User.Username,
             GrantedAt = clock.GetUtcNow(),
         };
-        db.ExperimentMembers.Add(member);
-        await db.SaveChangesAsync(ct);
+        await db.InTransactionAsync(async () =>
+        {
+            db.ExperimentMembers.Add(member);
+            await audit.AppendAsync(db, new AuditRecord(experiment, found.User.Username, "moderator.granted", username, After: member.ToDto()), ct);
+            return await db.SaveChangesAsync(ct);
+        }, ct);
         cache.Evict(experiment);
         return TypedResults.Created($"/api/v1/experiments/{org}/{model}/moderators/{username}", member.ToDto());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
         string org, string model, string username, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        ExperimentCache cache, CancellationToken ct)
+        ExperimentCache cache, AuditLog audit, CancellationToken ct)
     {
-        var (experiment, refusal) = await FindAsOwnerAsync(org, model, principal, db, roles, ct);
-        if (refusal is not null)
+        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Owner, "grant or remove moderators", ct);
+        if (found.Refusal is { } refusal)
         {
             return refusal;
         }
-        var removed = await db.ExperimentMembers
-            .Where(m => m.ExperimentId == experiment!.Id && m.Username == username && m.Role == ExperimentRole.Moderator)
-            .ExecuteDeleteAsync(ct);
-        cache.Evict(experiment!);
+        var experiment = found.Experiment!;
+        var removed = await db.InTransactionAsync(async () =>
+        {
+            var count = await db.ExperimentMembers
+                .Where(m => m.ExperimentId == experiment.Id && m.Username == username && m.Role == ExperimentRole.Moderator)
+                .ExecuteDeleteAsync(ct);
+            if (count > 0)
+            {
+                await audit.AppendAsync(db, new AuditRecord(experiment, found.User.Username, "moderator.removed", username), ct);
+                await db.SaveChangesAsync(ct);
+            }
+            return count;
+        }, ct);
+        cache.Evict(experiment);
         return removed == 0
             ? Problems.NotFound($"{username} is not a moderator of {org}/{model}.")
             : TypedResults.NoContent();
-    }
-
-    private static async Task<(Experiment? Experiment, ProblemHttpResult? Refusal)> FindAsOwnerAsync(
-        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
-    {
-        var experiment = await db.FindByNameAsync(org, model, ct);
-        if (experiment is null)
-        {
-            return (null, Problems.NotFound($"There is no experiment {org}/{model}."));
-        }
-        return roles.RoleIn(experiment, HfIdentity.FromPrincipal(principal)) == ExperimentRole.Owner
-            ? (experiment, null)
-            : (experiment, Problems.Forbidden($"Only owners of {org}/{model} may grant or remove moderators."));
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
@@ -32,7 +33,7 @@ public static class ReferenceExperimentEndpoints
 
     private static async Task<Results<Created<ReferenceExperimentResponse>, ProblemHttpResult>> Create(
         ReferenceCreateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        KeyRing keys, ExperimentCache cache, TimeProvider clock, CancellationToken ct)
+        KeyRing keys, ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var input = request.NewExperiment!;
@@ -60,8 +61,14 @@ public static class ReferenceExperimentEndpoints
             Members = [new ExperimentMember { Username = user.Username, Role = ExperimentRole.Owner, GrantedBy = user.Username, GrantedAt = now }],
             Keys = [keys.NewKey(now)],
         };
-        db.Experiments.Add(experiment);
-        await db.SaveChangesAsync(ct);
+        await db.InTransactionAsync(async () =>
+        {
+            db.Experiments.Add(experiment);
+            await db.SaveChangesAsync(ct);
+            await audit.AppendAsync(db, new AuditRecord(experiment, user.Username, "experiment.created",
+                $"{experiment.OrganizationName}/{experiment.ModelName}", After: experiment.ToReferenceDto()), ct);
+            return await db.SaveChangesAsync(ct);
+        }, ct);
         cache.Evict(experiment);
         return TypedResults.Created($"/api/experiments/{experiment.Id}/", experiment.ToReferenceDto());
     }
@@ -90,7 +97,7 @@ public static class ReferenceExperimentEndpoints
 
     private static async Task<Results<Ok<ReferenceExperimentResponse>, ProblemHttpResult>> Update(
         int id, ReferenceUpdateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        ExperimentCache cache, TimeProvider clock, CancellationToken ct)
+        ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         if (id < 1)
         {
@@ -108,19 +115,27 @@ public static class ReferenceExperimentEndpoints
             return Problems.ReferenceRefusal($"You need to be an admin of the organization {newOrg} to move the experiment there");
         }
 
-        cache.Evict(experiment!);
-        experiment!.OrganizationName = change.OrganizationName ?? experiment.OrganizationName;
+        ArgumentNullException.ThrowIfNull(experiment);
+        cache.Evict(experiment);
+        var before = experiment.ToReferenceDto();
+        experiment.OrganizationName = change.OrganizationName ?? experiment.OrganizationName;
         experiment.ModelName = change.ModelName ?? experiment.ModelName;
         experiment.CoordinatorIp = change.CoordinatorIp ?? experiment.CoordinatorIp;
         experiment.CoordinatorPort = change.CoordinatorPort ?? experiment.CoordinatorPort;
         experiment.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        await db.InTransactionAsync(async () =>
+        {
+            await audit.AppendAsync(db, new AuditRecord(experiment, user.Username, "experiment.updated",
+                $"{experiment.OrganizationName}/{experiment.ModelName}", Before: before, After: experiment.ToReferenceDto()), ct);
+            return await db.SaveChangesAsync(ct);
+        }, ct);
         cache.Evict(experiment);
         return TypedResults.Ok(experiment.ToReferenceDto());
     }
 
     private static async Task<Results<Ok<ReferenceExperimentResponse>, ProblemHttpResult>> Delete(
-        int id, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, ExperimentCache cache, CancellationToken ct)
+        int id, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, ExperimentCache cache, AuditLog audit,
+        CancellationToken ct)
     {
         if (id < 1)
         {
@@ -131,8 +146,13 @@ public static class ReferenceExperimentEndpoints
         {
             return refusal;
         }
-        db.Experiments.Remove(experiment!);
-        await db.SaveChangesAsync(ct);
+        await db.InTransactionAsync(async () =>
+        {
+            await audit.AppendAsync(db, new AuditRecord(experiment, HfIdentity.FromPrincipal(principal).Username, "experiment.deleted",
+                $"{experiment!.OrganizationName}/{experiment.ModelName}", Before: experiment.ToReferenceDto()), ct);
+            db.Experiments.Remove(experiment);
+            return await db.SaveChangesAsync(ct);
+        }, ct);
         cache.Evict(experiment!);
         return TypedResults.Ok(experiment!.ToReferenceDto());
     }

@@ -17,14 +17,14 @@ public static class JoinEndpoints
     public static IEndpointRouteBuilder MapJoin(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/experiments/{org}/{model}/join", Join)
-            .RequireAuthorization().WithTags("Join").Validate<JoinRequest>()
+            .RequireAuthorization().WithTags("Join").Validate<JoinInput>()
             .WithName("JoinExperiment")
             .WithSummary("Exchange your HF token and your peer's public key for signed peer tokens (any admitted participant).");
         return app;
     }
 
     private static async Task<Results<Ok<JoinResponse>, ProblemHttpResult>> Join(
-        string org, string model, JoinRequest request, ClaimsPrincipal principal, HttpContext http, ModerationDb db,
+        string org, string model, JoinInput request, ClaimsPrincipal principal, HttpContext http, ModerationDb db,
         JoinAccess access, PeerTokenIssuer issuer, ExperimentCache experiments, Microsoft.Extensions.Options.IOptions<TokenOptions> options,
         CancellationToken ct)
     {

@@ -65,16 +65,12 @@ public static class KeyEndpoints
         string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, KeyRing keys, IMemoryCache cache,
         CancellationToken ct)
     {
-        var experiment = await db.FindByNameAsync(org, model, ct);
-        if (experiment is null)
+        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Owner, "rotate its keys", ct);
+        if (found.Refusal is { } refusal)
         {
-            return Problems.NotFound($"There is no experiment {org}/{model}.");
+            return refusal;
         }
-        if (roles.RoleIn(experiment, HfIdentity.FromPrincipal(principal)) != ExperimentRole.Owner)
-        {
-            return Problems.Forbidden($"Only owners of {org}/{model} may rotate its keys.");
-        }
-        var (current, retired) = await keys.RotateAsync(db, experiment.Id, ct);
+        var (current, retired) = await keys.RotateAsync(db, found.Experiment!, found.User.Username, ct);
         cache.Remove(CacheKey(org, model));
         return TypedResults.Ok(new KeyRotationResponse(current.Kid, retired?.Kid, retired?.PublishedUntil));
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Data;
 using Moderation.Contracts.Tokens;
 
@@ -12,7 +13,7 @@ namespace Moderation.AuthApi.Keys;
 /// Each experiment's signing keys: creates them, decrypts each once and keeps it in memory, rotates, and says which
 /// public keys are published. Private keys are stored only encrypted with Data Protection.
 /// </summary>
-public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clock, IOptions<TokenOptions> options) : IDisposable
+public sealed class KeyRing(IDataProtectionProvider protection, AuditLog audit, TimeProvider clock, IOptions<TokenOptions> options) : IDisposable
 {
     private readonly IDataProtector _protector = protection.CreateProtector("Moderation.ExperimentKeys.v1");
     private readonly ConcurrentDictionary<string, Lazy<SigningKey>> _decrypted = new();
@@ -48,8 +49,10 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
     }
 
     /// <summary>Retires the active key (published until the last token it signed expires) and activates a new one.</summary>
-    public async Task<(ExperimentKey Current, ExperimentKey? Retired)> RotateAsync(ModerationDb db, int experimentId, CancellationToken ct)
+    /// <param name="actor">Who asked (an owner's username, or the scheduler), for the audit log.</param>
+    public async Task<(ExperimentKey Current, ExperimentKey? Retired)> RotateAsync(ModerationDb db, Experiment experiment, string actor, CancellationToken ct)
     {
+        var experimentId = experiment.Id;
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var old = await db.ExperimentKeys
@@ -65,6 +68,8 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
         var current = NewKey(now);
         current.ExperimentId = experimentId;
         db.ExperimentKeys.Add(current);
+        await audit.AppendAsync(db, new AuditRecord(experiment, actor, "keys.rotated", current.Kid,
+            Before: old is null ? null : new { kid = old.Kid, published_until = old.PublishedUntil }, After: new { kid = current.Kid }), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         _active[experimentId] = new ActiveKid(current.Kid, now);

@@ -18,11 +18,12 @@ public sealed class KeyRotationJob(ModerationDb db, KeyRing keys, TimeProvider c
             return 0;
         }
         var cutoff = clock.GetUtcNow().AddDays(-options.Value.RotationPeriodDays);
-        var due = await db.ExperimentKeys.Where(k => k.RetiredAt == null && k.CreatedAt < cutoff)
+        var dueIds = await db.ExperimentKeys.Where(k => k.RetiredAt == null && k.CreatedAt < cutoff)
             .Select(k => k.ExperimentId).ToListAsync(ct);
-        foreach (var experimentId in due)
+        var due = await db.Experiments.AsNoTracking().Where(e => dueIds.Contains(e.Id)).ToListAsync(ct);
+        foreach (var experiment in due)
         {
-            await keys.RotateAsync(db, experimentId, ct);
+            await keys.RotateAsync(db, experiment, "system:key-rotation", ct);
             db.ChangeTracker.Clear();
         }
         if (due.Count > 0)

@@ -1,4 +1,5 @@
 using Moderation.AuthApi.Access;
+using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Join;
 
@@ -10,6 +11,7 @@ public static class PeerTokenSetup
     {
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KeyRing>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<ExperimentCache>();
         services.AddSingleton<JoinAccess>();
         services.AddSingleton<PeerTokenIssuer>();

@@ -25,7 +25,7 @@ public sealed class ModerationClient(HttpClient http)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/experiments/{Uri.EscapeDataString(org)}/{Uri.EscapeDataString(model)}/join")
         {
-            Content = JsonContent.Create(new JoinRequest(peerPublicKey), options: WireJson.Options),
+            Content = JsonContent.Create(new JoinInput(peerPublicKey), options: WireJson.Options),
         };
         request.Headers.Authorization = new("Bearer", hfToken);
         return await SendAsync<JoinResponse>(request, ct);

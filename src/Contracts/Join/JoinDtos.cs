@@ -16,7 +16,7 @@ public sealed record ReferenceJoinResponse(
 
 // Native join: POST /api/v1/experiments/{org}/{model}/join.
 
-public sealed record JoinRequest(string? PeerPublicKey);
+public sealed record JoinInput(string? PeerPublicKey);
 
 public sealed record JoinResponse(
     string Token,

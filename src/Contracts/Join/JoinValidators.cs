@@ -3,9 +3,9 @@ using Moderation.Contracts.Tokens;
 
 namespace Moderation.Contracts.Join;
 
-public sealed class JoinRequestValidator : AbstractValidator<JoinRequest>
+public sealed class JoinInputValidator : AbstractValidator<JoinInput>
 {
-    public JoinRequestValidator() => RuleFor(r => r.PeerPublicKey).PeerPublicKey();
+    public JoinInputValidator() => RuleFor(r => r.PeerPublicKey).PeerPublicKey();
 }
 
 public sealed class ReferenceJoinRequestValidator : AbstractValidator<ReferenceJoinRequest>

@@ -104,7 +104,7 @@ public sealed class JoinTests(AuthApiFactory api) : IClassFixture<AuthApiFactory
     {
         var experiment = await api.CreateExperimentAsync();
 
-        var native = await api.ClientFor("carol").PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/join", new JoinRequest(PeerKeys.New()));
+        var native = await api.ClientFor("carol").PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/join", new JoinInput(PeerKeys.New()));
         var problem = await native.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal($"carol is not on the allowlist of demo-org/{experiment.ModelName} and not a member of the Hugging Face organization demo-org: ask its moderators for access.", problem.Detail());
         Assert.False(problem.GetProperty("banned").GetBoolean());

@@ -38,7 +38,7 @@ public sealed class PeerKeyValidationTests(AuthApiFactory api) : IClassFixture<A
     {
         var experiment = await api.CreateExperimentAsync();
 
-        var native = await api.ClientFor("bob").PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/join", new JoinRequest(key));
+        var native = await api.ClientFor("bob").PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/join", new JoinInput(key));
         var problem = await native.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("peer_public_key", out _), problem.ToString());
         Assert.Contains(problemMentions, problem.Detail(), StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class PeerKeyValidationTests(AuthApiFactory api) : IClassFixture<A
     public async Task FourThousandNinetySixBitKeysAreAccepted()
     {
         var experiment = await api.CreateExperimentAsync();
-        var response = await api.ClientFor("bob").PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/join", new JoinRequest(PeerKeys.New(4096)));
+        var response = await api.ClientFor("bob").PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/join", new JoinInput(PeerKeys.New(4096)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 

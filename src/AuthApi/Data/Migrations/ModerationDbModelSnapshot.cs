@@ -77,6 +77,77 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.ToTable("allowlist_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(112)
+                        .HasColumnType("character varying(112)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("After")
+                        .HasColumnType("text")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("text")
+                        .HasColumnName("before");
+
+                    b.Property<string>("Experiment")
+                        .HasMaxLength(193)
+                        .HasColumnType("character varying(193)")
+                        .HasColumnName("experiment");
+
+                    b.Property<int?>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_entries");
+
+                    b.HasIndex("ExperimentId", "Id")
+                        .HasDatabaseName("ix_audit_entries_experiment_id_id");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.Ban", b =>
                 {
                     b.Property<long>("Id")
@@ -392,6 +463,120 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.ToTable("issued_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.JoinRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AvatarUrl")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("avatar_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("decision_reason");
+
+                    b.Property<bool>("EmailVerified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("email_verified");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Fullname")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("fullname");
+
+                    b.Property<bool>("IsPro")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_pro");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Orgs")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("orgs");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_join_requests");
+
+                    b.HasIndex("ExperimentId", "Username")
+                        .IsUnique()
+                        .HasDatabaseName("ix_join_requests_one_pending")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("ExperimentId", "Status", "CreatedAt")
+                        .HasDatabaseName("ix_join_requests_experiment_id_status_created_at");
+
+                    b.ToTable("join_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.RevocationState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revocation_states");
+
+                    b.ToTable("revocation_states", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.AllowlistEntry", b =>
                 {
                     b.HasOne("Moderation.AuthApi.Data.Experiment", null)
@@ -439,6 +624,16 @@ namespace Moderation.AuthApi.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_issued_tokens_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.JoinRequest", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_join_requests_experiments_experiment_id");
                 });
 
             modelBuilder.Entity("Moderation.AuthApi.Data.Experiment", b =>

@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Moderation.Contracts.Validation;
+
+namespace Moderation.AuthApi.Data;
+
+public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.Property(a => a.Id).ValueGeneratedNever();
+        builder.Property(a => a.Experiment).HasMaxLength(2 * HfNames.MaxLength + 1);
+        builder.Property(a => a.Actor).HasMaxLength(HfNames.MaxLength + 16);
+        builder.Property(a => a.Action).HasMaxLength(64);
+        builder.Property(a => a.Target).HasMaxLength(256);
+        builder.Property(a => a.Reason).HasMaxLength(1000);
+        builder.Property(a => a.PreviousHash).HasMaxLength(64);
+        builder.Property(a => a.Hash).HasMaxLength(64);
+        builder.HasIndex(a => new { a.ExperimentId, a.Id });
+    }
+}
+
+public sealed class JoinRequestConfiguration : IEntityTypeConfiguration<JoinRequest>
+{
+    public void Configure(EntityTypeBuilder<JoinRequest> builder)
+    {
+        builder.Property(r => r.Username).HasMaxLength(HfNames.MaxLength);
+        builder.Property(r => r.UserId).HasMaxLength(64);
+        builder.Property(r => r.Fullname).HasMaxLength(256);
+        builder.Property(r => r.AvatarUrl).HasMaxLength(1024);
+        builder.Property(r => r.Orgs).HasMaxLength(4000);
+        builder.Property(r => r.Message).HasMaxLength(1000);
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.DecidedBy).HasMaxLength(HfNames.MaxLength);
+        builder.Property(r => r.DecisionReason).HasMaxLength(1000);
+        builder.HasIndex(r => new { r.ExperimentId, r.Username }).IsUnique().HasFilter("status = 'Pending'")
+            .HasDatabaseName("ix_join_requests_one_pending");
+        builder.HasIndex(r => new { r.ExperimentId, r.Status, r.CreatedAt });
+        builder.HasOne<Experiment>().WithMany().HasForeignKey(r => r.ExperimentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class RevocationStateConfiguration : IEntityTypeConfiguration<RevocationState>
+{
+    public void Configure(EntityTypeBuilder<RevocationState> builder)
+    {
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        builder.HasData(new RevocationState { Id = 1, Version = 0 });
+    }
+}
