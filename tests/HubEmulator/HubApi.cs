@@ -35,6 +35,14 @@ public static class HubApi
                 auth = new { type = "access_token", accessToken = new { displayName = "dev", role = "read" } },
             });
         });
+        app.MapGet("/api/users/{name}/overview", (string name, HttpContext context, HubState state) =>
+            state.FindUser(name) is { } user
+                ? Results.Json(new
+                {
+                    _id = user.Id, user = user.Name, fullname = user.Fullname, type = "user", isPro = user.IsPro,
+                    avatarUrl = $"{Origin(context)}/avatars/{user.Name}.svg",
+                })
+                : Results.Json(new { error = "User not found" }, statusCode: 404));
     }
 
     public static string? BearerToken(HttpContext context)

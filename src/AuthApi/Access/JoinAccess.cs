@@ -15,8 +15,10 @@ public sealed record AccessRefusal(bool Banned, string Reason);
 /// </summary>
 public sealed class JoinAccess(ExperimentRoles roles, TimeProvider clock)
 {
+    /// <param name="peerKeyFingerprint">The key a join would sign, when there is one: a revoked key is refused too.</param>
     /// <returns>null when the user may join.</returns>
-    public async Task<AccessRefusal?> DecideAsync(ModerationDb db, Experiment experiment, HfIdentity user, CancellationToken ct)
+    public async Task<AccessRefusal?> DecideAsync(
+        ModerationDb db, Experiment experiment, HfIdentity user, CancellationToken ct, string? peerKeyFingerprint = null)
     {
         var name = $"{experiment.OrganizationName}/{experiment.ModelName}";
         var ban = await BanInForceAsync(db, experiment.Id, user.Username, ct);
@@ -27,6 +29,11 @@ public sealed class JoinAccess(ExperimentRoles roles, TimeProvider clock)
             return new AccessRefusal(true, $"{user.Username} is banned from {scope}{until}: {ban.Reason}");
         }
 
+        if (peerKeyFingerprint is not null
+            && await db.RevokedPeerKeys.AnyAsync(r => r.ExperimentId == experiment.Id && r.PeerKeyFingerprint == peerKeyFingerprint, ct))
+        {
+            return new AccessRefusal(true, $"This peer key ({peerKeyFingerprint}) was revoked in {name}: generate a new key pair for your peer.");
+        }
         if (roles.RoleIn(experiment, user) != ExperimentRole.None || experiment.AccessPolicy == AccessPolicy.Open
             || (experiment.AccessPolicy == AccessPolicy.OrgMembers && user.IsMemberOf(experiment.OrganizationName)))
         {
@@ -39,7 +46,7 @@ public sealed class JoinAccess(ExperimentRoles roles, TimeProvider clock)
         var orgHint = experiment.AccessPolicy == AccessPolicy.OrgMembers
             ? $" and not a member of the Hugging Face organization {experiment.OrganizationName}"
             : "";
-        return new AccessRefusal(false, $"{user.Username} is not on the allowlist of {name}{orgHint}: ask its moderators for access.");
+        return new AccessRefusal(false, $"{user.Username} is not on the allowlist of {name}{orgHint}");
     }
 
     /// <summary>The ban that keeps <paramref name="username"/> out of the experiment now (a global one first), if any.</summary>

@@ -48,3 +48,16 @@ public sealed class RevocationStateConfiguration : IEntityTypeConfiguration<Revo
         builder.HasData(new RevocationState { Id = 1, Version = 0 });
     }
 }
+
+public sealed class RevokedPeerKeyConfiguration : IEntityTypeConfiguration<RevokedPeerKey>
+{
+    public void Configure(EntityTypeBuilder<RevokedPeerKey> builder)
+    {
+        builder.HasKey(r => new { r.ExperimentId, r.PeerKeyFingerprint });
+        builder.Property(r => r.PeerKeyFingerprint).HasMaxLength(64);
+        builder.Property(r => r.Username).HasMaxLength(HfNames.MaxLength);
+        builder.Property(r => r.RevokedBy).HasMaxLength(HfNames.MaxLength);
+        builder.Property(r => r.Reason).HasMaxLength(1000);
+        builder.HasOne<Experiment>().WithMany().HasForeignKey(r => r.ExperimentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -14,6 +14,7 @@ public sealed class ModerationDb(DbContextOptions<ModerationDb> options) : DbCon
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<JoinRequest> JoinRequests => Set<JoinRequest>();
     public DbSet<RevocationState> RevocationStates => Set<RevocationState>();
+    public DbSet<RevokedPeerKey> RevokedPeerKeys => Set<RevokedPeerKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -18,6 +18,7 @@ public static class IdentitySetup
             client.Timeout = Timeout.InfiniteTimeSpan;
         });
         services.AddSingleton<HfIdentityResolver>();
+        services.AddSingleton<HfUsers>();
         services.AddAuthentication(HfBearerHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HfBearerHandler>(HfBearerHandler.SchemeName, null);
         services.AddAuthorization();

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Keys;
 
@@ -30,6 +31,7 @@ public static class HangfireSetup
     {
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
+        recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         return app;
     }
 }

@@ -52,6 +52,7 @@ public static class IntrospectionEndpoints
                         && (result.TokenId != null ? t.Id.ToString() == result.TokenId
                             : t.Username == result.Username && t.PeerKeyFingerprint == result.PeerKeyFingerprint && t.ExpiresAt == result.ExpiresAt))
             .AnyAsync(ct);
+        revoked = revoked || await db.RevokedPeerKeys.AnyAsync(r => r.ExperimentId == experiment.Id && r.PeerKeyFingerprint == result.PeerKeyFingerprint, ct);
         if (revoked)
         {
             return Inactive("The token was revoked.");

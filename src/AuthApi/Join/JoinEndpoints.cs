@@ -5,6 +5,7 @@ using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
+using Moderation.AuthApi.JoinRequests;
 using Moderation.AuthApi.Keys;
 using Moderation.Contracts.Join;
 using Moderation.Contracts.Tokens;
@@ -25,7 +26,7 @@ public static class JoinEndpoints
 
     private static async Task<Results<Ok<JoinResponse>, ProblemHttpResult>> Join(
         string org, string model, JoinInput request, ClaimsPrincipal principal, HttpContext http, ModerationDb db,
-        JoinAccess access, PeerTokenIssuer issuer, ExperimentCache experiments, Microsoft.Extensions.Options.IOptions<TokenOptions> options,
+        JoinAccess access, PeerTokenIssuer issuer, JoinRequestRecorder recorder, ExperimentCache experiments, Microsoft.Extensions.Options.IOptions<TokenOptions> options,
         CancellationToken ct)
     {
         var experiment = await experiments.ByNameAsync(db, org, model, ct);
@@ -34,14 +35,16 @@ public static class JoinEndpoints
             return Problems.NotFound($"There is no experiment {org}/{model}.");
         }
         var user = HfIdentity.FromPrincipal(principal);
-        if (await access.DecideAsync(db, experiment, user, ct) is { } refusal)
+        var peerKey = OpenSshRsaKey.Parse(request.PeerPublicKey);
+        if (await access.DecideAsync(db, experiment, user, ct, peerKey.Fingerprint) is { } refusal)
         {
-            return TypedResults.Problem(refusal.Reason, statusCode: StatusCodes.Status403Forbidden,
+            var reason = refusal.Banned ? refusal.Reason : await recorder.RecordRefusedJoinAsync(db, experiment, user, refusal.Reason, ct);
+            return TypedResults.Problem(reason, statusCode: StatusCodes.Status403Forbidden,
                 title: refusal.Banned ? "Banned" : "Not admitted", extensions: new Dictionary<string, object?> { ["banned"] = refusal.Banned });
         }
 
         var origin = $"{http.Request.Scheme}://{http.Request.Host}";
-        var issued = await issuer.IssueAsync(db, experiment, user, OpenSshRsaKey.Parse(request.PeerPublicKey), options.Value.Issuer ?? origin, ct);
+        var issued = await issuer.IssueAsync(db, experiment, user, peerKey, options.Value.Issuer ?? origin, ct);
         return TypedResults.Ok(new JoinResponse(
             issued.Record.Jwt!, issued.Record.Kid, issued.Record.ExpiresAt, issued.HivemindAccess, issued.AuthServerPublicKey,
             issued.Record.PeerKeyFingerprint, experiment.CoordinatorIp, experiment.CoordinatorPort,

@@ -6,6 +6,7 @@ using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
+using Moderation.AuthApi.JoinRequests;
 using Moderation.Contracts.Join;
 using Moderation.Contracts.Tokens;
 
@@ -30,7 +31,7 @@ public static class ReferenceJoinEndpoints
 
     private static async Task<Results<Ok<ReferenceJoinResponse>, ProblemHttpResult>> JoinByName(
         ReferenceJoinRequest request, ClaimsPrincipal principal, ModerationDb db, JoinAccess access, PeerTokenIssuer issuer,
-        ExperimentCache experiments, CancellationToken ct,
+        JoinRequestRecorder recorder, ExperimentCache experiments, CancellationToken ct,
         [FromQuery(Name = "organization_name")] string? organizationName = null,
         [FromQuery(Name = "model_name")] string? modelName = null)
     {
@@ -40,31 +41,33 @@ public static class ReferenceJoinEndpoints
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "The request is not valid");
         }
         var experiment = await experiments.ByNameAsync(db, organizationName, modelName, ct);
-        return await JoinAsync(experiment, $"{organizationName}/{modelName}", request, principal, db, access, issuer, ct);
+        return await JoinAsync(experiment, $"{organizationName}/{modelName}", request, principal, db, access, issuer, recorder, ct);
     }
 
     private static async Task<Results<Ok<ReferenceJoinResponse>, ProblemHttpResult>> JoinById(
         int id, ReferenceJoinRequest request, ClaimsPrincipal principal, ModerationDb db, JoinAccess access, PeerTokenIssuer issuer,
-        ExperimentCache experiments, CancellationToken ct)
+        JoinRequestRecorder recorder, ExperimentCache experiments, CancellationToken ct)
     {
         var experiment = id < 1 ? null : await experiments.ByIdAsync(db, id, ct);
-        return await JoinAsync(experiment, $"with id {id}", request, principal, db, access, issuer, ct);
+        return await JoinAsync(experiment, $"with id {id}", request, principal, db, access, issuer, recorder, ct);
     }
 
     private static async Task<Results<Ok<ReferenceJoinResponse>, ProblemHttpResult>> JoinAsync(
         Experiment? experiment, string name, ReferenceJoinRequest request, ClaimsPrincipal principal, ModerationDb db,
-        JoinAccess access, PeerTokenIssuer issuer, CancellationToken ct)
+        JoinAccess access, PeerTokenIssuer issuer, JoinRequestRecorder recorder, CancellationToken ct)
     {
         if (experiment is null)
         {
             return Problems.ReferenceRefusal($"There is no collaborative experiment {name}.");
         }
         var user = HfIdentity.FromPrincipal(principal);
-        if (await access.DecideAsync(db, experiment, user, ct) is { } refusal)
-        {
-            return Problems.ReferenceRefusal(refusal.Reason);
-        }
         var peerKey = OpenSshRsaKey.Parse(request.ExperimentJoinInput!.PeerPublicKey);
+        if (await access.DecideAsync(db, experiment, user, ct, peerKey.Fingerprint) is { } refusal)
+        {
+            return Problems.ReferenceRefusal(refusal.Banned
+                ? refusal.Reason
+                : await recorder.RecordRefusedJoinAsync(db, experiment, user, refusal.Reason, ct));
+        }
         var issued = await issuer.IssueAsync(db, experiment, user, peerKey, jwtIssuer: null, ct);
         return TypedResults.Ok(new ReferenceJoinResponse(
             experiment.CoordinatorIp, experiment.CoordinatorPort, issued.HivemindAccess, issued.AuthServerPublicKey));

@@ -1,7 +1,10 @@
 using Moderation.AuthApi.Access;
 using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Experiments;
+using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Join;
+using Moderation.AuthApi.JoinRequests;
+using Moderation.AuthApi.Revocations;
 
 namespace Moderation.AuthApi.Keys;
 
@@ -16,6 +19,10 @@ public static class PeerTokenSetup
         services.AddSingleton<JoinAccess>();
         services.AddSingleton<PeerTokenIssuer>();
         services.AddScoped<KeyRotationJob>();
+        services.AddSingleton<JoinRequestRecorder>();
+        services.AddSingleton<BanService>();
+        services.AddSingleton<RevocationChanges>();
+        services.AddScoped<BanExpiryJob>();
         return services;
     }
 }

@@ -16,6 +16,14 @@ public sealed class PeerTokenVerifier(ExperimentKeySet keys, string audience, Ti
     public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromSeconds(60);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private RevocationList? _revocations;
+
+    /// <summary>The latest verified revocation list (see <c>RevocationListPoller</c>); tokens it names are refused.</summary>
+    public RevocationList? Revocations
+    {
+        get => Volatile.Read(ref _revocations);
+        set => Volatile.Write(ref _revocations, value);
+    }
     private readonly TimeSpan _skew = clockSkew ?? DefaultClockSkew;
 
     /// <param name="expectedPeerKey">The OpenSSH key of the peer presenting the token, when known: the token must be bound to it.</param>
@@ -44,7 +52,7 @@ public sealed class PeerTokenVerifier(ExperimentKeySet keys, string audience, Ti
             return PeerTokenVerification.Invalid("The signature does not match any key of this experiment.");
         }
         var expiresAt = new DateTimeOffset(expiration, TimeSpan.Zero);
-        return Check(token.Username, expiresAt, null, peerKey!, expectedPeerKey, null);
+        return Check(token.Username, expiresAt, null, peerKey!, expectedPeerKey, null, RevocationList.HivemindTokenId(token.Signature));
     }
 
     public PeerTokenVerification VerifyJwt(string token, string? expectedPeerKey = null)
@@ -73,11 +81,12 @@ public sealed class PeerTokenVerifier(ExperimentKeySet keys, string audience, Ti
             return PeerTokenVerification.Invalid("The token is not valid yet.");
         }
         return Check(claims.Username, DateTimeOffset.FromUnixTimeSeconds(claims.Expires), claims.Confirmation.JwkThumbprint, null,
-            expectedPeerKey, claims.TokenId);
+            expectedPeerKey, claims.TokenId, claims.TokenId);
     }
 
     private PeerTokenVerification Check(
-        string username, DateTimeOffset expiresAt, string? boundFingerprint, OpenSshRsaKey? boundKey, string? expectedPeerKey, string? tokenId)
+        string username, DateTimeOffset expiresAt, string? boundFingerprint, OpenSshRsaKey? boundKey, string? expectedPeerKey, string? tokenId,
+        string revocationId)
     {
         if (expiresAt + _skew < _clock.GetUtcNow())
         {
@@ -89,6 +98,17 @@ public sealed class PeerTokenVerifier(ExperimentKeySet keys, string audience, Ti
             if (!OpenSshRsaKey.TryParse(expectedPeerKey, out var presented, out _) || presented!.Fingerprint != fingerprint)
             {
                 return PeerTokenVerification.Invalid("The token is bound to another peer key.");
+            }
+        }
+        if (Revocations is { } revocations)
+        {
+            if (revocations.IsBanned(username))
+            {
+                return PeerTokenVerification.Invalid($"{username} is banned (revocation list version {revocations.Version}).");
+            }
+            if (revocations.IsPeerKeyRevoked(fingerprint) || revocations.IsTokenRevoked(revocationId))
+            {
+                return PeerTokenVerification.Invalid($"The token was revoked (revocation list version {revocations.Version}).");
             }
         }
         return new PeerTokenVerification(true, null, username, expiresAt, fingerprint, tokenId);

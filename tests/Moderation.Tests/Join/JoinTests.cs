@@ -106,7 +106,7 @@ public sealed class JoinTests(AuthApiFactory api) : IClassFixture<AuthApiFactory
 
         var native = await api.ClientFor("carol").PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/join", new JoinInput(PeerKeys.New()));
         var problem = await native.AssertProblemAsync(HttpStatusCode.Forbidden);
-        Assert.Equal($"carol is not on the allowlist of demo-org/{experiment.ModelName} and not a member of the Hugging Face organization demo-org: ask its moderators for access.", problem.Detail());
+        Assert.Equal($"carol is not on the allowlist of demo-org/{experiment.ModelName} and not a member of the Hugging Face organization demo-org: a join request was recorded for its moderators.", problem.Detail());
         Assert.False(problem.GetProperty("banned").GetBoolean());
 
         var reference = await api.ClientFor("carol").PutAsJsonAsync($"/api/experiments/join?organization_name=demo-org&model_name={experiment.ModelName}",

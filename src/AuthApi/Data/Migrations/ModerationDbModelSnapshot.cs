@@ -577,6 +577,45 @@ namespace Moderation.AuthApi.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.RevokedPeerKey", b =>
+                {
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("PeerKeyFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("peer_key_fingerprint");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("username");
+
+                    b.HasKey("ExperimentId", "PeerKeyFingerprint")
+                        .HasName("pk_revoked_peer_keys");
+
+                    b.ToTable("revoked_peer_keys", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.AllowlistEntry", b =>
                 {
                     b.HasOne("Moderation.AuthApi.Data.Experiment", null)
@@ -634,6 +673,16 @@ namespace Moderation.AuthApi.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_join_requests_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.RevokedPeerKey", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_revoked_peer_keys_experiments_experiment_id");
                 });
 
             modelBuilder.Entity("Moderation.AuthApi.Data.Experiment", b =>

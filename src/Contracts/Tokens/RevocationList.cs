@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Moderation.Contracts.Tokens;
+
+/// <summary>
+/// What peers must refuse even though its signature is good: banned users, revoked peer keys and revoked tokens (JWT
+/// <c>jti</c>s, and <see cref="HivemindTokenId"/>s for hivemind_access tokens), signed by the experiment as a compact
+/// JWS. <see cref="Version"/> only grows.
+/// </summary>
+public sealed record RevocationList(
+    [property: JsonPropertyName("experiment")] string Experiment,
+    [property: JsonPropertyName("version")] long Version,
+    [property: JsonPropertyName("issued_at")] long IssuedAt,
+    [property: JsonPropertyName("banned_usernames")] IReadOnlyList<string> BannedUsernames,
+    [property: JsonPropertyName("revoked_peer_keys")] IReadOnlyList<string> RevokedPeerKeys,
+    [property: JsonPropertyName("revoked_token_ids")] IReadOnlyList<string> RevokedTokenIds)
+{
+    public const string MediaType = "application/jose";
+    private const string Type = "revocation-list+jws";
+
+    private HashSet<string>? _banned;
+    private HashSet<string>? _keys;
+    private HashSet<string>? _tokens;
+
+    public bool IsBanned(string username) => (_banned ??= new HashSet<string>(BannedUsernames, StringComparer.Ordinal)).Contains(username);
+
+    public bool IsPeerKeyRevoked(string fingerprint) => (_keys ??= new HashSet<string>(RevokedPeerKeys, StringComparer.Ordinal)).Contains(fingerprint);
+
+    public bool IsTokenRevoked(string tokenId) => (_tokens ??= new HashSet<string>(RevokedTokenIds, StringComparer.Ordinal)).Contains(tokenId);
+
+    /// <summary>The id a hivemind_access token is revoked by: "h:" and the base64url SHA-256 of its signature, first 16 bytes.</summary>
+    public static string HivemindTokenId(string signature) =>
+        "h:" + Base64Url.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(signature)).AsSpan(0, 16));
+
+    /// <summary>Signs the list as a compact JWS (PS256) with the experiment's current key.</summary>
+    public string Sign(string kid, RSA key)
+    {
+        var header = Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(new Header(PeerJwt.Algorithm, Type, kid)));
+        var payload = Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(this));
+        var input = header + "." + payload;
+        return input + "." + Base64Url.Encode(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
+    }
+
+    /// <summary>Checks the JWS against the experiment's keys and returns the list, or null with the reason.</summary>
+    public static RevocationList? Verify(string jws, ExperimentKeySet keys, string experiment, out string? error)
+    {
+        error = null;
+        var parts = jws.Trim().Split('.');
+        if (parts.Length != 3)
+        {
+            error = "Not a compact JWS.";
+            return null;
+        }
+        try
+        {
+            var header = JsonSerializer.Deserialize<Header>(Base64Url.Decode(parts[0]));
+            if (header is null || header.Alg != PeerJwt.Algorithm || header.Typ != Type)
+            {
+                error = $"Not a {PeerJwt.Algorithm} revocation list.";
+                return null;
+            }
+            var key = keys.ByKid(header.Kid);
+            if (key is null || !key.Rsa.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url.Decode(parts[2]),
+                    HashAlgorithmName.SHA256, RSASignaturePadding.Pss))
+            {
+                error = "The signature does not match a key of this experiment.";
+                return null;
+            }
+            var list = JsonSerializer.Deserialize<RevocationList>(Base64Url.Decode(parts[1]));
+            if (list is null || list.Experiment != experiment)
+            {
+                error = $"The list is not for {experiment}.";
+                return null;
+            }
+            return list;
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
+        {
+            error = "The list is malformed.";
+            return null;
+        }
+    }
+
+    private sealed record Header(
+        [property: JsonPropertyName("alg")] string Alg,
+        [property: JsonPropertyName("typ")] string? Typ,
+        [property: JsonPropertyName("kid")] string? Kid);
+}
