@@ -35,12 +35,21 @@ public static class PeerEndpoints
         var peers = await db.IssuedTokens.AsNoTracking()
             .Where(t => t.ExperimentId == experimentId && (username == null || t.Username == username))
             .GroupBy(t => new { t.Username, t.PeerKeyFingerprint })
-            .Select(g => new PeerResponse(g.Key.Username, g.Key.PeerKeyFingerprint, g.Min(t => t.IssuedAt), g.Max(t => t.IssuedAt),
-                g.Max(t => t.ExpiresAt), g.Count(), g.Max(t => t.RevokedAt),
-                g.OrderByDescending(t => t.RevokedAt).Select(t => t.RevokedBy).FirstOrDefault(),
-                g.OrderByDescending(t => t.RevokedAt).Select(t => t.RevocationReason).FirstOrDefault()))
-            .OrderByDescending(p => p.LastIssuedAt).Take(1000).ToListAsync(ct);
-        return TypedResults.Ok(peers);
+            .Select(g => new
+            {
+                g.Key.Username, g.Key.PeerKeyFingerprint, First = g.Min(t => t.IssuedAt), Last = g.Max(t => t.IssuedAt),
+                Expires = g.Max(t => t.ExpiresAt), Count = g.Count(), Live = g.Count(t => t.RevokedAt == null), RevokedAt = g.Max(t => t.RevokedAt),
+            })
+            .OrderByDescending(p => p.Last).Take(1000).ToListAsync(ct);
+        var revokedKeys = await db.RevokedPeerKeys.AsNoTracking().Where(r => r.ExperimentId == experimentId)
+            .ToDictionaryAsync(r => r.PeerKeyFingerprint, ct);
+        return TypedResults.Ok(peers.Select(p =>
+        {
+            var key = revokedKeys.GetValueOrDefault(p.PeerKeyFingerprint);
+            // A peer is revoked when its key was, or when none of its tokens is still unrevoked (a ban revokes them all).
+            var revokedAt = key?.RevokedAt ?? (p.Live == 0 ? p.RevokedAt : null);
+            return new PeerResponse(p.Username, p.PeerKeyFingerprint, p.First, p.Last, p.Expires, p.Count, revokedAt, key?.RevokedBy, key?.Reason);
+        }).ToList());
     }
 
     private static async Task<Results<Ok<RevokePeerResponse>, ProblemHttpResult>> Revoke(
