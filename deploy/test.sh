@@ -40,6 +40,8 @@ status=$?
 
 trx="$results_dir/results.trx"
 if [ -f "$trx" ]; then
+  failed_names=$(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/  - \1/p')
+  [ -n "$failed_names" ] && { echo "Failed tests:"; echo "$failed_names"; }
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   passed=$(get passed); failed=$(get failed); total=$(get total); executed=$(get executed)

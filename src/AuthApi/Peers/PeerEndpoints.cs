@@ -18,6 +18,7 @@ public static class PeerEndpoints
     {
         var group = app.MapGroup("/api/v1/experiments/{org}/{model}/peers").WithTags("Peers").RequireAuthorization();
         group.MapGet("/", List).WithName("ListPeers").WithSummary("Issued tokens by user and peer-key fingerprint (moderators).");
+        group.MapGet("/mine", Mine).WithName("ListMyPeers").WithSummary("Your own peers in this experiment (any signed-in user).");
         group.MapPost("/{fingerprint}/revoke", Revoke).Validate<RevokePeerRequest>().WithName("RevokePeer")
             .WithSummary("Revoke every token of one peer key; its owner is not banned (moderators).");
         return app;
@@ -31,25 +32,19 @@ public static class PeerEndpoints
         {
             return refusal;
         }
-        var experimentId = found.Experiment!.Id;
-        var peers = await db.IssuedTokens.AsNoTracking()
-            .Where(t => t.ExperimentId == experimentId && (username == null || t.Username == username))
-            .GroupBy(t => new { t.Username, t.PeerKeyFingerprint })
-            .Select(g => new
-            {
-                g.Key.Username, g.Key.PeerKeyFingerprint, First = g.Min(t => t.IssuedAt), Last = g.Max(t => t.IssuedAt),
-                Expires = g.Max(t => t.ExpiresAt), Count = g.Count(), Live = g.Count(t => t.RevokedAt == null), RevokedAt = g.Max(t => t.RevokedAt),
-            })
-            .OrderByDescending(p => p.Last).Take(1000).ToListAsync(ct);
-        var revokedKeys = await db.RevokedPeerKeys.AsNoTracking().Where(r => r.ExperimentId == experimentId)
-            .ToDictionaryAsync(r => r.PeerKeyFingerprint, ct);
-        return TypedResults.Ok(peers.Select(p =>
+        return TypedResults.Ok(await PeersAsync(db, found.Experiment!.Id, username, ct));
+    }
+
+    private static async Task<Results<Ok<List<PeerResponse>>, ProblemHttpResult>> Mine(
+        string org, string model, ClaimsPrincipal principal, ModerationDb db, CancellationToken ct)
+    {
+        var experiment = await db.FindByNameAsync(org, model, ct);
+        if (experiment is null)
         {
-            var key = revokedKeys.GetValueOrDefault(p.PeerKeyFingerprint);
-            // A peer is revoked when its key was, or when none of its tokens is still unrevoked (a ban revokes them all).
-            var revokedAt = key?.RevokedAt ?? (p.Live == 0 ? p.RevokedAt : null);
-            return new PeerResponse(p.Username, p.PeerKeyFingerprint, p.First, p.Last, p.Expires, p.Count, revokedAt, key?.RevokedBy, key?.Reason);
-        }).ToList());
+            return Problems.NotFound($"There is no experiment {org}/{model}.");
+        }
+        var username = Identity.HfIdentity.FromPrincipal(principal).Username;
+        return TypedResults.Ok(await PeersAsync(db, experiment.Id, username, ct));
     }
 
     private static async Task<Results<Ok<RevokePeerResponse>, ProblemHttpResult>> Revoke(
@@ -92,5 +87,27 @@ public static class PeerEndpoints
         }, ct);
         changes.Committed();
         return TypedResults.Ok(new RevokePeerResponse(fingerprint, revoked));
+    }
+
+    private static async Task<List<PeerResponse>> PeersAsync(ModerationDb db, int experimentId, string? username, CancellationToken ct)
+    {
+        var peers = await db.IssuedTokens.AsNoTracking()
+            .Where(t => t.ExperimentId == experimentId && (username == null || t.Username == username))
+            .GroupBy(t => new { t.Username, t.PeerKeyFingerprint })
+            .Select(g => new
+            {
+                g.Key.Username, g.Key.PeerKeyFingerprint, First = g.Min(t => t.IssuedAt), Last = g.Max(t => t.IssuedAt),
+                Expires = g.Max(t => t.ExpiresAt), Count = g.Count(), Live = g.Count(t => t.RevokedAt == null), RevokedAt = g.Max(t => t.RevokedAt),
+            })
+            .OrderByDescending(p => p.Last).Take(1000).ToListAsync(ct);
+        var revokedKeys = await db.RevokedPeerKeys.AsNoTracking().Where(r => r.ExperimentId == experimentId)
+            .ToDictionaryAsync(r => r.PeerKeyFingerprint, ct);
+        return peers.Select(p =>
+        {
+            var key = revokedKeys.GetValueOrDefault(p.PeerKeyFingerprint);
+            // A peer is revoked when its key was, or when none of its tokens is still unrevoked (a ban revokes them all).
+            var revokedAt = key?.RevokedAt ?? (p.Live == 0 ? p.RevokedAt : null);
+            return new PeerResponse(p.Username, p.PeerKeyFingerprint, p.First, p.Last, p.Expires, p.Count, revokedAt, key?.RevokedBy, key?.Reason);
+        }).ToList();
     }
 }
