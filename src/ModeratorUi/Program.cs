@@ -18,7 +18,7 @@ public static class Program
             client.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AuthApiOptions>>().Value.BaseUrl.TrimEnd('/') + "/");
             client.Timeout = TimeSpan.FromSeconds(15);
         });
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Experiments"));
 
         var app = builder.Build();
 
