@@ -88,8 +88,44 @@ echo "== measuring (${SECONDS_PER_RUN}s per run)"
 for c in 8 64; do run "reference join, distinct keys (every join signs)" "$c" "$api" MODE=distinct PATHKIND=reference; done
 for c in 8 64; do run "reference join, same key (re-joins)" "$c" "$api" MODE=same PATHKIND=reference; done
 for c in 8 64; do run "native join (JWT + hivemind_access), distinct keys" "$c" "$api" MODE=distinct PATHKIND=native; done
+join_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
 for c in 8 64; do run_jwks "JWKS GET" "$c" ""; done
 for c in 8 64; do run_jwks "JWKS GET If-None-Match (304)" "$c" "$etag"; done
+
+# Revocation list: 10,000 revoked tokens (20,000 token ids: jti and hivemind id) and 100 bans on one experiment.
+echo "== revocation list with 10,000 revoked tokens"
+psql_bench() { as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d moderation -q -v ON_ERROR_STOP=1 "$@"; }
+curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+  -d '{"organization_name":"demo-org","model_name":"revocation-bench","access_policy":"open"}' "$api/api/v1/experiments"
+psql_bench -c "
+  INSERT INTO issued_tokens (id, experiment_id, username, user_id, peer_key_fingerprint, peer_public_key, kid, issued_at, expires_at,
+                             hivemind_signature, revoked_at, revoked_by, revocation_reason)
+  SELECT gen_random_uuid(), e.id, 'user' || i, 'id' || i, md5(i::text), 'ssh-rsa x', 'k', now(), now() + interval '1 hour',
+         encode(sha256(i::text::bytea), 'base64'), now(), 'bench', 'bench'
+  FROM experiments e, generate_series(1, 10000) i WHERE e.model_name = 'revocation-bench';
+  INSERT INTO bans (experiment_id, username, reason, banned_by, created_at)
+  SELECT e.id, 'banned' || i, 'bench', 'bench', now() FROM experiments e, generate_series(1, 100) i WHERE e.model_name = 'revocation-bench';
+  UPDATE revocation_states SET version = version + 1;"
+rev_url="$api/api/v1/experiments/demo-org/revocation-bench/revocations"
+build_ms=()
+for _ in 1 2 3 4 5; do
+  sleep 1.2   # past the one-second cache: the next request rebuilds and signs the whole list
+  build_ms+=("$(curl -fsS -o "$work/revocations.jws" -w '%{time_total}' "$rev_url" | awk '{printf "%.1f", $1 * 1000}')")
+done
+rev_bytes=$(wc -c <"$work/revocations.jws")
+rev_etag=$(curl -fsS -D - -o /dev/null "$rev_url" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
+run_revocations() { # label, connections, etag
+  local out rps p50 p99 errors
+  out=$(ETAG="$3" wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" --latency -s "$jwks_lua" "$rev_url" 2>&1)
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  results+=("| $1 | $2 | ${rps:-?} | ${p50:-?} | ${p99:-?} | ${errors:-0} |")
+  echo "   $1 c=$2: ${rps} req/s, p50 ${p50}, p99 ${p99}"
+}
+for c in 8 64; do run_revocations "revocation list If-None-Match (304)" "$c" "$rev_etag"; done
+run_revocations "revocation list GET (20,100 entries, ${rev_bytes} bytes)" 64 ""
 
 peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
 verifier=$(taskset -c 0 dotnet deploy/bench/VerifierBench/bin/Release/net10.0/Moderation.VerifierBench.dll 3)
@@ -102,7 +138,8 @@ verifier=$(taskset -c 0 dotnet deploy/bench/VerifierBench/bin/Release/net10.0/Mo
   echo "| --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${results[@]}"
   echo
-  echo "AuthApi peak resident memory (VmHWM): $((peak_rss_kb / 1024)) MB"
+  echo "AuthApi peak resident memory (VmHWM): $((join_rss_kb / 1024)) MB after the join runs, $((peak_rss_kb / 1024)) MB at the end"
+  echo "Revocation list with 10,000 revoked tokens and 100 bans, rebuilt and signed on request (ms, 5 runs, incl. HTTP): ${build_ms[*]}"
   echo "$verifier" | sed 's/verifier_hivemind_per_second=/Contracts verifier, one core: hivemind_access verifications\/s = /; s/verifier_jwt_per_second=/Contracts verifier, one core: JWT verifications\/s = /'
 } | tee "$work/table.md"
 mkdir -p deploy/bench/results && cp "$work/table.md" deploy/bench/results/latest.md

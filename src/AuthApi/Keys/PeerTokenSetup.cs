@@ -22,6 +22,7 @@ public static class PeerTokenSetup
         services.AddSingleton<JoinRequestRecorder>();
         services.AddSingleton<BanService>();
         services.AddSingleton<RevocationChanges>();
+        services.AddSingleton<RevocationListCache>();
         services.AddScoped<BanExpiryJob>();
         return services;
     }

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.AuthApi.Keys;
@@ -24,15 +23,9 @@ public static class RevocationEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> Get(
-        string org, string model, HttpContext http, ModerationDb db, KeyRing keys, RevocationChanges changes, IMemoryCache cache,
-        TimeProvider clock, CancellationToken ct)
+        string org, string model, HttpContext http, RevocationListCache cache)
     {
-        // Rebuilt at most once a second per replica, and at once after a change committed here.
-        var document = await cache.GetOrCreateAsync($"revocations:{org}/{model}:{changes.Generation}", async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(1);
-            return await BuildAsync(db, keys, org, model, clock.GetUtcNow(), ct);
-        });
+        var document = await cache.GetAsync(org, model);
         if (document is null)
         {
             return Problems.NotFound($"There is no experiment {org}/{model}.");
