@@ -38,6 +38,17 @@ dotnet test tests/Moderation.Tests/Moderation.Tests.csproj -c Release --no-build
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results_dir" "$@"
 status=$?
 
+# Throwaway clusters the test host could not remove before it was stopped.
+for d in "${TMPDIR:-/tmp}"/moderation-pg-*; do
+  [ -d "$d" ] || continue
+  if [ -f "$d/data/postmaster.pid" ]; then
+    pg_ctl_bin=$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | tail -n 1)
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl_bin" -D "$d/data" -m immediate -w stop >/dev/null 2>&1
+    else "$pg_ctl_bin" -D "$d/data" -m immediate -w stop >/dev/null 2>&1; fi
+  fi
+  rm -rf "$d"
+done
+
 trx="$results_dir/results.trx"
 if [ -f "$trx" ]; then
   failed_names=$(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/  - \1/p')

@@ -37,6 +37,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         {
             return new PostgresCluster(external, null, null, new NpgsqlConnectionStringBuilder(external).Port);
         }
+        SweepStaleClusters();
         var cluster = await StartNewAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return cluster;
@@ -105,6 +106,28 @@ public sealed class PostgresCluster : IAsyncDisposable
     }
 
     private static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>
+    /// Deletes the folders of clusters from earlier runs that are no longer running: the test host can be stopped
+    /// between stopping a cluster at exit and deleting its folder.
+    /// </summary>
+    private static void SweepStaleClusters()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "moderation-pg-*"))
+        {
+            if (!File.Exists(Path.Combine(dir, "data", "postmaster.pid")))
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Being removed by someone else.
+                }
+            }
+        }
+    }
 
     private static string FindBinDir()
     {
