@@ -29,7 +29,7 @@ public static class ExperimentEndpoints
 
     private static async Task<Results<Created<ExperimentResponse>, ProblemHttpResult>> Create(
         CreateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        KeyRing keys, ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        ExperimentCreation creation, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var org = request.OrganizationName!;
@@ -42,7 +42,6 @@ public static class ExperimentEndpoints
             return Problems.Conflict($"The experiment {org}/{request.ModelName} already exists.");
         }
 
-        var now = clock.GetUtcNow();
         var experiment = new Experiment
         {
             OrganizationName = org,
@@ -53,20 +52,8 @@ public static class ExperimentEndpoints
             TokenLifetimeMinutes = request.TokenLifetimeMinutes ?? ExperimentLimits.DefaultTokenLifetimeMinutes,
             LeaderboardVisible = request.LeaderboardVisible ?? true,
             CreatedBy = user.Username,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Members = [new ExperimentMember { Username = user.Username, Role = ExperimentRole.Owner, GrantedBy = user.Username, GrantedAt = now }],
-            Keys = [keys.NewKey(now)],
         };
-        await db.InTransactionAsync(async () =>
-        {
-            db.Experiments.Add(experiment);
-            await db.SaveChangesAsync(ct);
-            await audit.AppendAsync(db, new AuditRecord(experiment, user.Username, "experiment.created",
-                $"{experiment.OrganizationName}/{experiment.ModelName}", After: experiment.ToDto(ExperimentRole.None)), ct);
-            return await db.SaveChangesAsync(ct);
-        }, ct);
-        cache.Evict(experiment);
+        await creation.CreateAsync(db, experiment, ct);
         return TypedResults.Created($"/api/v1/experiments/{experiment.OrganizationName}/{experiment.ModelName}",
             experiment.ToDto(ExperimentRole.Owner));
     }

@@ -33,7 +33,7 @@ public static class ReferenceExperimentEndpoints
 
     private static async Task<Results<Created<ReferenceExperimentResponse>, ProblemHttpResult>> Create(
         ReferenceCreateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        KeyRing keys, ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        ExperimentCreation creation, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var input = request.NewExperiment!;
@@ -48,7 +48,6 @@ public static class ReferenceExperimentEndpoints
                 $"An experiment already exist for the organization {input.OrganizationName} and the model {input.ModelName}");
         }
 
-        var now = clock.GetUtcNow();
         var experiment = new Experiment
         {
             OrganizationName = input.OrganizationName!,
@@ -56,20 +55,8 @@ public static class ReferenceExperimentEndpoints
             CoordinatorIp = input.CoordinatorIp,
             CoordinatorPort = input.CoordinatorPort,
             CreatedBy = user.Username,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Members = [new ExperimentMember { Username = user.Username, Role = ExperimentRole.Owner, GrantedBy = user.Username, GrantedAt = now }],
-            Keys = [keys.NewKey(now)],
         };
-        await db.InTransactionAsync(async () =>
-        {
-            db.Experiments.Add(experiment);
-            await db.SaveChangesAsync(ct);
-            await audit.AppendAsync(db, new AuditRecord(experiment, user.Username, "experiment.created",
-                $"{experiment.OrganizationName}/{experiment.ModelName}", After: experiment.ToReferenceDto()), ct);
-            return await db.SaveChangesAsync(ct);
-        }, ct);
-        cache.Evict(experiment);
+        await creation.CreateAsync(db, experiment, ct);
         return TypedResults.Created($"/api/experiments/{experiment.Id}/", experiment.ToReferenceDto());
     }
 

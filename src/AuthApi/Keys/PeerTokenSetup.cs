@@ -16,6 +16,7 @@ public static class PeerTokenSetup
         services.AddSingleton<KeyRing>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ExperimentCache>();
+        services.AddSingleton<ExperimentCreation>();
         services.AddSingleton<JoinAccess>();
         services.AddSingleton<PeerTokenIssuer>();
         services.AddScoped<KeyRotationJob>();
