@@ -61,3 +61,34 @@ public sealed class RevokedPeerKeyConfiguration : IEntityTypeConfiguration<Revok
         builder.HasOne<Experiment>().WithMany().HasForeignKey(r => r.ExperimentId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+public sealed class ServiceKeyConfiguration : IEntityTypeConfiguration<ServiceKey>
+{
+    public void Configure(EntityTypeBuilder<ServiceKey> builder)
+    {
+        builder.Property(k => k.Name).HasMaxLength(100);
+        builder.Property(k => k.Prefix).HasMaxLength(16);
+        builder.Property(k => k.SecretHash).HasMaxLength(64);
+        builder.HasIndex(k => k.SecretHash).IsUnique();
+        builder.Property(k => k.Scopes).HasMaxLength(200);
+        builder.Property(k => k.CreatedBy).HasMaxLength(HfNames.MaxLength);
+        builder.Property(k => k.RevokedBy).HasMaxLength(HfNames.MaxLength);
+        builder.HasOne<Experiment>().WithMany().HasForeignKey(k => k.ExperimentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class CheckpointConfiguration : IEntityTypeConfiguration<Checkpoint>
+{
+    public void Configure(EntityTypeBuilder<Checkpoint> builder)
+    {
+        builder.Property(c => c.Repository).HasMaxLength(2 * HfNames.MaxLength + 1);
+        builder.Property(c => c.Revision).HasMaxLength(40);
+        builder.Property(c => c.Url).HasMaxLength(2048);
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.QuarantineReason).HasMaxLength(1000);
+        builder.Property(c => c.QuarantinedBy).HasMaxLength(HfNames.MaxLength);
+        builder.HasIndex(c => new { c.ExperimentId, c.Revision }).IsUnique();
+        builder.HasIndex(c => new { c.ExperimentId, c.Step });
+        builder.HasOne<Experiment>().WithMany().HasForeignKey(c => c.ExperimentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -15,6 +15,8 @@ public sealed class ModerationDb(DbContextOptions<ModerationDb> options) : DbCon
     public DbSet<JoinRequest> JoinRequests => Set<JoinRequest>();
     public DbSet<RevocationState> RevocationStates => Set<RevocationState>();
     public DbSet<RevokedPeerKey> RevokedPeerKeys => Set<RevokedPeerKey>();
+    public DbSet<ServiceKey> ServiceKeys => Set<ServiceKey>();
+    public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

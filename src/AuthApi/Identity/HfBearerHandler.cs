@@ -4,12 +4,16 @@ using Microsoft.Extensions.Options;
 
 namespace Moderation.AuthApi.Identity;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;HF token&gt;</c> by asking Hugging Face who the token belongs to.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer …</c>: a service key (<c>msk_…</c>) against the database, anything else as a
+/// Hugging Face token by asking Hugging Face who it belongs to.
+/// </summary>
 public sealed class HfBearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     HfIdentityResolver resolver,
+    ServiceKeys.ServiceKeyAuthenticator serviceKeys,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -33,6 +37,13 @@ public sealed class HfBearerHandler(
             return AuthenticateResult.Fail("The bearer token is empty, too long or contains spaces.");
         }
 
+        if (ServiceKeys.ServiceKeyAuthenticator.LooksLikeServiceKey(token))
+        {
+            var serviceKey = await serviceKeys.AuthenticateAsync(token, SchemeName, Context.RequestAborted);
+            return serviceKey is null
+                ? AuthenticateResult.Fail("The service key is unknown or was revoked.")
+                : AuthenticateResult.Success(new AuthenticationTicket(serviceKey, SchemeName));
+        }
         var identity = await resolver.ResolveAsync(token, Context.RequestAborted);
         return identity is null
             ? AuthenticateResult.Fail("Hugging Face does not recognise this token: it is invalid, expired or revoked.")
@@ -63,7 +74,14 @@ public sealed class HfBearerHandler(
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = "You may not do this." },
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = Context.User.HasClaim(c => c.Type == ServiceKeys.ServiceKeyAuthenticator.KeyIdClaim)
+                    ? "This endpoint needs a Hugging Face user's token; service keys may only report checkpoints and contributions."
+                    : "This endpoint is for auxiliary peers: send a service key with the scope it needs.",
+            },
         });
     }
 }

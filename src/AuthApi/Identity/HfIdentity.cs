@@ -15,7 +15,7 @@ public sealed record HfIdentity(
     string? AvatarUrl,
     IReadOnlyList<HfOrgMembership> Orgs)
 {
-    private const string IdentityClaim = "hf_identity";
+    public const string IdentityClaim = "hf_identity";
 
     public bool IsAdminOf(string organization) =>
         Orgs.Any(o => string.Equals(o.Name, organization, StringComparison.OrdinalIgnoreCase) && o.RoleInOrg == "admin");

@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace Moderation.AuthApi.Identity;
 
 public static class IdentitySetup
 {
+    public const string ServiceKeyPolicy = "ServiceKey";
+
     public static IServiceCollection AddHuggingFaceIdentity(this IServiceCollection services)
     {
         services.AddOptions<HfOptions>().BindConfiguration(HfOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -21,7 +24,12 @@ public static class IdentitySetup
         services.AddSingleton<HfUsers>();
         services.AddAuthentication(HfBearerHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HfBearerHandler>(HfBearerHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddScoped<ServiceKeys.ServiceKeyAuthenticator>();
+        services.AddAuthorizationBuilder()
+            // Every RequireAuthorization() endpoint is for HF users; service keys go only where ServiceKeyPolicy says.
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(HfBearerHandler.SchemeName).RequireClaim(HfIdentity.IdentityClaim).Build())
+            .AddPolicy(ServiceKeyPolicy, p => p.AddAuthenticationSchemes(HfBearerHandler.SchemeName)
+                .RequireClaim(ServiceKeys.ServiceKeyAuthenticator.KeyIdClaim));
         return services;
     }
 }

@@ -36,56 +36,17 @@ public sealed record RevocationList(
         "h:" + Base64Url.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(signature)).AsSpan(0, 16));
 
     /// <summary>Signs the list as a compact JWS (PS256) with the experiment's current key.</summary>
-    public string Sign(string kid, RSA key)
-    {
-        var header = Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(new Header(PeerJwt.Algorithm, Type, kid)));
-        var payload = Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(this));
-        var input = header + "." + payload;
-        return input + "." + Base64Url.Encode(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
-    }
+    public string Sign(string kid, RSA key) => CompactJws.Sign(this, Type, kid, key);
 
     /// <summary>Checks the JWS against the experiment's keys and returns the list, or null with the reason.</summary>
     public static RevocationList? Verify(string jws, ExperimentKeySet keys, string experiment, out string? error)
     {
-        error = null;
-        var parts = jws.Trim().Split('.');
-        if (parts.Length != 3)
+        var list = CompactJws.Verify<RevocationList>(jws, keys, Type, out error);
+        if (list is not null && list.Experiment != experiment)
         {
-            error = "Not a compact JWS.";
+            error = $"The list is not for {experiment}.";
             return null;
         }
-        try
-        {
-            var header = JsonSerializer.Deserialize<Header>(Base64Url.Decode(parts[0]));
-            if (header is null || header.Alg != PeerJwt.Algorithm || header.Typ != Type)
-            {
-                error = $"Not a {PeerJwt.Algorithm} revocation list.";
-                return null;
-            }
-            var key = keys.ByKid(header.Kid);
-            if (key is null || !key.Rsa.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url.Decode(parts[2]),
-                    HashAlgorithmName.SHA256, RSASignaturePadding.Pss))
-            {
-                error = "The signature does not match a key of this experiment.";
-                return null;
-            }
-            var list = JsonSerializer.Deserialize<RevocationList>(Base64Url.Decode(parts[1]));
-            if (list is null || list.Experiment != experiment)
-            {
-                error = $"The list is not for {experiment}.";
-                return null;
-            }
-            return list;
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
-        {
-            error = "The list is malformed.";
-            return null;
-        }
+        return list;
     }
-
-    private sealed record Header(
-        [property: JsonPropertyName("alg")] string Alg,
-        [property: JsonPropertyName("typ")] string? Typ,
-        [property: JsonPropertyName("kid")] string? Kid);
 }

@@ -213,6 +213,93 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.ToTable("bans", (string)null);
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.Checkpoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<double?>("Loss")
+                        .HasColumnType("double precision")
+                        .HasColumnName("loss");
+
+                    b.Property<string>("QuarantineReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("quarantine_reason");
+
+                    b.Property<DateTimeOffset?>("QuarantinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("quarantined_at");
+
+                    b.Property<string>("QuarantinedBy")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("quarantined_by");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.Property<Guid>("RegisteredByKey")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registered_by_key");
+
+                    b.Property<string>("Repository")
+                        .IsRequired()
+                        .HasMaxLength(193)
+                        .HasColumnType("character varying(193)")
+                        .HasColumnName("repository");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("revision");
+
+                    b.Property<long?>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_checkpoints");
+
+                    b.HasIndex("ExperimentId", "Revision")
+                        .IsUnique()
+                        .HasDatabaseName("ix_checkpoints_experiment_id_revision");
+
+                    b.HasIndex("ExperimentId", "Step")
+                        .HasDatabaseName("ix_checkpoints_experiment_id_step");
+
+                    b.ToTable("checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.Experiment", b =>
                 {
                     b.Property<int>("Id")
@@ -616,6 +703,77 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.ToTable("revoked_peer_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.ServiceKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("prefix");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("scopes");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("secret_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_service_keys");
+
+                    b.HasIndex("ExperimentId")
+                        .HasDatabaseName("ix_service_keys_experiment_id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_service_keys_secret_hash");
+
+                    b.ToTable("service_keys", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.AllowlistEntry", b =>
                 {
                     b.HasOne("Moderation.AuthApi.Data.Experiment", null)
@@ -633,6 +791,16 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasForeignKey("ExperimentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_bans_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.Checkpoint", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_checkpoints_experiments_experiment_id");
                 });
 
             modelBuilder.Entity("Moderation.AuthApi.Data.ExperimentKey", b =>
@@ -683,6 +851,16 @@ namespace Moderation.AuthApi.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_revoked_peer_keys_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.ServiceKey", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_service_keys_experiments_experiment_id");
                 });
 
             modelBuilder.Entity("Moderation.AuthApi.Data.Experiment", b =>
