@@ -3,6 +3,8 @@ using Moderation.Tests.Infrastructure;
 
 namespace Moderation.Tests.Browser;
 
+// Browser tests run one class at a time: each starts the whole system and a Chromium, on two cores.
+[Collection(LiveSystem.Collection)]
 public sealed class LoginTests(LiveSystem stack) : IClassFixture<LiveSystem>
 {
     [Fact]
@@ -13,10 +15,10 @@ public sealed class LoginTests(LiveSystem stack) : IClassFixture<LiveSystem>
         await page.GetByTestId("sign-in").ClickAsync();
 
         // The Hub emulator's consent page: pick the user, as a person would on huggingface.co.
-        await page.WaitForURLAsync(url => url.StartsWith(stack.Api.Hub.BaseUrl, StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.StartsWith(stack.Api.Hub.BaseUrl, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByRole(AriaRole.Button, new() { Name = "alice" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => url.StartsWith(stack.UiUrl, StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.StartsWith(stack.UiUrl, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
         await Assertions.Expect(page.GetByTestId("welcome")).ToHaveTextAsync("Hello, Alice Admin");
 

@@ -4,6 +4,8 @@ using Moderation.Tests.Infrastructure;
 
 namespace Moderation.Tests.Browser;
 
+// Browser tests run one class at a time: each starts the whole system and a Chromium, on two cores.
+[Collection(LiveSystem.Collection)]
 public sealed class ModerationPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
 {
     [Fact]

@@ -11,6 +11,8 @@ namespace Moderation.Tests.Infrastructure;
 /// </summary>
 public sealed class LiveSystem : IAsyncLifetime
 {
+    public const string Collection = "browser";
+
     private readonly KestrelAuthApiFactory _api = new();
     private UiFactory? _ui;
     private IPlaywright? _playwright;
@@ -30,6 +32,7 @@ public sealed class LiveSystem : IAsyncLifetime
         _ui.StartServer();
         UiUrl = _ui.ClientOptions.BaseAddress.ToString().TrimEnd('/');
 
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -44,7 +47,9 @@ public sealed class LiveSystem : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = UiUrl });
-        context.SetDefaultTimeout(15_000);
+        // Generous: the first page of a cold app on a loaded two-core machine can take seconds.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         return await context.NewPageAsync();
     }
 
@@ -91,3 +96,6 @@ public sealed class LiveSystem : IAsyncLifetime
         }
     }
 }
+
+[CollectionDefinition(LiveSystem.Collection)]
+public sealed class BrowserTestGroup;

@@ -1,0 +1,44 @@
+using Microsoft.Playwright;
+using Moderation.Contracts.Checkpoints;
+using Moderation.Tests.Infrastructure;
+
+namespace Moderation.Tests.Browser;
+
+// Browser tests run one class at a time: each starts the whole system and a Chromium, on two cores.
+[Collection(LiveSystem.Collection)]
+public sealed class CheckpointPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+{
+    [Fact]
+    public async Task OwnerCreatesAServiceKeySeesItsSecretOnceAndQuarantinesACheckpointItRegistered()
+    {
+        var experiment = await system.Api.CreateExperimentAsync();
+        var path = $"/experiments/demo-org/{experiment.ModelName}";
+        var alice = await system.NewPageAsync();
+        await alice.GotoAsync("/account/signin");
+        await alice.GetByRole(AriaRole.Button, new() { Name = "alice", Exact = true }).ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
+
+        await alice.GotoAsync($"{path}/service-keys");
+        await alice.GetByRole(AriaRole.Textbox, new() { Name = "Key name" }).FillAsync("aux-peer-1");
+        await alice.GetByRole(AriaRole.Checkbox, new() { Name = "checkpoints:write" }).CheckAsync();
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        var secret = await alice.GetByTestId("new-secret").TextContentAsync();
+        Assert.StartsWith("msk_", secret, StringComparison.Ordinal);
+        await alice.GotoAsync($"{path}/service-keys");
+        await Assertions.Expect(alice.GetByTestId("new-secret")).ToHaveCountAsync(0);
+        await Assertions.Expect(alice.GetByTestId("service-keys")).ToContainTextAsync("aux-peer-1");
+
+        // The auxiliary peer registers a checkpoint with the secret it was given.
+        var registered = await system.Api.ClientWithToken(secret).PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/checkpoints",
+            new RegisterCheckpointRequest(1200, "demo-org/demo-model", new string('a', 40), 1.75, DateTimeOffset.UtcNow.AddMinutes(-2)));
+        Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
+
+        await alice.GotoAsync($"{path}/checkpoints");
+        await Assertions.Expect(alice.GetByTestId("checkpoints")).ToContainTextAsync("1200");
+        await alice.GetByRole(AriaRole.Textbox, new() { Name = "Reason for quarantining step 1200" }).FillAsync("loss spike after bad gradients");
+        await alice.GetByRole(AriaRole.Checkbox, new() { Name = "confirm" }).CheckAsync();
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Quarantine" }).ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("quarantined");
+        await Assertions.Expect(alice.GetByTestId("checkpoints")).ToContainTextAsync("loss spike after bad gradients");
+    }
+}
