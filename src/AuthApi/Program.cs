@@ -15,6 +15,7 @@ using Moderation.AuthApi.JoinRequests;
 using Moderation.AuthApi.Keys;
 using Moderation.AuthApi.Peers;
 using Moderation.AuthApi.Revocations;
+using Moderation.AuthApi.Rollbacks;
 using Moderation.AuthApi.ServiceKeys;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Json;
@@ -36,6 +37,7 @@ builder.Services.AddHuggingFaceIdentity();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ExperimentRoles>();
 builder.Services.AddPeerTokens();
+builder.Services.AddCheckpointStore();
 builder.Services.AddOpenApi();
 builder.LimitRequestBodies();
 
@@ -68,6 +70,7 @@ app.MapAudit();
 app.MapRevocations();
 app.MapServiceKeys();
 app.MapCheckpoints();
+app.MapRollbacks();
 app.ScheduleModerationJobs();
 
 app.Run();

@@ -14,6 +14,12 @@ public static class EmulatorControl
             state.Mode = parsed;
             return Results.Ok(new { mode = parsed.ToString().ToLowerInvariant() });
         });
+        app.MapPost("/_emulator/fail-branch-calls/{count:int}", (int count, HubState state) =>
+        {
+            state.FailNextBranchCalls(count);
+            return Results.Ok(new { failing = count });
+        });
+        app.MapGet("/_emulator/branches", (HubState state) => state.Branches);
         app.MapGet("/_emulator/stats", (HubState state) => new { mode = state.Mode.ToString().ToLowerInvariant(), whoami_calls = state.WhoAmICalls });
         app.MapGet("/avatars/{name}.svg", (string name) =>
         {

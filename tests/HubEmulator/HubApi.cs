@@ -35,6 +35,41 @@ public static class HubApi
                 auth = new { type = "access_token", accessToken = new { displayName = "dev", role = "read" } },
             });
         });
+        // Branches, as huggingface_hub.create_branch / delete_branch call them.
+        app.MapPost("/api/models/{owner}/{name}/branch/{branch}", async (string owner, string name, string branch, HttpContext context, HubState state) =>
+        {
+            if (Unauthorized(context, state) is { } refusal)
+            {
+                return refusal;
+            }
+            if (state.TakeBranchFailure())
+            {
+                return Results.Json(new { error = "Internal Error - We're working hard to fix this as soon as possible!" }, statusCode: 500);
+            }
+            var body = await context.Request.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            var revision = body.TryGetProperty("startingPoint", out var start) ? start.GetString() : null;
+            if (string.IsNullOrEmpty(revision))
+            {
+                return Results.Json(new { error = "startingPoint is required" }, statusCode: 400);
+            }
+            return state.Branches.TryAdd($"{owner}/{name}@{branch}", revision)
+                ? Results.Ok()
+                : Results.Json(new { error = $"Reference already exists: refs/heads/{branch}" }, statusCode: 409);
+        });
+        app.MapDelete("/api/models/{owner}/{name}/branch/{branch}", (string owner, string name, string branch, HttpContext context, HubState state) =>
+        {
+            if (Unauthorized(context, state) is { } refusal)
+            {
+                return refusal;
+            }
+            if (state.TakeBranchFailure())
+            {
+                return Results.Json(new { error = "Internal Error" }, statusCode: 500);
+            }
+            return state.Branches.TryRemove($"{owner}/{name}@{branch}", out _)
+                ? Results.Ok()
+                : Results.Json(new { error = "Branch not found" }, statusCode: 404);
+        });
         app.MapGet("/api/users/{name}/overview", (string name, HttpContext context, HubState state) =>
             state.FindUser(name) is { } user
                 ? Results.Json(new
@@ -44,6 +79,11 @@ public static class HubApi
                 })
                 : Results.Json(new { error = "User not found" }, statusCode: 404));
     }
+
+    private static IResult? Unauthorized(HttpContext context, HubState state) =>
+        BearerToken(context) is { } token && state.FindByUserAccessToken(token) is not null
+            ? null
+            : Results.Json(new { error = "Invalid credentials in Authorization header" }, statusCode: 401);
 
     public static string? BearerToken(HttpContext context)
     {

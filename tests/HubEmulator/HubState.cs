@@ -18,6 +18,7 @@ public enum HubMode
 public sealed class HubState(IReadOnlyList<HubUser> users)
 {
     private int _whoAmICalls;
+    private int _failBranchCalls;
 
     public IReadOnlyList<HubUser> Users { get; } = users;
     public HubMode Mode { get; set; } = HubMode.Normal;
@@ -29,6 +30,29 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
     public void CountWhoAmI() => Interlocked.Increment(ref _whoAmICalls);
 
     public HubUser? FindUser(string name) => Users.FirstOrDefault(u => u.Name == name);
+
+    /// <summary>Branches created through the API, by "owner/name@branch": the revision each points at.</summary>
+    public ConcurrentDictionary<string, string> Branches { get; } = new();
+
+    /// <summary>Makes the next <paramref name="count"/> branch calls answer 500, to test retries.</summary>
+    public void FailNextBranchCalls(int count) => Volatile.Write(ref _failBranchCalls, count);
+
+    /// <summary>Whether this branch call should fail (using up one of the failures asked for).</summary>
+    public bool TakeBranchFailure()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _failBranchCalls);
+            if (left <= 0)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _failBranchCalls, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+    }
 
     public HubUser? FindByUserAccessToken(string token) => Users.FirstOrDefault(u => u.UserAccessToken == token);
 }

@@ -139,7 +139,8 @@ public static class CheckpointEndpoints
         {
             return Problems.NotFound($"{org}/{model} has no checkpoint to offer yet.");
         }
-        var etag = $"\"{current.Id}-{Base64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(current.Revision)).AsSpan(0, 8))}\"";
+        var rollbackCount = await db.Rollbacks.CountAsync(r => r.ExperimentId == experiment.Id && r.Status == RollbackStatus.Succeeded, ct);
+        var etag = $"\"{current.Id}-{rollbackCount}-{Base64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(current.Revision)).AsSpan(0, 8))}\"";
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "public, max-age=5";
         if (http.Request.Headers.IfNoneMatch.Any(v => v == etag))
@@ -147,12 +148,14 @@ public static class CheckpointEndpoints
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
         var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
-        var document = new CurrentCheckpoint($"{org}/{model}", current.Id, current.Repository, current.Revision, current.Step, null,
+        var rollbackId = await db.Rollbacks.Where(r => r.CheckpointId == current.Id && r.Status == RollbackStatus.Succeeded)
+            .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
+        var document = new CurrentCheckpoint($"{org}/{model}", current.Id, current.Repository, current.Revision, current.Step, rollbackId,
             clock.GetUtcNow().ToUnixTimeSeconds());
         return TypedResults.Content(CompactJws.Sign(document, CurrentCheckpoint.Type, signingKey.Kid, signingKey.Rsa), "application/jose");
     }
 
-    private static CheckpointResponse ToDto(this Checkpoint c) => new(
+    public static CheckpointResponse ToDto(this Checkpoint c) => new(
         c.Id, c.Step, c.Repository, c.Revision, c.Loss, c.CreatedAt, c.RegisteredAt, c.SizeBytes, c.Url, c.Status.ToString().ToLowerInvariant(),
         c.QuarantineReason, c.QuarantinedBy, c.QuarantinedAt);
 }

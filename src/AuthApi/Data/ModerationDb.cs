@@ -17,6 +17,7 @@ public sealed class ModerationDb(DbContextOptions<ModerationDb> options) : DbCon
     public DbSet<RevokedPeerKey> RevokedPeerKeys => Set<RevokedPeerKey>();
     public DbSet<ServiceKey> ServiceKeys => Set<ServiceKey>();
     public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
+    public DbSet<Rollback> Rollbacks => Set<Rollback>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -703,6 +703,78 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.ToTable("revoked_peer_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.Rollback", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CheckpointId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("checkpoint_id");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("SupersededCheckpoints")
+                        .HasColumnType("integer")
+                        .HasColumnName("superseded_checkpoints");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rollbacks");
+
+                    b.HasIndex("CheckpointId")
+                        .HasDatabaseName("ix_rollbacks_checkpoint_id");
+
+                    b.HasIndex("ExperimentId", "Id")
+                        .HasDatabaseName("ix_rollbacks_experiment_id_id");
+
+                    b.ToTable("rollbacks", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.ServiceKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -851,6 +923,23 @@ namespace Moderation.AuthApi.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_revoked_peer_keys_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.Rollback", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Checkpoint", null)
+                        .WithMany()
+                        .HasForeignKey("CheckpointId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_rollbacks_checkpoints_checkpoint_id");
+
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rollbacks_experiments_experiment_id");
                 });
 
             modelBuilder.Entity("Moderation.AuthApi.Data.ServiceKey", b =>

@@ -1,0 +1,166 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Moderation.Contracts.Checkpoints;
+using Moderation.Contracts.Client;
+using Moderation.Contracts.Moderation;
+using Moderation.Contracts.Tokens;
+using Moderation.Tests.Infrastructure;
+
+namespace Moderation.Tests.Checkpoints;
+
+/// <summary>Rollbacks against the Hub store: the emulator records the branch each rollback moves.</summary>
+public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFixture<RollbackTests.HubStoreFactory>
+{
+    public sealed class HubStoreFactory : AuthApiFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Checkpoints:Store", "hub");
+            builder.UseSetting("Checkpoints:HubToken", "hf_dev_alice");
+            builder.UseSetting("Checkpoints:RetryDelaysMilliseconds:0", "200");
+            builder.UseSetting("Checkpoints:RetryDelaysMilliseconds:1", "400");
+            // Two workers, so two rollbacks can really start at once and only the experiment lock keeps them apart.
+            builder.UseSetting("Hangfire:WorkerCount", "2");
+        }
+    }
+
+    private static string Revision(int n) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(n)))[..40];
+
+    [Fact]
+    public async Task RollbackMovesTheBranchSupersedesLaterCheckpointsAndSignsTheNewCurrent()
+    {
+        var (name, ids) = await ExperimentWithCheckpointsAsync(100, 200, 300);
+        var url = $"/api/v1/experiments/demo-org/{name}";
+
+        var preview = await (await api.ClientFor("alice").GetAsync($"{url}/rollbacks/preview?checkpointId={ids[100]}")).ReadAsync<RollbackPreview>();
+        Assert.Equal([200L, 300L], preview.Superseded.Select(c => c.Step));
+
+        var accepted = await (await api.ClientFor("alice").PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[100], "divergence after step 150")))
+            .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+        Assert.Equal("pending", accepted.Status);
+        var done = await WaitAsync(name, accepted.Id);
+        Assert.Equal("succeeded", done.Status);
+        Assert.Equal(1, done.Attempts);
+        Assert.Equal(2, done.SupersededCheckpoints);
+
+        Assert.Equal(Revision(100), api.Hub.State.Branches[$"demo-org/{name}@stable"]);
+        var list = await (await api.ClientFor("alice").GetAsync($"{url}/checkpoints")).ReadAsync<Paged<CheckpointResponse>>();
+        Assert.Equal(["superseded", "superseded", "active"], list.Items.Select(c => c.Status));
+        using var keys = ExperimentKeySet.FromJwks(await new ModerationClient(api.CreateClient()).GetJwksAsync("demo-org", name));
+        var current = CurrentCheckpoint.Verify(await api.CreateClient().GetStringAsync($"{url}/checkpoints/current"), keys, $"demo-org/{name}", out _);
+        Assert.Equal(100, current!.Step);
+        Assert.Equal(accepted.Id, current.RollbackId);
+        var audit = await (await api.ClientFor("alice").GetAsync($"{url}/audit")).ReadAsync<Paged<AuditEntryResponse>>();
+        Assert.Contains(audit.Items, a => a.Action == "rollback.succeeded");
+        Assert.Contains(audit.Items, a => a.Action == "rollback.requested" && a.Reason == "divergence after step 150");
+    }
+
+    [Fact]
+    public async Task HubFailingTwiceThenSucceedingIsRetriedWithAttemptsRecorded()
+    {
+        var (name, ids) = await ExperimentWithCheckpointsAsync(10, 20);
+        api.Hub.State.FailNextBranchCalls(2);
+        var accepted = await (await api.ClientFor("alice").PostWireAsync($"/api/v1/experiments/demo-org/{name}/rollbacks", new CreateRollbackRequest(ids[10], "bad data")))
+            .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+        var done = await WaitAsync(name, accepted.Id);
+        Assert.Equal("succeeded", done.Status);
+        Assert.Equal(3, done.Attempts);
+        Assert.Contains("500", done.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HubThatKeepsFailingLeavesAFailedRollbackThatIsRetriedByHand()
+    {
+        var (name, ids) = await ExperimentWithCheckpointsAsync(1, 2);
+        var url = $"/api/v1/experiments/demo-org/{name}";
+        api.Hub.State.FailNextBranchCalls(1000);
+        try
+        {
+            var accepted = await (await api.ClientFor("alice").PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[1], "bad data")))
+                .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+            var failed = await WaitAsync(name, accepted.Id);
+            Assert.Equal("failed", failed.Status);
+            Assert.Equal(3, failed.Attempts);
+            Assert.Contains("The Hub answered 500", failed.LastError, StringComparison.Ordinal);
+            var unchanged = await (await api.ClientFor("alice").GetAsync($"{url}/checkpoints")).ReadAsync<Paged<CheckpointResponse>>();
+            Assert.All(unchanged.Items, c => Assert.Equal("active", c.Status));
+        }
+        finally
+        {
+            api.Hub.State.FailNextBranchCalls(0);
+        }
+        var list = await (await api.ClientFor("alice").GetAsync($"{url}/rollbacks")).ReadAsync<List<RollbackResponse>>();
+        var retried = await (await api.ClientFor("alice").PostAsync($"{url}/rollbacks/{list[0].Id}/retry", null)).ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+        var done = await WaitAsync(name, retried.Id);
+        Assert.Equal("succeeded", done.Status);
+        Assert.Equal(4, done.Attempts);
+        await (await api.ClientFor("alice").PostAsync($"{url}/rollbacks/{list[0].Id}/retry", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task ConcurrentRollbacksOfOneExperimentAreSerialised()
+    {
+        var (name, ids) = await ExperimentWithCheckpointsAsync(5, 6, 7);
+        var url = $"/api/v1/experiments/demo-org/{name}/rollbacks";
+        var first = api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[6], "a"));
+        var second = api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[5], "b"));
+        var responses = await Task.WhenAll(first, second);
+        var a = await WaitAsync(name, (await responses[0].ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
+        var b = await WaitAsync(name, (await responses[1].ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
+        Assert.Equal("succeeded", a.Status);
+        Assert.Equal("succeeded", b.Status);
+        // One ran entirely before the other: their running periods do not overlap.
+        Assert.True(a.FinishedAt <= b.StartedAt || b.FinishedAt <= a.StartedAt, $"{a.StartedAt}-{a.FinishedAt} vs {b.StartedAt}-{b.FinishedAt}");
+        var last = a.FinishedAt > b.FinishedAt ? a : b;
+        Assert.Equal(last.Revision, api.Hub.State.Branches[$"demo-org/{name}@stable"]);
+    }
+
+    [Fact]
+    public async Task QuarantinedOtherExperimentsAndUnknownCheckpointsAreRefused()
+    {
+        var (name, ids) = await ExperimentWithCheckpointsAsync(1, 2);
+        var (otherName, otherIds) = await ExperimentWithCheckpointsAsync(3);
+        var url = $"/api/v1/experiments/demo-org/{name}/rollbacks";
+        await api.ClientFor("alice").PostWireAsync($"/api/v1/experiments/demo-org/{name}/checkpoints/{ids[1]}/quarantine", new QuarantineRequest("poisoned"));
+
+        await (await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[1], "x"))).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(otherIds[3], "x"))).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(999999, "x"))).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await api.ClientFor("alice").PostRawAsync(url, """{"checkpoint_id":1}""")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await api.ClientFor("bob").PostWireAsync(url, new CreateRollbackRequest(ids[2], "x"))).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Empty(await (await api.ClientFor("alice").GetAsync(url)).ReadAsync<List<RollbackResponse>>());
+        Assert.DoesNotContain(api.Hub.State.Branches.Keys, k => k.Contains(otherName, StringComparison.Ordinal) || k.Contains(name, StringComparison.Ordinal));
+    }
+
+    private async Task<(string Name, Dictionary<int, long> Ids)> ExperimentWithCheckpointsAsync(params int[] steps)
+    {
+        var experiment = await api.CreateExperimentAsync();
+        var url = $"/api/v1/experiments/demo-org/{experiment.ModelName}";
+        var key = await (await api.ClientFor("alice").PostWireAsync($"{url}/service-keys", new CreateServiceKeyRequest("aux", ["checkpoints:write"])))
+            .ReadAsync<ServiceKeyResponse>(HttpStatusCode.Created);
+        var ids = new Dictionary<int, long>();
+        foreach (var step in steps)
+        {
+            var checkpoint = await (await api.ClientWithToken(key.Secret).PostWireAsync($"{url}/checkpoints",
+                    new RegisterCheckpointRequest(step, $"demo-org/{experiment.ModelName}", Revision(step), 1.0, DateTimeOffset.UtcNow.AddMinutes(-5))))
+                .ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
+            ids[step] = checkpoint.Id;
+        }
+        return (experiment.ModelName, ids);
+    }
+
+    private async Task<RollbackResponse> WaitAsync(string name, long id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        while (true)
+        {
+            var rollback = await (await api.ClientFor("alice").GetAsync($"/api/v1/experiments/demo-org/{name}/rollbacks/{id}")).ReadAsync<RollbackResponse>();
+            if (rollback.Status is "succeeded" or "failed" || DateTime.UtcNow > deadline)
+            {
+                return rollback;
+            }
+            await Task.Delay(200);
+        }
+    }
+}
