@@ -41,4 +41,36 @@ public sealed class CheckpointPagesTests(LiveSystem system) : IClassFixture<Live
         await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("quarantined");
         await Assertions.Expect(alice.GetByTestId("checkpoints")).ToContainTextAsync("loss spike after bad gradients");
     }
+
+    [Fact]
+    public async Task ModeratorRollsBackFromTheUiAndSeesItSucceed()
+    {
+        var experiment = await system.Api.CreateExperimentAsync();
+        var api = $"/api/v1/experiments/demo-org/{experiment.ModelName}";
+        var key = await (await system.Api.ClientFor("alice").PostWireAsync($"{api}/service-keys", new CreateServiceKeyRequest("aux", ["checkpoints:write"])))
+            .ReadAsync<ServiceKeyResponse>(System.Net.HttpStatusCode.Created);
+        foreach (var (step, revision) in new[] { (100, new string('b', 40)), (200, new string('c', 40)) })
+        {
+            var registered = await system.Api.ClientWithToken(key.Secret).PostWireAsync($"{api}/checkpoints",
+                new RegisterCheckpointRequest(step, "demo-org/demo-model", revision, 2.0, DateTimeOffset.UtcNow.AddMinutes(-3)));
+            Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
+        }
+
+        var alice = await system.NewPageAsync();
+        await alice.GotoAsync("/account/signin");
+        await alice.GetByRole(AriaRole.Button, new() { Name = "alice", Exact = true }).ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
+        await alice.GotoAsync($"/experiments/demo-org/{experiment.ModelName}/checkpoints");
+        await alice.GetByTestId("rollback-to-100").ClickAsync();
+
+        await Assertions.Expect(alice.GetByTestId("rollback-preview")).ToContainTextAsync("steps 200");
+        await alice.GetByRole(AriaRole.Textbox, new() { Name = "Reason for the rollback" }).FillAsync("attack began at step 150");
+        await alice.GetByRole(AriaRole.Checkbox, new() { Name = "I confirm this rollback" }).CheckAsync();
+        await alice.GetByTestId("confirm-rollback").ClickAsync();
+
+        // The status page refreshes itself until the job is done.
+        await Assertions.Expect(alice.GetByTestId("rollback-status")).ToHaveTextAsync("succeeded", new() { Timeout = 30_000 });
+        await alice.GotoAsync($"/experiments/demo-org/{experiment.ModelName}/checkpoints");
+        await Assertions.Expect(alice.GetByTestId("checkpoints")).ToContainTextAsync("superseded");
+    }
 }
