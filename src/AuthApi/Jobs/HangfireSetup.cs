@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Keys;
@@ -11,13 +12,25 @@ public static class HangfireSetup
     /// <summary>Hangfire on the same PostgreSQL database (its own <c>hangfire</c> schema), so jobs are shared by every replica.</summary>
     public static IServiceCollection AddModerationJobs(this IServiceCollection services)
     {
-        services.AddHangfire((sp, config) => config
+        // The storage is this application's own service, not Hangfire's process-wide JobStorage.Current, so several
+        // hosts in one process (as in the tests) each keep to their own database.
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var options = new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                // A job whose server died is taken up by another after this long (jobs here take seconds).
+                InvisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("Hangfire:InvisibilityTimeoutSeconds", 300)),
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(DatabaseSetup.ConnectionString(configuration), options), options);
+        });
+        services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                options => options.UseNpgsqlConnection(DatabaseSetup.ConnectionString(sp.GetRequiredService<IConfiguration>())),
-                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(1) }));
+            .UseRecommendedSerializerSettings());
         services.AddHangfireServer((sp, options) =>
         {
             options.WorkerCount = sp.GetRequiredService<IConfiguration>().GetValue("Hangfire:WorkerCount", 4);

@@ -58,6 +58,8 @@ public sealed class RollbackJob(
         for (var attempt = 0; ; attempt++)
         {
             rollback.Attempts++;
+            // Counted before trying: an attempt cut short by a crash or restart is still an attempt.
+            await db.SaveChangesAsync(ct);
             try
             {
                 await store.ApplyAsync(target, ct);
