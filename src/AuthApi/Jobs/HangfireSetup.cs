@@ -34,6 +34,8 @@ public static class HangfireSetup
         services.AddHangfireServer((sp, options) =>
         {
             options.WorkerCount = sp.GetRequiredService<IConfiguration>().GetValue("Hangfire:WorkerCount", 4);
+            // Jobs are built from this application's services, not from whichever host set Hangfire's global activator last.
+            options.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
             options.ShutdownTimeout = TimeSpan.FromSeconds(5);
         });
         return services;

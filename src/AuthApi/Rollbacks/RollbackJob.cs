@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Data;
+using Npgsql;
 
 namespace Moderation.AuthApi.Rollbacks;
 
@@ -23,17 +24,18 @@ public sealed class RollbackJob(
         {
             return;
         }
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        // The lock lives on a connection of its own, outside the pool: closing it ends the session and so releases the
+        // lock whatever happens to the job (cancelled at shutdown, failed, crashed).
+        var lockConnectionString = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString;
+        await using var lockConnection = new NpgsqlConnection(lockConnectionString);
+        await lockConnection.OpenAsync(ct);
+        await using (var takeLock = new NpgsqlCommand("SELECT pg_advisory_lock(2, @experiment)", lockConnection))
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock(2, {experimentId.Value})", ct);
-            await RunLockedAsync(rollbackId, ct);
+            takeLock.Parameters.AddWithValue("experiment", experimentId.Value);
+            takeLock.CommandTimeout = 0;
+            await takeLock.ExecuteNonQueryAsync(ct);
         }
-        finally
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock(2, {experimentId.Value})", CancellationToken.None);
-            await db.Database.CloseConnectionAsync();
-        }
+        await RunLockedAsync(rollbackId, ct);
     }
 
     private async Task RunLockedAsync(long rollbackId, CancellationToken ct)
