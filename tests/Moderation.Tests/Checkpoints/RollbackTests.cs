@@ -9,6 +9,8 @@ using Moderation.Tests.Infrastructure;
 namespace Moderation.Tests.Checkpoints;
 
 /// <summary>Rollbacks against the Hub store: the emulator records the branch each rollback moves.</summary>
+// With the browser tests, one class at a time: background jobs on a loaded two-core machine are slow enough already.
+[Collection(LiveSystem.Collection)]
 public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFixture<RollbackTests.HubStoreFactory>
 {
     public sealed class HubStoreFactory : AuthApiFactory
@@ -152,7 +154,7 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
 
     private async Task<RollbackResponse> WaitAsync(string name, long id)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(45);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             var rollback = await (await api.ClientFor("alice").GetAsync($"/api/v1/experiments/demo-org/{name}/rollbacks/{id}")).ReadAsync<RollbackResponse>();
