@@ -54,43 +54,39 @@ MODE=distinct PATHKIND=native wrk -t2 -c16 -d4s -s deploy/bench/join.lua "$api" 
 wrk -t1 -c4 -d2s "$api/api/v1/experiments/demo-org/bench-model/jwks" >/dev/null
 
 results=()
-run() { # label, connections, env assignments..., then url via last arg
-  local label="$1" conns="$2" url="$3"; shift 3
-  local out
-  out=$(env "$@" wrk -t2 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency -s deploy/bench/join.lua "$url" 2>&1)
+record() { # label, connections, wrk output: one table row and one progress line
   local rps p50 p99 errors
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  results+=("| $label | $conns | ${rps:-?} | ${p50:-?} | ${p99:-?} | ${errors:-0} |")
-  echo "   $label c=$conns: ${rps} req/s, p50 ${p50}, p99 ${p99}, non-2xx ${errors:-0}"
+  rps=$(echo "$3" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$3" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$3" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$3" | awk '/Non-2xx/ {print $5}')
+  results+=("| $1 | $2 | ${rps:-?} | ${p50:-?} | ${p99:-?} | ${errors:-0} |")
+  echo "   $1 c=$2: ${rps} req/s, p50 ${p50}, p99 ${p99}, non-2xx ${errors:-0}"
+}
+run() { # label, connections, url, env assignments for join.lua...
+  local label="$1" conns="$2" url="$3"; shift 3
+  record "$label" "$conns" "$(env "$@" wrk -t2 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency -s deploy/bench/join.lua "$url" 2>&1)"
 }
 
-jwks_lua="$work/jwks.lua"
-cat >"$jwks_lua" <<'LUA'
+get_lua="$work/get.lua"
+cat >"$get_lua" <<'LUA'
 local etag = os.getenv("ETAG")
 function init(args) if etag and etag ~= "" then wrk.headers["If-None-Match"] = etag end end
 LUA
-etag=$(curl -fsS -D - -o /dev/null "$api/api/v1/experiments/demo-org/bench-model/jwks" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
-run_jwks() { # label, connections, etag
-  local out rps p50 p99 errors
-  out=$(ETAG="$3" wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" --latency -s "$jwks_lua" "$api/api/v1/experiments/demo-org/bench-model/jwks" 2>&1)
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  results+=("| $1 | $2 | ${rps:-?} | ${p50:-?} | ${p99:-?} | ${errors:-0} |")
-  echo "   $1 c=$2: ${rps} req/s, p50 ${p50}, p99 ${p99}"
+run_get() { # label, connections, url, etag (empty for unconditional GETs)
+  record "$1" "$2" "$(ETAG="$4" wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" --latency -s "$get_lua" "$3" 2>&1)"
 }
+etag_of() { curl -fsS -D - -o /dev/null "$1" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r'; }
+jwks_url="$api/api/v1/experiments/demo-org/bench-model/jwks"
+etag=$(etag_of "$jwks_url")
 
 echo "== measuring (${SECONDS_PER_RUN}s per run)"
 for c in 8 64; do run "reference join, distinct keys (every join signs)" "$c" "$api" MODE=distinct PATHKIND=reference; done
 for c in 8 64; do run "reference join, same key (re-joins)" "$c" "$api" MODE=same PATHKIND=reference; done
 for c in 8 64; do run "native join (JWT + hivemind_access), distinct keys" "$c" "$api" MODE=distinct PATHKIND=native; done
 join_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
-for c in 8 64; do run_jwks "JWKS GET" "$c" ""; done
-for c in 8 64; do run_jwks "JWKS GET If-None-Match (304)" "$c" "$etag"; done
+for c in 8 64; do run_get "JWKS GET" "$c" "$jwks_url" ""; done
+for c in 8 64; do run_get "JWKS GET If-None-Match (304)" "$c" "$jwks_url" "$etag"; done
 
 # Revocation lists: five experiments with 10,000 revoked tokens (20,000 token ids: jti and hivemind id) and 100 bans
 # each. The first request for each waits for its list to be built and signed, which is what is timed.
@@ -115,19 +111,9 @@ for n in 1 2 3 4 5; do
 done
 rev_url="$api/api/v1/experiments/demo-org/revocation-bench-1/revocations"
 rev_bytes=$(wc -c <"$work/revocations.jws")
-rev_etag=$(curl -fsS -D - -o /dev/null "$rev_url" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
-run_revocations() { # label, connections, etag
-  local out rps p50 p99 errors
-  out=$(ETAG="$3" wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" --latency -s "$jwks_lua" "$rev_url" 2>&1)
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  results+=("| $1 | $2 | ${rps:-?} | ${p50:-?} | ${p99:-?} | ${errors:-0} |")
-  echo "   $1 c=$2: ${rps} req/s, p50 ${p50}, p99 ${p99}"
-}
-for c in 8 64; do run_revocations "revocation list If-None-Match (304)" "$c" "$rev_etag"; done
-run_revocations "revocation list GET (20,100 entries, ${rev_bytes} bytes)" 64 ""
+rev_etag=$(etag_of "$rev_url")
+for c in 8 64; do run_get "revocation list If-None-Match (304)" "$c" "$rev_url" "$rev_etag"; done
+run_get "revocation list GET (20,100 entries, ${rev_bytes} bytes)" 64 "$rev_url" ""
 
 peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
 verifier=$(taskset -c 0 dotnet deploy/bench/VerifierBench/bin/Release/net10.0/Moderation.VerifierBench.dll 3)

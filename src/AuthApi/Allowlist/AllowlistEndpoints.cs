@@ -73,8 +73,7 @@ public static class AllowlistEndpoints
         }
         if (!await users.ExistsAsync(username, ct))
         {
-            return TypedResults.Problem($"There is no Hugging Face user named '{username}'.", statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "Unknown user");
+            return Problems.UnknownUser(username);
         }
         var entry = new AllowlistEntry
         {

@@ -62,8 +62,7 @@ public static class BanEndpoints
     {
         if (!await users.ExistsAsync(request.Username!, ct))
         {
-            return TypedResults.Problem($"There is no Hugging Face user named '{request.Username}'.", statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "Unknown user");
+            return Problems.UnknownUser(request.Username);
         }
         var (ban, revoked) = await bans.BanAsync(db, experiment, actor, request, ct);
         if (ban is null)

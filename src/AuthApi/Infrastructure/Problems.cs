@@ -15,6 +15,9 @@ public static class Problems
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult UnknownUser(string? username) =>
+        TypedResults.Problem($"There is no Hugging Face user named '{username}'.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unknown user");
+
     /// <summary>The reference server answers every refusal with 401 and a <c>detail</c>; its clients treat 401 as final.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ReferenceRefusal(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");

@@ -37,9 +37,7 @@ public static class IntrospectionEndpoints
             return Inactive($"There is no experiment {audience}.");
         }
 
-        var published = await keys.PublishedAsync(db, experiment.Id, ct);
-        using var keySet = ExperimentKeySet.FromJwks(new JsonWebKeySet(
-            published.Select(k => JsonWebKey.FromRsa(k.Kid, OpenSshRsaKey.Parse(k.PublicKey).Parameters)).ToList()));
+        using var keySet = ExperimentKeySet.FromJwks(await keys.PublishedJwksAsync(db, experiment.Id, ct));
         var verifier = new PeerTokenVerifier(keySet, audience, clock);
         var result = request.Token is not null ? verifier.VerifyJwt(request.Token) : verifier.VerifyHivemindAccess(request.HivemindAccess!);
         if (!result.IsValid)

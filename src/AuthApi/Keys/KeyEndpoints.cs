@@ -42,9 +42,7 @@ public static class KeyEndpoints
             {
                 return null;
             }
-            var published = await keys.PublishedAsync(db, experimentId.Value, ct);
-            var set = new JsonWebKeySet(published.Select(k => JsonWebKey.FromRsa(k.Kid, OpenSshRsaKey.Parse(k.PublicKey).Parameters)).ToList());
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(set);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(await keys.PublishedJwksAsync(db, experimentId.Value, ct));
             return new JwksDocument(bytes, $"\"{Base64Url.Encode(SHA256.HashData(bytes).AsSpan(0, 16))}\"");
         });
         if (document is null)

@@ -86,6 +86,10 @@ public sealed class KeyRing(IDataProtectionProvider protection, AuditLog audit, 
             .ToListAsync(ct);
     }
 
+    /// <summary>The published public keys as an RFC 7517 key set.</summary>
+    public async Task<JsonWebKeySet> PublishedJwksAsync(ModerationDb db, int experimentId, CancellationToken ct) =>
+        new((await PublishedAsync(db, experimentId, ct)).Select(k => JsonWebKey.FromRsa(k.Kid, OpenSshRsaKey.Parse(k.PublicKey).Parameters)).ToList());
+
     public SigningKey Decrypted(ExperimentKey entity) => _decrypted.GetOrAdd(entity.Kid, _ => new Lazy<SigningKey>(() =>
     {
         var rsa = RSA.Create();

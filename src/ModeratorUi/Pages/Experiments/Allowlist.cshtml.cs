@@ -23,7 +23,7 @@ public sealed class AllowlistModel(AuthApiClient api) : ExperimentPageModel(api)
 
     public async Task<IActionResult> OnPostRemoveAsync(string username, string? confirm, CancellationToken ct) =>
         confirm != "yes"
-            ? Done(new ApiResult<object>(null, "Tick 'confirm' to remove a user.", System.Net.HttpStatusCode.BadRequest), "")
+            ? NeedsConfirmation("remove a user")
             : Done(await Api.SendAsync<object>(HttpMethod.Delete, ApiPath($"allowlist/{Uri.EscapeDataString(username)}"), null, ct),
                 $"{username} was removed from the allowlist.");
 

@@ -22,7 +22,7 @@ public sealed class BansModel(AuthApiClient api) : ExperimentPageModel(api)
     {
         if (confirm != "yes")
         {
-            return Done(new ApiResult<object>(null, "Tick the confirmation to ban.", System.Net.HttpStatusCode.BadRequest), "");
+            return NeedsConfirmation("ban");
         }
         DateTimeOffset? until = expiresAt is { } local ? new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Utc)) : null;
         var result = await Api.SendAsync<BanResponse>(HttpMethod.Post, ApiPath("bans"),
@@ -32,6 +32,6 @@ public sealed class BansModel(AuthApiClient api) : ExperimentPageModel(api)
 
     public async Task<IActionResult> OnPostUnbanAsync(string username, string? confirm, CancellationToken ct) =>
         confirm != "yes"
-            ? Done(new ApiResult<object>(null, "Tick 'confirm' to lift a ban.", System.Net.HttpStatusCode.BadRequest), "")
+            ? NeedsConfirmation("lift a ban")
             : Done(await Api.SendAsync<object>(HttpMethod.Delete, ApiPath($"bans/{Uri.EscapeDataString(username)}"), null, ct), $"{username}'s ban was lifted.");
 }

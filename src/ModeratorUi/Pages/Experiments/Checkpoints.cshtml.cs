@@ -21,7 +21,7 @@ public sealed class CheckpointsModel(AuthApiClient api) : ExperimentPageModel(ap
 
     public async Task<IActionResult> OnPostQuarantineAsync(long id, string? reason, string? confirm, CancellationToken ct) =>
         confirm != "yes"
-            ? Done(new ApiResult<object>(null, "Tick 'confirm' to quarantine a checkpoint.", System.Net.HttpStatusCode.BadRequest), "")
+            ? NeedsConfirmation("quarantine a checkpoint")
             : Done(await Api.SendAsync<CheckpointResponse>(HttpMethod.Post, ApiPath($"checkpoints/{id}/quarantine"), new QuarantineRequest(reason), ct),
                 "The checkpoint is quarantined: it will not be offered as current.");
 }

@@ -55,6 +55,13 @@ public abstract class ExperimentPageModel(AuthApiClient api) : PageModel
         return RedirectToPage();
     }
 
+    /// <summary>A destructive action posted without its confirmation tick: nothing is sent, the user is told why.</summary>
+    protected IActionResult NeedsConfirmation(string action)
+    {
+        TempData["Problem"] = $"Tick 'confirm' to {action}.";
+        return RedirectToPage();
+    }
+
     public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
     {
         Problem ??= TempData["Problem"] as string;

@@ -24,7 +24,7 @@ public sealed class PeersModel(AuthApiClient api) : ExperimentPageModel(api)
 
     public async Task<IActionResult> OnPostRevokeAsync(string fingerprint, string? reason, string? confirm, CancellationToken ct) =>
         confirm != "yes"
-            ? Done(new ApiResult<object>(null, "Tick 'confirm' to revoke a peer.", System.Net.HttpStatusCode.BadRequest), "")
+            ? NeedsConfirmation("revoke a peer")
             : Done(await Api.SendAsync<RevokePeerResponse>(HttpMethod.Post, ApiPath($"peers/{Uri.EscapeDataString(fingerprint)}/revoke"),
                 new RevokePeerRequest(reason), ct), "The peer was revoked.");
 }

@@ -26,8 +26,7 @@ public sealed class RollbackModel(AuthApiClient api) : ExperimentPageModel(api)
     {
         if (confirm != "yes")
         {
-            TempData["Problem"] = "Tick the confirmation to roll back.";
-            return RedirectToPage();
+            return NeedsConfirmation("roll back");
         }
         var result = await Api.SendAsync<RollbackResponse>(HttpMethod.Post, ApiPath("rollbacks"), new CreateRollbackRequest(CheckpointId, reason), ct);
         if (result.Value is { } rollback)

@@ -24,7 +24,7 @@ public sealed class ServiceKeysModel(AuthApiClient api) : ExperimentPageModel(ap
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid id, string? confirm, CancellationToken ct) =>
         confirm != "yes"
-            ? Done(new ApiResult<object>(null, "Tick 'confirm' to revoke a key.", System.Net.HttpStatusCode.BadRequest), "")
+            ? NeedsConfirmation("revoke a key")
             : Done(await Api.SendAsync<object>(HttpMethod.Delete, ApiPath($"service-keys/{id}"), null, ct), "The key was revoked.");
 
     private async Task LoadAsync(CancellationToken ct)
