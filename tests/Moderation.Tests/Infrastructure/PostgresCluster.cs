@@ -109,13 +109,15 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     /// <summary>
     /// Deletes the folders of clusters from earlier runs that are no longer running: the test host can be stopped
-    /// between stopping a cluster at exit and deleting its folder.
+    /// between stopping a cluster at exit and deleting its folder. (deploy/test.sh also removes them after each run.)
     /// </summary>
     private static void SweepStaleClusters()
     {
         foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "moderation-pg-*"))
         {
-            if (!File.Exists(Path.Combine(dir, "data", "postmaster.pid")))
+            // Only old ones: a cluster this very run is creating has no postmaster.pid yet either.
+            if (!File.Exists(Path.Combine(dir, "data", "postmaster.pid"))
+                && Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddMinutes(-10))
             {
                 try
                 {
