@@ -9,6 +9,9 @@ namespace Moderation.AuthApi.Jobs;
 
 public static class HangfireSetup
 {
+    private static readonly ILoggerFactory HangfireLogs =
+        LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+
     /// <summary>Hangfire on the same PostgreSQL database (its own <c>hangfire</c> schema), so jobs are shared by every replica.</summary>
     public static IServiceCollection AddModerationJobs(this IServiceCollection services)
     {
@@ -28,6 +31,8 @@ public static class HangfireSetup
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(DatabaseSetup.ConnectionString(configuration), options), options);
         });
         services.AddHangfire(config => config
+            // Hangfire's log provider is process-wide: it must not be a host's logger factory, which dies with the host.
+            .UseLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(HangfireLogs))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
