@@ -15,11 +15,14 @@ public sealed class LoginTests(LiveSystem stack) : IClassFixture<LiveSystem>
         await page.GetByTestId("sign-in").ClickAsync();
 
         // The Hub emulator's consent page: pick the user, as a person would on huggingface.co.
-        await page.WaitForURLAsync(url => url.StartsWith(stack.Api.Hub.BaseUrl, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
-        await page.GetByRole(AriaRole.Button, new() { Name = "alice" }).ClickAsync();
+        var alice = page.GetByRole(AriaRole.Button, new() { Name = "alice", Exact = true });
+        await Assertions.Expect(alice).ToBeVisibleAsync();
+        Assert.StartsWith(stack.Api.Hub.BaseUrl, page.Url, StringComparison.Ordinal);
+        await alice.ClickAsync();
 
-        await page.WaitForURLAsync(url => url.StartsWith(stack.UiUrl, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
+        // Back on ModeratorUi once the code was exchanged (slow the first time on a loaded machine).
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("alice", new() { Timeout = 60_000 });
+        Assert.StartsWith(stack.UiUrl, page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.GetByTestId("welcome")).ToHaveTextAsync("Hello, Alice Admin");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
