@@ -4,6 +4,7 @@ using Moderation.AuthApi.Allowlist;
 using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Checkpoints;
+using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Health;
@@ -38,6 +39,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ExperimentRoles>();
 builder.Services.AddPeerTokens();
 builder.Services.AddCheckpointStore();
+builder.Services.AddContributions();
 builder.Services.AddOpenApi();
 builder.LimitRequestBodies();
 
@@ -71,6 +73,9 @@ app.MapRevocations();
 app.MapServiceKeys();
 app.MapCheckpoints();
 app.MapRollbacks();
+app.MapContributions();
+app.MapLeaderboards();
+app.MapAvatars();
 app.ScheduleModerationJobs();
 
 app.Run();

@@ -18,6 +18,12 @@ public sealed class ModerationDb(DbContextOptions<ModerationDb> options) : DbCon
     public DbSet<ServiceKey> ServiceKeys => Set<ServiceKey>();
     public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
     public DbSet<Rollback> Rollbacks => Set<Rollback>();
+    public DbSet<ContributionReport> ContributionReports => Set<ContributionReport>();
+    public DbSet<ContributionHour> ContributionHours => Set<ContributionHour>();
+    public DbSet<LeaderboardEntry> LeaderboardEntries => Set<LeaderboardEntry>();
+    public DbSet<LeaderboardState> LeaderboardStates => Set<LeaderboardState>();
+    public DbSet<PeerProgress> PeerProgress => Set<PeerProgress>();
+    public DbSet<ContributionWatermark> ContributionWatermarks => Set<ContributionWatermark>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -23,4 +23,5 @@ public sealed class Rollback
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public int SupersededCheckpoints { get; set; }
+    public int MarkedContributions { get; set; }
 }

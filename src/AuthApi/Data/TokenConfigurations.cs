@@ -31,6 +31,8 @@ public sealed class IssuedTokenConfiguration : IEntityTypeConfiguration<IssuedTo
         builder.Property(t => t.RevocationReason).HasMaxLength(1000);
         builder.HasIndex(t => new { t.ExperimentId, t.Username, t.PeerKeyFingerprint, t.ExpiresAt });
         builder.HasIndex(t => new { t.ExperimentId, t.ExpiresAt });
+        // Attribution of contribution reports: who was the key's token issued to?
+        builder.HasIndex(t => new { t.ExperimentId, t.PeerKeyFingerprint, t.IssuedAt });
         builder.HasOne<Experiment>().WithMany().HasForeignKey(t => t.ExperimentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Moderation.AuthApi.Identity;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer …</c>: a service key (<c>msk_…</c>) against the database, anything else as a
-/// Hugging Face token by asking Hugging Face who it belongs to.
+/// Authenticates <c>Authorization: Bearer …</c>: a service key (<c>msk_…</c>) against the database, a peer JWT against
+/// the experiment's keys and revocations, anything else as a Hugging Face token by asking Hugging Face who it belongs to.
 /// </summary>
 public sealed class HfBearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -14,11 +14,12 @@ public sealed class HfBearerHandler(
     UrlEncoder encoder,
     HfIdentityResolver resolver,
     ServiceKeys.ServiceKeyAuthenticator serviceKeys,
+    PeerTokenAuthenticator peerTokens,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "HuggingFace";
-    private const int MaxTokenLength = 1024;
+    private const int MaxTokenLength = 4096;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -43,6 +44,11 @@ public sealed class HfBearerHandler(
             return serviceKey is null
                 ? AuthenticateResult.Fail("The service key is unknown or was revoked.")
                 : AuthenticateResult.Success(new AuthenticationTicket(serviceKey, SchemeName));
+        }
+        if (PeerTokenAuthenticator.LooksLikePeerJwt(token))
+        {
+            var (peer, failure) = await peerTokens.AuthenticateAsync(token, SchemeName, Context.RequestAborted);
+            return peer is null ? AuthenticateResult.Fail(failure!) : AuthenticateResult.Success(new AuthenticationTicket(peer, SchemeName));
         }
         var identity = await resolver.ResolveAsync(token, Context.RequestAborted);
         return identity is null
@@ -80,7 +86,9 @@ public sealed class HfBearerHandler(
                 Title = "Forbidden",
                 Detail = Context.User.HasClaim(c => c.Type == ServiceKeys.ServiceKeyAuthenticator.KeyIdClaim)
                     ? "This endpoint needs a Hugging Face user's token; service keys may only report checkpoints and contributions."
-                    : "This endpoint is for auxiliary peers: send a service key with the scope it needs.",
+                    : Context.User.IsPeer()
+                        ? "A peer token may only report its own peer's contributions; this endpoint needs a Hugging Face user's token or a service key."
+                        : "This endpoint is for auxiliary peers: send a service key with the scope it needs.",
             },
         });
     }

@@ -17,11 +17,21 @@ public sealed class ValidationFilter<T>(int statusCode) : IEndpointFilter
                 {
                     Status = statusCode,
                     Title = "The request is not valid",
-                    Detail = string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct()),
+                    Detail = Describe(result.Errors),
                 });
             }
         }
         return await next(context);
+    }
+
+    /// <summary>The errors in a sentence or two; errors inside a list name the item (<c>reports[3].samples: …</c>).</summary>
+    private static string Describe(List<FluentValidation.Results.ValidationFailure> errors)
+    {
+        const int MaxShown = 10;
+        var messages = errors.Select(e => e.PropertyName.Contains('[', StringComparison.Ordinal) ? $"{e.PropertyName}: {e.ErrorMessage}" : e.ErrorMessage)
+            .Distinct().ToList();
+        var shown = string.Join(" ", messages.Take(MaxShown));
+        return messages.Count > MaxShown ? $"{shown} … and {messages.Count - MaxShown} more (see 'errors')." : shown;
     }
 }
 

@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Moderation.AuthApi.Access;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Infrastructure;
-using Moderation.AuthApi.Keys;
 using Moderation.Contracts.Join;
 using Moderation.Contracts.Tokens;
 
@@ -22,7 +20,7 @@ public static class IntrospectionEndpoints
     }
 
     private static async Task<IntrospectionResponse> Introspect(
-        IntrospectionRequest request, ModerationDb db, KeyRing keys, JoinAccess access, TimeProvider clock, CancellationToken ct)
+        IntrospectionRequest request, ModerationDb db, PeerTokenInspector inspector, CancellationToken ct)
     {
         var audience = request.Token is not null
             ? PeerJwt.Read(request.Token)?.Claims.Audience
@@ -37,27 +35,10 @@ public static class IntrospectionEndpoints
             return Inactive($"There is no experiment {audience}.");
         }
 
-        using var keySet = ExperimentKeySet.FromJwks(await keys.PublishedJwksAsync(db, experiment.Id, ct));
-        var verifier = new PeerTokenVerifier(keySet, audience, clock);
-        var result = request.Token is not null ? verifier.VerifyJwt(request.Token) : verifier.VerifyHivemindAccess(request.HivemindAccess!);
+        var result = await inspector.InspectAsync(db, experiment, request.Token, request.HivemindAccess, ct);
         if (!result.IsValid)
         {
             return Inactive(result.Reason!);
-        }
-
-        var revoked = await db.IssuedTokens.AsNoTracking()
-            .Where(t => t.ExperimentId == experiment.Id && t.RevokedAt != null
-                        && (result.TokenId != null ? t.Id.ToString() == result.TokenId
-                            : t.Username == result.Username && t.PeerKeyFingerprint == result.PeerKeyFingerprint && t.ExpiresAt == result.ExpiresAt))
-            .AnyAsync(ct);
-        revoked = revoked || await db.RevokedPeerKeys.AnyAsync(r => r.ExperimentId == experiment.Id && r.PeerKeyFingerprint == result.PeerKeyFingerprint, ct);
-        if (revoked)
-        {
-            return Inactive("The token was revoked.");
-        }
-        if (await access.BanInForceAsync(db, experiment.Id, result.Username!, ct) is { } ban)
-        {
-            return Inactive($"{result.Username} is banned: {ban.Reason}");
         }
         return new IntrospectionResponse(true, result.Username, result.ExpiresAt?.ToUnixTimeSeconds(), audience, result.TokenId,
             result.PeerKeyFingerprint);

@@ -19,6 +19,7 @@ public static class PeerTokenSetup
         services.AddSingleton<ExperimentCreation>();
         services.AddSingleton<JoinAccess>();
         services.AddSingleton<PeerTokenIssuer>();
+        services.AddSingleton<PeerTokenInspector>();
         services.AddScoped<KeyRotationJob>();
         services.AddSingleton<JoinRequestRecorder>();
         services.AddSingleton<BanService>();

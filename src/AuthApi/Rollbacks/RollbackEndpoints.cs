@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Checkpoints;
+using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Infrastructure;
@@ -43,8 +44,8 @@ public static class RollbackEndpoints
         var superseded = await db.Checkpoints.AsNoTracking()
             .Where(c => c.ExperimentId == target.ExperimentId && c.Step > target.Step && c.Status == CheckpointStatus.Active)
             .OrderBy(c => c.Step).ToListAsync(ct);
-        // Contributions are counted by a later feature; none exist to mark yet.
-        return TypedResults.Ok(new RollbackPreview(target.ToDto(), superseded.Select(c => c.ToDto()).ToList(), 0));
+        var contributions = await RolledBackContributions.CountAsync(db, target.ExperimentId, target.Step, ct);
+        return TypedResults.Ok(new RollbackPreview(target.ToDto(), superseded.Select(c => c.ToDto()).ToList(), contributions));
     }
 
     private static async Task<Results<Accepted<RollbackResponse>, ProblemHttpResult>> Create(
@@ -146,5 +147,5 @@ public static class RollbackEndpoints
 
     private static RollbackResponse ToDto(this Rollback r, Checkpoint target) => new(
         r.Id, r.CheckpointId, target.Step, target.Revision, r.Status.ToString().ToLowerInvariant(), r.Attempts, r.LastError, r.Reason,
-        r.RequestedBy, r.RequestedAt, r.StartedAt, r.FinishedAt, r.SupersededCheckpoints);
+        r.RequestedBy, r.RequestedAt, r.StartedAt, r.FinishedAt, r.SupersededCheckpoints, r.MarkedContributions);
 }

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Audit;
+using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Npgsql;
 
@@ -10,7 +11,7 @@ namespace Moderation.AuthApi.Rollbacks;
 /// <summary>
 /// Applies one rollback: under a per-experiment lock (two rollbacks of one experiment never run at once), applies the
 /// target to the checkpoint store with retries and backoff (attempts and the last error recorded), then moves the
-/// registry: later checkpoints superseded, the target current. Re-running a finished rollback does nothing, so a job
+/// registry: later checkpoints superseded, the target current, contributions after its step marked rolled back. Re-running a finished rollback does nothing, so a job
 /// Hangfire restarts after a crash applies nothing twice.
 /// </summary>
 public sealed class RollbackJob(
@@ -86,11 +87,16 @@ public sealed class RollbackJob(
             rollback.SupersededCheckpoints = await db.Checkpoints
                 .Where(c => c.ExperimentId == rollback.ExperimentId && c.Step > target.Step && c.Status == CheckpointStatus.Active)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CheckpointStatus.Superseded), ct);
+            rollback.MarkedContributions = await RolledBackContributions.MarkAsync(db, rollback.ExperimentId, target.Step, ct);
             target.Status = CheckpointStatus.Active;
             rollback.Status = RollbackStatus.Succeeded;
             rollback.FinishedAt = clock.GetUtcNow();
             await audit.AppendAsync(db, new AuditRecord(experiment, "system:rollback", "rollback.succeeded", $"step {target.Step} ({target.Revision})",
-                rollback.Reason, After: new { rollback_id = rollback.Id, rollback.Attempts, superseded = rollback.SupersededCheckpoints }), ct);
+                rollback.Reason, After: new
+                {
+                    rollback_id = rollback.Id, rollback.Attempts, superseded = rollback.SupersededCheckpoints,
+                    contributions_marked = rollback.MarkedContributions,
+                }), ct);
             return await db.SaveChangesAsync(ct);
         }, ct);
     }

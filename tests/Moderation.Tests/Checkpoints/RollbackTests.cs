@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Moderation.Contracts.Checkpoints;
 using Moderation.Contracts.Client;
+using Moderation.Contracts.Contributions;
 using Moderation.Contracts.Moderation;
 using Moderation.Contracts.Tokens;
 using Moderation.Tests.Infrastructure;
@@ -133,6 +134,47 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
         await (await api.ClientFor("bob").PostWireAsync(url, new CreateRollbackRequest(ids[2], "x"))).AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Empty(await (await api.ClientFor("alice").GetAsync(url)).ReadAsync<List<RollbackResponse>>());
         Assert.DoesNotContain(api.Hub.State.Branches.Keys, k => k.Contains(otherName, StringComparison.Ordinal) || k.Contains(name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RollbackMarksContributionsAfterItsStepAndTheLeaderboardMovesThemOut()
+    {
+        var (name, ids) = await ExperimentWithCheckpointsAsync(2, 4);
+        var url = $"/api/v1/experiments/demo-org/{name}";
+        var key = await (await api.ClientFor("alice").PostWireAsync($"{url}/service-keys", new CreateServiceKeyRequest("metrics", ["contributions:write"])))
+            .ReadAsync<ServiceKeyResponse>(HttpStatusCode.Created);
+        var aux = api.ClientWithToken(key.Secret);
+        var rates = new Dictionary<string, double>
+        {
+            [(await api.JoinAsync(url, "alice")).PeerKeyFingerprint] = 100,
+            [(await api.JoinAsync(url, "bob")).PeerKeyFingerprint] = 50,
+        };
+        var all = ContributionSetup.Steps(rates, steps: 5, end: DateTimeOffset.UtcNow.AddMinutes(-2));
+        await aux.SendAsync(url, all.Where(r => r.Step <= 4).ToList());
+        Assert.Equal(4 * 6000L, (await api.LeaderboardAsync(url)).Entries[0].CreditedSamples);
+        await aux.SendAsync(url, all.Where(r => r.Step == 5).ToList()); // not processed yet when the rollback runs
+
+        var preview = await (await api.ClientFor("alice").GetAsync($"{url}/rollbacks/preview?checkpointId={ids[2]}")).ReadAsync<RollbackPreview>();
+        Assert.Equal(6, preview.ContributionsMarked);
+        var accepted = await (await api.ClientFor("alice").PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[2], "bad gradients from step 3")))
+            .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+        var done = await WaitAsync(name, accepted.Id);
+        Assert.Equal(("succeeded", 6), (done.Status, done.ContributionsMarked));
+
+        var board = await api.LeaderboardAsync(url);
+        var alice = board.Entries.Single(e => e.Username == "alice");
+        Assert.Equal((2 * 6000L, 3 * 6000L), (alice.CreditedSamples, alice.RolledBackSamples));
+        Assert.Contains("rolled_back", alice.Flags);
+        Assert.Equal((2 * 3000L, 3 * 3000L), (board.Entries.Single(e => e.Username == "bob").CreditedSamples,
+            board.Entries.Single(e => e.Username == "bob").RolledBackSamples));
+
+        // Training goes on from step 2: step 3 is reported again and credited; the old batch re-sent is not.
+        Assert.Equal(2, (await aux.SendAsync(url, ContributionSetup.Steps(rates, steps: 1, end: DateTimeOffset.UtcNow, firstStep: 3))).Stored);
+        Assert.Equal(4, (await aux.SendAsync(url, all.Where(r => r.Step is 4 or 5).ToList())).Stored);
+        alice = (await api.LeaderboardAsync(url)).Entries.Single(e => e.Username == "alice");
+        Assert.Equal(3 * 6000L, alice.CreditedSamples);
+        var rolledBack = await (await api.ClientFor("alice").GetAsync($"{url}/contributions?flag=rolled_back")).ReadAsync<Paged<ContributionReportResponse>>();
+        Assert.Equal(10, rolledBack.Total);
     }
 
     private async Task<(string Name, Dictionary<int, long> Ids)> ExperimentWithCheckpointsAsync(params int[] steps)

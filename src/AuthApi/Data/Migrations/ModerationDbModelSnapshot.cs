@@ -300,6 +300,165 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.ToTable("checkpoints", (string)null);
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.ContributionHour", b =>
+                {
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Contributor")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("contributor");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<bool>("Attributed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("attributed");
+
+                    b.Property<long>("ClaimedSamples")
+                        .HasColumnType("bigint")
+                        .HasColumnName("claimed_samples");
+
+                    b.Property<int>("ClippedReports")
+                        .HasColumnType("integer")
+                        .HasColumnName("clipped_reports");
+
+                    b.Property<long>("CreditedSamples")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credited_samples");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<int>("Reports")
+                        .HasColumnType("integer")
+                        .HasColumnName("reports");
+
+                    b.Property<long>("RolledBackSamples")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rolled_back_samples");
+
+                    b.HasKey("ExperimentId", "Contributor", "Hour")
+                        .HasName("pk_contribution_hours");
+
+                    b.HasIndex("ExperimentId", "Hour")
+                        .HasDatabaseName("ix_contribution_hours_experiment_id_hour");
+
+                    b.ToTable("contribution_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.ContributionReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Clipped")
+                        .HasColumnType("boolean")
+                        .HasColumnName("clipped");
+
+                    b.Property<long?>("CreditedSamples")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credited_samples");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<double?>("Loss")
+                        .HasColumnType("double precision")
+                        .HasColumnName("loss");
+
+                    b.Property<int>("MiniSteps")
+                        .HasColumnType("integer")
+                        .HasColumnName("mini_steps");
+
+                    b.Property<string>("PeerKeyFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(43)
+                        .HasColumnType("character varying(43)")
+                        .HasColumnName("peer_key_fingerprint");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ReportedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reported_by");
+
+                    b.Property<bool>("RolledBack")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rolled_back");
+
+                    b.Property<long>("Samples")
+                        .HasColumnType("bigint")
+                        .HasColumnName("samples");
+
+                    b.Property<double>("SamplesPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("samples_per_second");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contribution_reports");
+
+                    b.HasIndex("ExperimentId", "Step")
+                        .HasDatabaseName("ix_contribution_reports_experiment_id_step");
+
+                    b.HasIndex("ExperimentId", "PeerKeyFingerprint", "Step")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contribution_reports_live")
+                        .HasFilter("NOT rolled_back");
+
+                    b.ToTable("contribution_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.ContributionWatermark", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("LastReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_report_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contribution_watermarks");
+
+                    b.ToTable("contribution_watermarks", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LastReportId = 0L
+                        });
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.Experiment", b =>
                 {
                     b.Property<int>("Id")
@@ -544,6 +703,9 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.HasIndex("ExperimentId", "ExpiresAt")
                         .HasDatabaseName("ix_issued_tokens_experiment_id_expires_at");
 
+                    b.HasIndex("ExperimentId", "PeerKeyFingerprint", "IssuedAt")
+                        .HasDatabaseName("ix_issued_tokens_experiment_id_peer_key_fingerprint_issued_at");
+
                     b.HasIndex("ExperimentId", "Username", "PeerKeyFingerprint", "ExpiresAt")
                         .HasDatabaseName("ix_issued_tokens_experiment_id_username_peer_key_fingerprint_e");
 
@@ -641,6 +803,114 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.ToTable("join_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.LeaderboardEntry", b =>
+                {
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("TimeWindow")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("time_window");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int>("ActiveHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_hours");
+
+                    b.Property<bool>("Attributed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("attributed");
+
+                    b.Property<bool>("Banned")
+                        .HasColumnType("boolean")
+                        .HasColumnName("banned");
+
+                    b.Property<long>("ClaimedSamples")
+                        .HasColumnType("bigint")
+                        .HasColumnName("claimed_samples");
+
+                    b.Property<int>("ClippedReports")
+                        .HasColumnType("integer")
+                        .HasColumnName("clipped_reports");
+
+                    b.Property<string>("Contributor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("contributor");
+
+                    b.Property<long>("CreditedSamples")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credited_samples");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<int?>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.Property<long>("RolledBackSamples")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rolled_back_samples");
+
+                    b.Property<int>("Steps")
+                        .HasColumnType("integer")
+                        .HasColumnName("steps");
+
+                    b.HasKey("ExperimentId", "TimeWindow", "Position")
+                        .HasName("pk_leaderboard_entries");
+
+                    b.ToTable("leaderboard_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.LeaderboardState", b =>
+                {
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<DateTimeOffset?>("BuiltAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("built_at");
+
+                    b.Property<double?>("CentreSamplesPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("centre_samples_per_second");
+
+                    b.HasKey("ExperimentId")
+                        .HasName("pk_leaderboard_states");
+
+                    b.ToTable("leaderboard_states", (string)null);
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.PeerProgress", b =>
+                {
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("PeerKeyFingerprint")
+                        .HasMaxLength(43)
+                        .HasColumnType("character varying(43)")
+                        .HasColumnName("peer_key_fingerprint");
+
+                    b.Property<DateTimeOffset>("LastTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_time");
+
+                    b.HasKey("ExperimentId", "PeerKeyFingerprint")
+                        .HasName("pk_peer_progress");
+
+                    b.ToTable("peer_progress", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.RevocationState", b =>
                 {
                     b.Property<int>("Id")
@@ -732,6 +1002,10 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("last_error");
+
+                    b.Property<int>("MarkedContributions")
+                        .HasColumnType("integer")
+                        .HasColumnName("marked_contributions");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -875,6 +1149,26 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasConstraintName("fk_checkpoints_experiments_experiment_id");
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.ContributionHour", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contribution_hours_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.ContributionReport", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contribution_reports_experiments_experiment_id");
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.ExperimentKey", b =>
                 {
                     b.HasOne("Moderation.AuthApi.Data.Experiment", null)
@@ -913,6 +1207,36 @@ namespace Moderation.AuthApi.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_join_requests_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.LeaderboardEntry", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_leaderboard_entries_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.LeaderboardState", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_leaderboard_states_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.PeerProgress", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_peer_progress_experiments_experiment_id");
                 });
 
             modelBuilder.Entity("Moderation.AuthApi.Data.RevokedPeerKey", b =>

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Moderation.AuthApi.Contributions;
+
+/// <summary>A report ready to store: the peer key already reduced to its fingerprint, the time in UTC.</summary>
+public readonly record struct NewReport(
+    string PeerKeyFingerprint, long Step, long Samples, double SamplesPerSecond, int MiniSteps, double? Loss, DateTimeOffset Time);
+
+/// <summary>
+/// Stores batches of reports with one statement (<c>unnest</c> of arrays), skipping those already stored for the same peer
+/// key and step. Each batch holds the shared side of the contributions lock, so the leaderboard job, taking the exclusive
+/// side for an instant, knows every report up to the highest id it sees is committed.
+/// </summary>
+public static class ContributionStore
+{
+    /// <summary>Advisory lock keys (class 4): the ingestion barrier and the leaderboard job's own lock.</summary>
+    public const int LockClass = 4;
+    public const int IngestBarrier = 0;
+    public const int JobLock = 1;
+
+    private const string Insert = """
+        INSERT INTO contribution_reports
+            (experiment_id, peer_key_fingerprint, step, samples, samples_per_second, mini_steps, loss, "time", received_at, reported_by, clipped, rolled_back)
+        SELECT @experiment, u.fp, u.step, u.samples, u.sps, u.mini, u.loss, u.t, @now, @by, false, false
+        FROM unnest(@fp, @step, @samples, @sps, @mini, @loss, @time) AS u(fp, step, samples, sps, mini, loss, t)
+        ON CONFLICT (experiment_id, peer_key_fingerprint, step) WHERE NOT rolled_back DO NOTHING;
+        """;
+
+    /// <returns>How many reports were new.</returns>
+    public static async Task<int> StoreAsync(ModerationDb db, int experimentId, string reportedBy, IReadOnlyList<NewReport> reports, DateTimeOffset now, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared(4, 0)"));
+            var command = new NpgsqlBatchCommand(Insert);
+            batch.BatchCommands.Add(command);
+            command.Parameters.Add(new NpgsqlParameter<int>("experiment", experimentId));
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+            command.Parameters.Add(new NpgsqlParameter<string>("by", reportedBy));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("fp", reports.Select(r => r.PeerKeyFingerprint).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<long[]>("step", reports.Select(r => r.Step).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<long[]>("samples", reports.Select(r => r.Samples).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<double[]>("sps", reports.Select(r => r.SamplesPerSecond).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<int[]>("mini", reports.Select(r => r.MiniSteps).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter("loss", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = reports.Select(r => r.Loss).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("time", reports.Select(r => r.Time).ToArray()));
+            await batch.ExecuteNonQueryAsync(ct);
+            await transaction.CommitAsync(ct);
+            return command.RecordsAffected;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Experiments;
+using Moderation.AuthApi.Identity;
+using Moderation.AuthApi.Infrastructure;
+using Moderation.Contracts.Contributions;
+using Moderation.Contracts.Experiments;
+
+namespace Moderation.AuthApi.Contributions;
+
+/// <summary>
+/// The leaderboard as JSON, CSV and history, public unless the experiment hides it (then only its moderators see it);
+/// a refresh on demand for moderators; the list of public leaderboards for the tabs page.
+/// </summary>
+public static class LeaderboardEndpoints
+{
+    public const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapLeaderboards(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/experiments/{org}/{model}").WithTags("Leaderboard");
+        group.MapGet("/leaderboard", Get).AllowAnonymous().WithName("GetLeaderboard")
+            .WithSummary("Ranking for a window (all, 7d, 24h), paged; banned users and unattributed keys follow unranked.");
+        group.MapGet("/leaderboard.csv", Csv).AllowAnonymous().WithName("GetLeaderboardCsv").WithSummary("The whole leaderboard of a window as CSV.");
+        group.MapGet("/leaderboard/history", History).AllowAnonymous().WithName("GetLeaderboardHistory")
+            .WithSummary("Credited samples over time, for the experiment or one user.");
+        group.MapPost("/leaderboard/refresh", Refresh).RequireAuthorization().WithName("RefreshLeaderboard")
+            .WithSummary("Process new reports and rebuild the leaderboards now (moderators).");
+        app.MapGet("/api/v1/leaderboards", Public).AllowAnonymous().WithTags("Leaderboard").WithName("ListLeaderboards")
+            .WithSummary("Experiments whose leaderboard is public.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<LeaderboardResponse>, ProblemHttpResult>> Get(
+        string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct,
+        string window = LeaderboardWindows.All, int page = 1, [FromQuery(Name = "page_size")] int pageSize = 100)
+    {
+        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var rows = db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window);
+        var total = await rows.CountAsync(ct);
+        var entries = await rows.OrderBy(e => e.Position).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var builtAt = await BuiltAtAsync(db, experiment!.Id, ct);
+        Cacheable(http, experiment);
+        return TypedResults.Ok(new LeaderboardResponse($"{org}/{model}", window, builtAt, page, pageSize, total, entries.Select(ToDto).ToList()));
+    }
+
+    private static async Task<IResult> Csv(
+        string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct,
+        string window = LeaderboardWindows.All)
+    {
+        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var entries = await db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window)
+            .OrderBy(e => e.Position).ToListAsync(ct);
+        var csv = new StringBuilder(LeaderboardCsv.Header).Append("\r\n");
+        foreach (var entry in entries)
+        {
+            csv.Append(LeaderboardCsv.Line(ToDto(entry))).Append("\r\n");
+        }
+        Cacheable(http, experiment!);
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"{org}-{model}-leaderboard-{window}.csv");
+    }
+
+    private static async Task<Results<Ok<LeaderboardHistoryResponse>, ProblemHttpResult>> History(
+        string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, TimeProvider clock,
+        CancellationToken ct, string window = LeaderboardWindows.All, string? username = null)
+    {
+        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var now = clock.GetUtcNow();
+        var since = LeaderboardWindows.Span(window) is { } span ? now - span : DateTimeOffset.MinValue;
+        var hours = db.ContributionHours.AsNoTracking().Where(h => h.ExperimentId == experiment!.Id && h.Hour >= since);
+        if (!string.IsNullOrEmpty(username))
+        {
+            hours = hours.Where(h => h.Contributor == username && h.Attributed);
+        }
+        var perHour = await hours.GroupBy(h => h.Hour).Select(g => new { Hour = g.Key, Credited = g.Sum(h => h.CreditedSamples) })
+            .OrderBy(p => p.Hour).ToListAsync(ct);
+        var daily = window == LeaderboardWindows.All;
+        var points = perHour
+            .GroupBy(p => daily ? new DateTimeOffset(p.Hour.UtcDateTime.Date, TimeSpan.Zero) : p.Hour)
+            .Select(g => new HistoryPoint(g.Key, g.Sum(p => p.Credited)))
+            .ToList();
+        Cacheable(http, experiment!);
+        return TypedResults.Ok(new LeaderboardHistoryResponse($"{org}/{model}", window, username, daily ? "day" : "hour", points));
+    }
+
+    private static async Task<Results<Ok<LeaderboardRefreshResponse>, ProblemHttpResult>> Refresh(
+        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, LeaderboardJob job, CancellationToken ct)
+    {
+        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Moderator, "refresh its leaderboard", ct);
+        return found.Refusal is { } refusal ? refusal : TypedResults.Ok(await job.RunAsync(ct));
+    }
+
+    private static async Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>
+        await (from e in db.Experiments.AsNoTracking()
+               join s in db.LeaderboardStates.AsNoTracking() on e.Id equals s.ExperimentId
+               where e.LeaderboardVisible
+               orderby e.OrganizationName, e.ModelName
+               select new PublicLeaderboard(e.OrganizationName, e.ModelName, "/leaderboard/" + e.OrganizationName + "/" + e.ModelName, s.BuiltAt))
+            .ToListAsync(ct);
+
+    /// <summary>The experiment, if this caller may see its leaderboard: anyone when it is public, its moderators when hidden.</summary>
+    private static async Task<(Experiment? Experiment, ProblemHttpResult? Refusal)> VisibleAsync(
+        string org, string model, string window, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct)
+    {
+        if (!LeaderboardWindows.Known.Contains(window))
+        {
+            return (null, Problems.BadRequest($"Unknown window '{window}': use all, 7d or 24h."));
+        }
+        var experiment = await experiments.ByNameAsync(db, org, model, ct);
+        if (experiment is null)
+        {
+            return (null, Problems.NotFound($"There is no experiment {org}/{model}."));
+        }
+        if (!experiment.LeaderboardVisible
+            && !(http.User.HasClaim(c => c.Type == HfIdentity.IdentityClaim)
+                 && roles.RoleIn(experiment, HfIdentity.FromPrincipal(http.User)) >= ExperimentRole.Moderator))
+        {
+            return (null, Problems.NotFound($"The leaderboard of {org}/{model} is hidden by its owners."));
+        }
+        return (experiment, null);
+    }
+
+    private static void Cacheable(HttpContext http, Experiment experiment) =>
+        // Public leaderboards may be cached by any HTTP cache for a little while; hidden ones only by the moderator's browser.
+        http.Response.Headers.CacheControl = experiment.LeaderboardVisible ? "public, max-age=30" : "private, max-age=30";
+
+    private static async Task<DateTimeOffset?> BuiltAtAsync(ModerationDb db, int experimentId, CancellationToken ct) =>
+        await db.LeaderboardStates.AsNoTracking().Where(s => s.ExperimentId == experimentId).Select(s => s.BuiltAt).FirstOrDefaultAsync(ct);
+
+    internal static LeaderboardEntryResponse ToDto(LeaderboardEntry e)
+    {
+        var flags = new List<string>();
+        if (e.Banned)
+        {
+            flags.Add(ContributionFlags.Banned);
+        }
+        if (!e.Attributed)
+        {
+            flags.Add(ContributionFlags.Unattributed);
+        }
+        if (e.ClippedReports > 0)
+        {
+            flags.Add(ContributionFlags.Clipped);
+        }
+        if (e.RolledBackSamples > 0)
+        {
+            flags.Add(ContributionFlags.RolledBack);
+        }
+        return new LeaderboardEntryResponse(e.Rank, e.Attributed ? e.Contributor : null, e.Attributed ? null : e.Contributor,
+            e.Attributed ? AvatarEndpoints.Url(e.Contributor) : null, e.CreditedSamples, e.ClaimedSamples, e.RolledBackSamples, e.ActiveHours,
+            e.Steps, e.LastSeen, flags);
+    }
+}
+
+/// <summary>The CSV form of leaderboard rows: the JSON fields, in the same order, flags joined by ';'.</summary>
+public static class LeaderboardCsv
+{
+    public const string Header = "rank,username,peer_key_fingerprint,credited_samples,claimed_samples,rolled_back_samples,active_hours,steps,last_seen,flags";
+
+    public static string Line(LeaderboardEntryResponse e) => string.Join(',',
+        e.Rank?.ToString(CultureInfo.InvariantCulture) ?? "",
+        e.Username ?? "",
+        e.PeerKeyFingerprint ?? "",
+        e.CreditedSamples.ToString(CultureInfo.InvariantCulture),
+        e.ClaimedSamples.ToString(CultureInfo.InvariantCulture),
+        e.RolledBackSamples.ToString(CultureInfo.InvariantCulture),
+        e.ActiveHours.ToString(CultureInfo.InvariantCulture),
+        e.Steps.ToString(CultureInfo.InvariantCulture),
+        e.LastSeen.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", CultureInfo.InvariantCulture),
+        string.Join(';', e.Flags));
+}

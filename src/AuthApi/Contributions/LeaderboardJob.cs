@@ -1,0 +1,69 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Data;
+using Moderation.Contracts.Contributions;
+using Npgsql;
+
+namespace Moderation.AuthApi.Contributions;
+
+/// <summary>
+/// Materialises the leaderboards. Incremental: it processes only the reports stored since its last run (attributes each
+/// to the user its peer key's token was issued to, credits it by <see cref="CreditRule"/>, adds it to that user's hourly
+/// totals), then rebuilds each experiment's three windows from the hourly totals, which are small. One run at a time
+/// (advisory lock); each chunk of reports is processed and its watermark advanced in one transaction, so a crash
+/// mid-way loses nothing and counts nothing twice.
+/// </summary>
+public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, TimeProvider clock, ILogger<LeaderboardJob> logger)
+{
+    public const string RecurringJobId = "leaderboard";
+    public const int ChunkSize = 100_000;
+
+    [AutomaticRetry(Attempts = 0)]
+    public async Task<LeaderboardRefreshResponse> RunAsync(CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var high = await CommittedHighWaterAsync(connection, ct);
+            var processed = 0;
+            while (true)
+            {
+                var chunk = await ContributionChunk.ProcessAsync(connection, rule, high, ChunkSize, ct);
+                processed += chunk;
+                if (chunk < ChunkSize)
+                {
+                    break;
+                }
+            }
+            var builtAt = clock.GetUtcNow();
+            var rebuilt = await LeaderboardBuilder.RebuildAllAsync(connection, builtAt, ct);
+            if (processed > 0)
+            {
+                logger.LogInformation("Leaderboard: {Reports} new reports processed, {Experiments} experiments rebuilt.", processed, rebuilt);
+            }
+            return new LeaderboardRefreshResponse(processed, rebuilt, builtAt);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// The highest report id below which every report is committed: taking the exclusive side of the ingestion barrier
+    /// waits for the batches in flight, and any batch after it gets a higher id.
+    /// </summary>
+    private static async Task<long> CommittedHighWaterAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var barrier = new NpgsqlCommand("SELECT pg_advisory_xact_lock(4, 0)", connection, transaction))
+        {
+            await barrier.ExecuteNonQueryAsync(ct);
+        }
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM contribution_reports", connection, transaction);
+        var high = (long)(await command.ExecuteScalarAsync(ct))!;
+        await transaction.CommitAsync(ct);
+        return high;
+    }
+}

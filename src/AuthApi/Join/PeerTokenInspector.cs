@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Access;
+using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Keys;
+using Moderation.Contracts.Tokens;
+
+namespace Moderation.AuthApi.Join;
+
+/// <summary>
+/// Whether a peer token is active right now, as the server knows it: the offline checks of the Contracts verifier
+/// (signature, audience, expiry, binding) plus the revocations and bans in the database at this moment.
+/// </summary>
+public sealed class PeerTokenInspector(KeyRing keys, JoinAccess access, TimeProvider clock)
+{
+    /// <param name="jwt">A peer JWT, or null to inspect <paramref name="hivemindAccess"/>.</param>
+    public async Task<PeerTokenVerification> InspectAsync(
+        ModerationDb db, Experiment experiment, string? jwt, HivemindAccess? hivemindAccess, CancellationToken ct)
+    {
+        var audience = $"{experiment.OrganizationName}/{experiment.ModelName}";
+        using var keySet = ExperimentKeySet.FromJwks(await keys.PublishedJwksAsync(db, experiment.Id, ct));
+        var verifier = new PeerTokenVerifier(keySet, audience, clock);
+        var result = jwt is not null ? verifier.VerifyJwt(jwt) : verifier.VerifyHivemindAccess(hivemindAccess!);
+        if (!result.IsValid)
+        {
+            return result;
+        }
+
+        var revoked = await db.IssuedTokens.AsNoTracking()
+            .Where(t => t.ExperimentId == experiment.Id && t.RevokedAt != null
+                        && (result.TokenId != null ? t.Id.ToString() == result.TokenId
+                            : t.Username == result.Username && t.PeerKeyFingerprint == result.PeerKeyFingerprint && t.ExpiresAt == result.ExpiresAt))
+            .AnyAsync(ct);
+        revoked = revoked || await db.RevokedPeerKeys.AnyAsync(r => r.ExperimentId == experiment.Id && r.PeerKeyFingerprint == result.PeerKeyFingerprint, ct);
+        if (revoked)
+        {
+            return PeerTokenVerification.Invalid("The token was revoked.");
+        }
+        if (await access.BanInForceAsync(db, experiment.Id, result.Username!, ct) is { } ban)
+        {
+            return PeerTokenVerification.Invalid($"{result.Username} is banned: {ban.Reason}");
+        }
+        return result;
+    }
+}
