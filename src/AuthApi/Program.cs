@@ -14,6 +14,7 @@ using Moderation.AuthApi.Jobs;
 using Moderation.AuthApi.Join;
 using Moderation.AuthApi.JoinRequests;
 using Moderation.AuthApi.Keys;
+using Moderation.AuthApi.Pages;
 using Moderation.AuthApi.Peers;
 using Moderation.AuthApi.Revocations;
 using Moderation.AuthApi.Rollbacks;
@@ -49,6 +50,7 @@ await app.Services.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UsePublicPages();
 app.UseBodySizeLimit();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -76,6 +78,7 @@ app.MapRollbacks();
 app.MapContributions();
 app.MapLeaderboards();
 app.MapAvatars();
+app.MapPublicPages();
 app.ScheduleModerationJobs();
 
 app.Run();
