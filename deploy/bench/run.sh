@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks on this machine: starts PostgreSQL (throwaway), the Hub emulator and AuthApi in Release, loads them with
-# wrk over loopback and prints a table. Not part of the test suite. Usage: deploy/bench/run.sh [seconds per run]
+# wrk over loopback and prints a table. Not part of the test suite.
+# Usage: deploy/bench/run.sh [seconds per run] [suites: any of join revocations contributions; default all three]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 SECONDS_PER_RUN="${1:-${BENCH_SECONDS:-10}}"
+SUITES="${2:-join revocations contributions}"
+want() { case " $SUITES " in *" $1 "*) return 0;; *) return 1;; esac; }
 . "$root/deploy/pg-local.sh"
 
 if ! command -v wrk >/dev/null 2>&1; then
@@ -38,7 +41,9 @@ export ConnectionStrings__Moderation="Host=127.0.0.1;Port=$PG_PORT;Database=mode
 export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT" Moderation__GlobalAdmins__0=alice
 (cd tests/HubEmulator/bin/Release/net10.0 && exec dotnet Moderation.HubEmulator.dll --urls "http://127.0.0.1:$HUB_PORT") >"$work/hub.log" 2>&1 &
 pids+=($!)
-(cd src/AuthApi/bin/Release/net10.0 && exec dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT") >"$work/api.log" 2>&1 &
+(cd src/AuthApi/bin/Release/net10.0 && exec dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
+  "--Logging:LogLevel:Moderation.AuthApi.Contributions.LeaderboardJob=Information" \
+  "--Contributions:LeaderboardCron=0 0 31 2 *") >"$work/api.log" 2>&1 &
 api_pid=$!
 pids+=($api_pid)
 api="http://127.0.0.1:$API_PORT"
@@ -48,10 +53,12 @@ curl -fsS -o /dev/null "$api/readyz" || { echo "AuthApi did not start:"; tail -3
 curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
   -d '{"organization_name":"demo-org","model_name":"bench-model","coordinator_ip":"192.0.2.1","coordinator_port":31337}' \
   "$api/api/v1/experiments"
+want join && {
 echo "== warming up"
 MODE=distinct PATHKIND=reference wrk -t2 -c16 -d6s -s deploy/bench/join.lua "$api" >/dev/null
 MODE=distinct PATHKIND=native wrk -t2 -c16 -d4s -s deploy/bench/join.lua "$api" >/dev/null
 wrk -t1 -c4 -d2s "$api/api/v1/experiments/demo-org/bench-model/jwks" >/dev/null
+}
 
 results=()
 record() { # label, connections, wrk output: one table row and one progress line
@@ -80,6 +87,9 @@ etag_of() { curl -fsS -D - -o /dev/null "$1" | awk -F': ' 'tolower($1)=="etag" {
 jwks_url="$api/api/v1/experiments/demo-org/bench-model/jwks"
 etag=$(etag_of "$jwks_url")
 
+join_rss_kb=0
+psql_bench() { as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d moderation -q -v ON_ERROR_STOP=1 "$@"; }
+if want join; then
 echo "== measuring (${SECONDS_PER_RUN}s per run)"
 for c in 8 64; do run "reference join, distinct keys (every join signs)" "$c" "$api" MODE=distinct PATHKIND=reference; done
 for c in 8 64; do run "reference join, same key (re-joins)" "$c" "$api" MODE=same PATHKIND=reference; done
@@ -87,11 +97,13 @@ for c in 8 64; do run "native join (JWT + hivemind_access), distinct keys" "$c" 
 join_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
 for c in 8 64; do run_get "JWKS GET" "$c" "$jwks_url" ""; done
 for c in 8 64; do run_get "JWKS GET If-None-Match (304)" "$c" "$jwks_url" "$etag"; done
+fi
 
 # Revocation lists: five experiments with 10,000 revoked tokens (20,000 token ids: jti and hivemind id) and 100 bans
 # each. The first request for each waits for its list to be built and signed, which is what is timed.
+build_ms=()
+if want revocations; then
 echo "== revocation lists with 10,000 revoked tokens"
-psql_bench() { as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d moderation -q -v ON_ERROR_STOP=1 "$@"; }
 for n in 1 2 3 4 5; do
   curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
     -d "{\"organization_name\":\"demo-org\",\"model_name\":\"revocation-bench-$n\",\"access_policy\":\"open\"}" "$api/api/v1/experiments"
@@ -105,7 +117,6 @@ psql_bench -c "
   INSERT INTO bans (experiment_id, username, reason, banned_by, created_at)
   SELECT e.id, 'banned' || i, 'bench', 'bench', now() FROM experiments e, generate_series(1, 100) i WHERE e.model_name LIKE 'revocation-bench-%';
   UPDATE revocation_states SET version = version + 1;"
-build_ms=()
 for n in 1 2 3 4 5; do
   build_ms+=("$(curl -fsS -o "$work/revocations.jws" -w '%{time_total}' "$api/api/v1/experiments/demo-org/revocation-bench-$n/revocations" | awk '{printf "%.1f", $1 * 1000}')")
 done
@@ -114,6 +125,12 @@ rev_bytes=$(wc -c <"$work/revocations.jws")
 rev_etag=$(etag_of "$rev_url")
 for c in 8 64; do run_get "revocation list If-None-Match (304)" "$c" "$rev_url" "$rev_etag"; done
 run_get "revocation list GET (20,100 entries, ${rev_bytes} bytes)" 64 "$rev_url" ""
+fi
+
+contribution_lines=()
+if want contributions; then
+  . deploy/bench/contributions.sh
+fi
 
 peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
 verifier=$(taskset -c 0 dotnet deploy/bench/VerifierBench/bin/Release/net10.0/Moderation.VerifierBench.dll 3)
@@ -127,6 +144,7 @@ verifier=$(taskset -c 0 dotnet deploy/bench/VerifierBench/bin/Release/net10.0/Mo
   printf '%s\n' "${results[@]}"
   echo
   echo "AuthApi peak resident memory (VmHWM): $((join_rss_kb / 1024)) MB after the join runs, $((peak_rss_kb / 1024)) MB at the end"
+  printf '%s\n' "${contribution_lines[@]}"
   echo "Revocation list with 10,000 revoked tokens and 100 bans, first request (built and signed while it waits; ms, 5 experiments, incl. HTTP): ${build_ms[*]}"
   echo "$verifier" | sed 's/verifier_hivemind_per_second=/Contracts verifier, one core: hivemind_access verifications\/s = /; s/verifier_jwt_per_second=/Contracts verifier, one core: JWT verifications\/s = /'
 } | tee "$work/table.md"

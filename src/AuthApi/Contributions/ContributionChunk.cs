@@ -4,8 +4,8 @@ using NpgsqlTypes;
 namespace Moderation.AuthApi.Contributions;
 
 /// <summary>
-/// One transaction of the leaderboard job: reads up to a chunk of unprocessed reports, attributes and credits them,
-/// writes the result onto each report, adds it to the hourly totals and advances the watermark.
+/// One transaction of the leaderboard job: reads up to a chunk of unprocessed reports, credits them, writes back the
+/// clipped ones, adds all of them to the hourly totals and advances the watermark.
 /// </summary>
 internal static class ContributionChunk
 {
@@ -18,6 +18,7 @@ internal static class ContributionChunk
         public long Samples;
         public double SamplesPerSecond;
         public DateTimeOffset Time;
+        public bool WasRolledBack;
         public bool RolledBack;
         public string? Username;
         public TimeSpan Interval;
@@ -49,11 +50,10 @@ internal static class ContributionChunk
         {
             var experiments = rows.Select(r => r.ExperimentId).Distinct().ToArray();
             var keys = rows.Select(r => (r.ExperimentId, r.Fingerprint)).Distinct().ToArray();
-            var owners = await AttributionAsync(connection, keys, ct);
             var previous = await PreviousTimesAsync(connection, keys, ct);
             var rollbacks = await RollbacksAsync(connection, experiments, ct);
             var centres = await CentresAsync(connection, experiments, ct);
-            Credit(rows, rule, owners, previous, rollbacks, centres);
+            Credit(rows, rule, previous, rollbacks, centres);
             await WriteReportsAsync(connection, rows, ct);
             await WriteHoursAsync(connection, rows, ct);
             await WriteProgressAsync(connection, previous, ct);
@@ -68,7 +68,7 @@ internal static class ContributionChunk
     }
 
     private static void Credit(
-        List<Row> rows, CreditRule rule, Dictionary<(int, string), string> owners, Dictionary<(int, string), DateTimeOffset> previous,
+        List<Row> rows, CreditRule rule, Dictionary<(int, string), DateTimeOffset> previous,
         Dictionary<int, List<(long Step, DateTimeOffset FinishedAt)>> rollbacks, Dictionary<int, double?> centres)
     {
         foreach (var peer in rows.GroupBy(r => (r.ExperimentId, r.Fingerprint)))
@@ -81,7 +81,6 @@ internal static class ContributionChunk
                 {
                     last = row.Time;
                 }
-                row.Username = owners.GetValueOrDefault(peer.Key);
                 // A report after a rollback's target step but from before the rollback is part of what it undid
                 // (for example a batch re-sent after the rollback).
                 row.RolledBack |= rollbacks.TryGetValue(row.ExperimentId, out var undone)
@@ -110,7 +109,7 @@ internal static class ContributionChunk
     private static async Task<List<Row>> ReadAsync(NpgsqlConnection connection, long after, long high, int size, CancellationToken ct)
     {
         var command = Sql(connection, """
-            SELECT id, experiment_id, peer_key_fingerprint, step, samples, samples_per_second, "time", rolled_back
+            SELECT id, experiment_id, peer_key_fingerprint, step, samples, samples_per_second, "time", rolled_back, username
             FROM contribution_reports WHERE id > @after AND id <= @high ORDER BY id LIMIT @size
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("after", after));
@@ -130,28 +129,11 @@ internal static class ContributionChunk
                 SamplesPerSecond = reader.GetDouble(5),
                 Time = reader.GetFieldValue<DateTimeOffset>(6),
                 RolledBack = reader.GetBoolean(7),
+                WasRolledBack = reader.GetBoolean(7),
+                Username = reader.IsDBNull(8) ? null : reader.GetString(8),
             });
         }
         return rows;
-    }
-
-    /// <summary>Each key's owner: the user its first token in that experiment was issued to.</summary>
-    private static async Task<Dictionary<(int, string), string>> AttributionAsync(NpgsqlConnection connection, (int, string)[] keys, CancellationToken ct)
-    {
-        var command = Sql(connection, """
-            SELECT DISTINCT ON (t.experiment_id, t.peer_key_fingerprint) t.experiment_id, t.peer_key_fingerprint, t.username
-            FROM issued_tokens t JOIN unnest(@experiments, @fingerprints) AS k(experiment_id, fingerprint)
-              ON t.experiment_id = k.experiment_id AND t.peer_key_fingerprint = k.fingerprint
-            ORDER BY t.experiment_id, t.peer_key_fingerprint, t.issued_at
-            """);
-        AddKeys(command, keys);
-        var owners = new Dictionary<(int, string), string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            owners[(reader.GetInt32(0), reader.GetString(1))] = reader.GetString(2);
-        }
-        return owners;
     }
 
     private static async Task<Dictionary<(int, string), DateTimeOffset>> PreviousTimesAsync(NpgsqlConnection connection, (int, string)[] keys, CancellationToken ct)
@@ -206,17 +188,29 @@ internal static class ContributionChunk
         return centres;
     }
 
+    /// <summary>
+    /// Writes back only what differs from a report as stored: clipped credit, and reports this run found rolled back.
+    /// Most reports are credited as claimed and are not written at all (their credit is their samples).
+    /// </summary>
     private static async Task WriteReportsAsync(NpgsqlConnection connection, List<Row> rows, CancellationToken ct)
     {
+        var changed = rows.Where(r => r.Clipped || r.RolledBack != r.WasRolledBack).ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
         var command = Sql(connection, """
             UPDATE contribution_reports r
-            SET username = u.username, credited_samples = u.credited, clipped = u.clipped, rolled_back = u.rolled_back
-            FROM unnest(@ids, @usernames, @credited, @clipped, @rolled_back) AS u(id, username, credited, clipped, rolled_back)
+            SET credited_samples = u.credited, clipped = u.clipped, rolled_back = u.rolled_back
+            FROM unnest(@ids, @credited, @clipped, @rolled_back) AS u(id, credited, clipped, rolled_back)
             WHERE r.id = u.id
             """);
+        rows = changed;
         command.Parameters.Add(new NpgsqlParameter<long[]>("ids", rows.Select(r => r.Id).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter("usernames", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Username).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("credited", rows.Select(r => r.Credited).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter("credited", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+        {
+            Value = rows.Select(r => r.Clipped ? r.Credited : (long?)null).ToArray(),
+        });
         command.Parameters.Add(new NpgsqlParameter<bool[]>("clipped", rows.Select(r => r.Clipped).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<bool[]>("rolled_back", rows.Select(r => r.RolledBack).ToArray()));
         await command.ExecuteNonQueryAsync(ct);

@@ -32,7 +32,7 @@ public static class ContributionEndpoints
 
     private static async Task<Results<Ok<ContributionBatchResponse>, ProblemHttpResult>> Report(
         string org, string model, ContributionBatch batch, ClaimsPrincipal principal, ModerationDb db, ExperimentCache experiments,
-        TimeProvider clock, CancellationToken ct)
+        PeerKeyOwners peerKeyOwners, TimeProvider clock, CancellationToken ct)
     {
         var experiment = await experiments.ByNameAsync(db, org, model, ct);
         if (experiment is null)
@@ -72,7 +72,9 @@ public static class ContributionEndpoints
             reportedBy = $"peer:{principal.FindFirstValue(PeerTokenAuthenticator.UsernameClaim)}";
         }
 
-        var stored = await ContributionStore.StoreAsync(db, experiment.Id, reportedBy, reports, clock.GetUtcNow(), ct);
+        var owners = await peerKeyOwners.OwnersAsync(db, experiment.Id, reports.Select(r => r.PeerKeyFingerprint), ct);
+        var attributed = Array.ConvertAll(reports, r => new AttributedReport(r, owners[r.PeerKeyFingerprint]));
+        var stored = await ContributionStore.StoreAsync(db, experiment.Id, reportedBy, attributed, clock.GetUtcNow(), ct);
         return TypedResults.Ok(new ContributionBatchResponse(reports.Length, stored, reports.Length - stored));
     }
 
@@ -94,7 +96,7 @@ public static class ContributionEndpoints
         {
             ContributionFlags.Clipped => query.Where(r => r.Clipped),
             ContributionFlags.RolledBack => query.Where(r => r.RolledBack),
-            ContributionFlags.Unattributed => query.Where(r => r.CreditedSamples != null && r.Username == null),
+            ContributionFlags.Unattributed => query.Where(r => r.Username == null),
             _ => query,
         };
         if (!string.IsNullOrEmpty(username))
@@ -105,10 +107,12 @@ public static class ContributionEndpoints
         pageSize = Math.Clamp(pageSize, 1, ModerationLimits.MaxPageSize);
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return TypedResults.Ok(new Paged<ContributionReportResponse>(items.Select(ToDto).ToList(), page, pageSize, total));
+        var processedUpTo = await db.ContributionWatermarks.AsNoTracking().Select(w => w.LastReportId).SingleAsync(ct);
+        return TypedResults.Ok(new Paged<ContributionReportResponse>(items.Select(r => ToDto(r, processedUpTo)).ToList(), page, pageSize, total));
     }
 
-    private static ContributionReportResponse ToDto(Data.ContributionReport r)
+    /// <param name="processedUpTo">The leaderboard job's watermark: later reports have no credit yet.</param>
+    private static ContributionReportResponse ToDto(Data.ContributionReport r, long processedUpTo)
     {
         var flags = new List<string>();
         if (r.Clipped)
@@ -119,11 +123,11 @@ public static class ContributionEndpoints
         {
             flags.Add(ContributionFlags.RolledBack);
         }
-        if (r.CreditedSamples is not null && r.Username is null)
+        if (r.Username is null)
         {
             flags.Add(ContributionFlags.Unattributed);
         }
         return new ContributionReportResponse(r.Id, r.PeerKeyFingerprint, r.Username, r.Step, r.Samples, r.SamplesPerSecond, r.MiniSteps, r.Loss,
-            r.Time, r.ReceivedAt, r.ReportedBy, r.CreditedSamples, flags);
+            r.Time, r.ReceivedAt, r.ReportedBy, r.Id <= processedUpTo ? r.CreditedSamples ?? r.Samples : null, flags);
     }
 }

@@ -9,6 +9,7 @@ public static class ContributionSetup
         services.AddOptions<CreditOptions>().BindConfiguration(CreditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new CreditRule(sp.GetRequiredService<IOptions<CreditOptions>>().Value));
         services.AddScoped<LeaderboardJob>();
+        services.AddSingleton<PeerKeyOwners>();
         return services;
     }
 }

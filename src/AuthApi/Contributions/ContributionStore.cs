@@ -9,6 +9,9 @@ namespace Moderation.AuthApi.Contributions;
 public readonly record struct NewReport(
     string PeerKeyFingerprint, long Step, long Samples, double SamplesPerSecond, int MiniSteps, double? Loss, DateTimeOffset Time);
 
+/// <summary>A report ready to store, with the user it is credited to (null: unattributed).</summary>
+public readonly record struct AttributedReport(NewReport Report, string? Username);
+
 /// <summary>
 /// Stores batches of reports with one statement (<c>unnest</c> of arrays), skipping those already stored for the same peer
 /// key and step. Each batch holds the shared side of the contributions lock, so the leaderboard job, taking the exclusive
@@ -23,14 +26,15 @@ public static class ContributionStore
 
     private const string Insert = """
         INSERT INTO contribution_reports
-            (experiment_id, peer_key_fingerprint, step, samples, samples_per_second, mini_steps, loss, "time", received_at, reported_by, clipped, rolled_back)
-        SELECT @experiment, u.fp, u.step, u.samples, u.sps, u.mini, u.loss, u.t, @now, @by, false, false
-        FROM unnest(@fp, @step, @samples, @sps, @mini, @loss, @time) AS u(fp, step, samples, sps, mini, loss, t)
+            (experiment_id, peer_key_fingerprint, step, samples, samples_per_second, mini_steps, loss, "time", received_at, reported_by, username,
+             clipped, rolled_back)
+        SELECT @experiment, u.fp, u.step, u.samples, u.sps, u.mini, u.loss, u.t, @now, @by, u.username, false, false
+        FROM unnest(@fp, @step, @samples, @sps, @mini, @loss, @time, @username) AS u(fp, step, samples, sps, mini, loss, t, username)
         ON CONFLICT (experiment_id, peer_key_fingerprint, step) WHERE NOT rolled_back DO NOTHING;
         """;
 
     /// <returns>How many reports were new.</returns>
-    public static async Task<int> StoreAsync(ModerationDb db, int experimentId, string reportedBy, IReadOnlyList<NewReport> reports, DateTimeOffset now, CancellationToken ct)
+    public static async Task<int> StoreAsync(ModerationDb db, int experimentId, string reportedBy, IReadOnlyList<AttributedReport> attributed, DateTimeOffset now, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -44,6 +48,8 @@ public static class ContributionStore
             command.Parameters.Add(new NpgsqlParameter<int>("experiment", experimentId));
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
             command.Parameters.Add(new NpgsqlParameter<string>("by", reportedBy));
+            var reports = attributed.Select(a => a.Report).ToArray();
+            command.Parameters.Add(new NpgsqlParameter("username", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = attributed.Select(a => a.Username).ToArray() });
             command.Parameters.Add(new NpgsqlParameter<string[]>("fp", reports.Select(r => r.PeerKeyFingerprint).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<long[]>("step", reports.Select(r => r.Step).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<long[]>("samples", reports.Select(r => r.Samples).ToArray()));

@@ -25,6 +25,7 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, TimeProvide
         await db.Database.OpenConnectionAsync(ct);
         try
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var high = await CommittedHighWaterAsync(connection, ct);
             var processed = 0;
             while (true)
@@ -36,11 +37,13 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, TimeProvide
                     break;
                 }
             }
+            var processing = watch.Elapsed;
             var builtAt = clock.GetUtcNow();
             var rebuilt = await LeaderboardBuilder.RebuildAllAsync(connection, builtAt, ct);
             if (processed > 0)
             {
-                logger.LogInformation("Leaderboard: {Reports} new reports processed, {Experiments} experiments rebuilt.", processed, rebuilt);
+                logger.LogInformation("Leaderboard: {Reports} new reports processed in {Processing} ms, {Experiments} experiments rebuilt in {Rebuild} ms.",
+                    processed, (int)processing.TotalMilliseconds, rebuilt, (int)(watch.Elapsed - processing).TotalMilliseconds);
             }
             return new LeaderboardRefreshResponse(processed, rebuilt, builtAt);
         }

@@ -21,10 +21,12 @@ public static class RolledBackContributions
             WITH marked AS (
                 UPDATE contribution_reports SET rolled_back = true
                 WHERE experiment_id = @experiment AND step > @step AND NOT rolled_back
-                RETURNING coalesce(username, peer_key_fingerprint) AS contributor, date_trunc('hour', "time", 'UTC') AS hour, credited_samples
+                RETURNING id, coalesce(username, peer_key_fingerprint) AS contributor, date_trunc('hour', "time", 'UTC') AS hour,
+                          coalesce(credited_samples, samples) AS credited
             ), totals AS (
-                SELECT contributor, hour, sum(credited_samples) AS credited, count(*) AS reports
-                FROM marked WHERE credited_samples IS NOT NULL GROUP BY contributor, hour
+                -- Only what the leaderboard job has already counted; it sees the rest as rolled back when it gets to them.
+                SELECT contributor, hour, sum(credited) AS credited, count(*) AS reports
+                FROM marked WHERE id <= (SELECT last_report_id FROM contribution_watermarks WHERE id = 1) GROUP BY contributor, hour
             ), moved AS (
                 UPDATE contribution_hours h
                 SET credited_samples = h.credited_samples - t.credited, rolled_back_samples = h.rolled_back_samples + t.credited,

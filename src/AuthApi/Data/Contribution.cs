@@ -1,9 +1,10 @@
 namespace Moderation.AuthApi.Data;
 
 /// <summary>
-/// One peer's report for one training step, stored as received. The leaderboard job fills in whom it is credited to
-/// (<see cref="Username"/>, null when no token was ever issued for the key) and how much (<see cref="CreditedSamples"/>,
-/// null until processed); a rollback marks reports after its target step <see cref="RolledBack"/>.
+/// One peer's report for one training step, stored as received with whom it is credited to (<see cref="Username"/>:
+/// the user the key's first token was issued for; null when we never issued one). The leaderboard job processes reports
+/// in id order (its watermark says how far); it writes <see cref="CreditedSamples"/> only for clipped reports — the
+/// others are credited as claimed. A rollback marks reports after its target step <see cref="RolledBack"/>.
 /// </summary>
 public sealed class ContributionReport
 {

@@ -1,0 +1,86 @@
+# Sourced by run.sh: the contributions and leaderboard benchmarks.
+#  1. 10,000 users with 1,000 reports each (10 million, already credited) are loaded straight into the database.
+#  2. Ingestion: wrk POSTs batches of 1,000 reports with a service key.
+#  3. The leaderboard job: everything wrk stored, then exactly 100,000 new reports, each timed through the refresh endpoint.
+#  4. Serving: the top-100 page of the leaderboard under wrk.
+echo "== contributions: loading 10,000 users x 1,000 reports"
+curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+  -d '{"organization_name":"demo-org","model_name":"contrib-bench","access_policy":"open"}' "$api/api/v1/experiments"
+cpath="/api/v1/experiments/demo-org/contrib-bench"
+service_key=$(curl -fsS -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+  -d '{"name":"bench","scopes":["contributions:write"]}' "$api$cpath/service-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+load_start=$(date +%s)
+psql_bench -c "
+  INSERT INTO contribution_reports (experiment_id, peer_key_fingerprint, step, samples, samples_per_second, mini_steps, loss, \"time\",
+                                    received_at, reported_by, username, credited_samples, clipped, rolled_back)
+  SELECT e.id, left(md5('k' || u) || md5('l' || u), 43), r, 3000, 100, 4, 2.5, t, t, 'bench', 'user' || u, 3000, false, false
+  FROM experiments e, generate_series(1, 10000) u, generate_series(0, 999) r,
+       LATERAL (SELECT now() - interval '30 days' + (u % 192) * interval '1 hour' + (r / 125) * interval '3 days'
+                       + (r % 125) * interval '30 seconds' AS t) times
+  WHERE e.model_name = 'contrib-bench';
+  INSERT INTO contribution_hours (experiment_id, contributor, hour, attributed, credited_samples, claimed_samples, rolled_back_samples,
+                                  reports, clipped_reports, last_seen)
+  SELECT experiment_id, username, date_trunc('hour', \"time\", 'UTC'), true, sum(credited_samples), sum(samples), 0, count(*), 0, max(\"time\")
+  FROM contribution_reports GROUP BY experiment_id, username, date_trunc('hour', \"time\", 'UTC');
+  INSERT INTO peer_progress (experiment_id, peer_key_fingerprint, last_time)
+  SELECT experiment_id, peer_key_fingerprint, max(\"time\") FROM contribution_reports GROUP BY 1, 2;
+  INSERT INTO leaderboard_states (experiment_id, centre_samples_per_second) SELECT id, 100 FROM experiments WHERE model_name = 'contrib-bench';
+  UPDATE contribution_watermarks SET last_report_id = (SELECT max(id) FROM contribution_reports);
+  ANALYZE;"
+hours_rows=$(psql_bench -At -c "SELECT count(*) FROM contribution_hours")
+refresh() { curl -fsS -X POST -H 'Authorization: Bearer hf_dev_alice' -w ' %{time_total}' "$api$cpath/leaderboard/refresh"; }
+first_build=$(refresh | awk '{print $NF}')
+contribution_lines+=("Contributions: 10,000,000 reports of 10,000 users loaded in $(( $(date +%s) - load_start )) s (${hours_rows} hourly rows); first leaderboard build $(awk -v t="$first_build" 'BEGIN {printf "%.2f", t}') s")
+
+echo "== contributions: ingestion (batches of 1,000)"
+for c in 4 16; do
+  out=$(RUN="$c" EXPERIMENT_PATH="$cpath" SERVICE_KEY="$service_key" wrk -t2 -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s deploy/bench/contributions.lua "$api" 2>&1)
+  record "contributions POST, 1,000 reports per batch" "$c" "$out"
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  contribution_lines+=("Ingestion at $c connections: $(awk -v r="$rps" 'BEGIN {printf "%d", r * 1000}') reports/s")
+done
+stored=$(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE reported_by <> 'bench'")
+job_out=$(refresh)
+contribution_lines+=("Leaderboard job after the ingestion runs (${stored} reports stored by them; the minutely job may have taken some first): $(echo "$job_out" | awk '{printf "%.2f", $NF}') s (${job_out% *})")
+
+echo "== contributions: the job with exactly 100,000 new reports"
+python3 - "$api$cpath/contributions" "$service_key" <<'PY'
+import json, sys, time, urllib.request
+url, key = sys.argv[1], sys.argv[2]
+start = time.time() - 2 * 86400
+for batch in range(100):
+    # 100 peers, one step a second each: honest figures, nothing clipped.
+    reports = [{"peer_public_key": "jobpeer%03d%s" % (p, "y" * 33), "step": 10_000_000 + batch * 10 + s, "samples": 100 + p,
+                "samples_per_second": 100.0 + p, "mini_steps": 4, "loss": 2.4, "time": start + batch * 10 + s}
+               for s in range(10) for p in range(100)]
+    request = urllib.request.Request(url, json.dumps({"reports": reports}).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
+    assert json.load(urllib.request.urlopen(request))["stored"] == 1000
+PY
+clipped=$(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE clipped")
+job_out=$(refresh)
+clipped=$(( $(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE clipped") - clipped ))
+contribution_lines+=("Leaderboard job, 100,000 new reports (${clipped} clipped) on top of 10 million: $(echo "$job_out" | awk '{printf "%.2f", $NF}') s including the rebuild of all three windows (${job_out% *})")
+
+# The same, when every report is clipped (a flood of inflated claims): each clipped report is written back.
+python3 - "$api$cpath/contributions" "$service_key" <<'PY'
+import json, sys, time, urllib.request
+url, key = sys.argv[1], sys.argv[2]
+start = time.time() - 86400
+for batch in range(100):
+    reports = [{"peer_public_key": "liar%03d%s" % (p, "z" * 36), "step": 20_000_000 + batch * 10 + s, "samples": 10_000_000,
+                "samples_per_second": 100.0, "mini_steps": 4, "loss": 2.4, "time": start + batch * 10 + s}
+               for s in range(10) for p in range(100)]
+    request = urllib.request.Request(url, json.dumps({"reports": reports}).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
+    assert json.load(urllib.request.urlopen(request))["stored"] == 1000
+PY
+job_out=$(refresh)
+contribution_lines+=("Leaderboard job, 100,000 new reports all clipped: $(echo "$job_out" | awk '{printf "%.2f", $NF}') s (${job_out% *})")
+left=$(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE id > (SELECT last_report_id FROM contribution_watermarks)")
+contribution_lines+=("Reports left unprocessed after the job: ${left}")
+
+echo "== contributions: leaderboard top-100"
+for c in 8 64; do run_get "leaderboard top-100 (10,000 users)" "$c" "$api$cpath/leaderboard?window=all&page=1&page_size=100" ""; done
+run_get "leaderboard top-100, 7d window" 8 "$api$cpath/leaderboard?window=7d&page=1&page_size=100" ""
+while IFS= read -r line; do contribution_lines+=("Job log:${line}"); done < <(grep "Leaderboard:" "$work/api.log" | sed 's/^ *//; s/^/ /')
