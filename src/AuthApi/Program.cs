@@ -41,6 +41,7 @@ builder.Services.AddSingleton<ExperimentRoles>();
 builder.Services.AddPeerTokens();
 builder.Services.AddCheckpointStore();
 builder.Services.AddContributions();
+builder.Services.AddOutputCache();
 builder.Services.AddOpenApi();
 builder.LimitRequestBodies();
 
@@ -54,6 +55,7 @@ app.UsePublicPages();
 app.UseBodySizeLimit();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseOutputCache();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
@@ -21,17 +22,23 @@ public static class LeaderboardEndpoints
 {
     public const int MaxPageSize = 1000;
 
+    /// <summary>Output-cache tag of every public leaderboard response; evicted when the job rebuilds or settings change.</summary>
+    public const string CacheTag = "leaderboard";
+
+    /// <summary>Anonymous answers are kept a few seconds in the output cache (key: the whole URL); authenticated ones never.</summary>
+    private static void Cached(OutputCachePolicyBuilder policy) => policy.Expire(TimeSpan.FromSeconds(10)).Tag(CacheTag);
+
     public static IEndpointRouteBuilder MapLeaderboards(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/experiments/{org}/{model}").WithTags("Leaderboard");
-        group.MapGet("/leaderboard", Get).AllowAnonymous().WithName("GetLeaderboard")
+        group.MapGet("/leaderboard", Get).AllowAnonymous().CacheOutput(Cached).WithName("GetLeaderboard")
             .WithSummary("Ranking for a window (all, 7d, 24h), paged; banned users and unattributed keys follow unranked.");
-        group.MapGet("/leaderboard.csv", Csv).AllowAnonymous().WithName("GetLeaderboardCsv").WithSummary("The whole leaderboard of a window as CSV.");
-        group.MapGet("/leaderboard/history", History).AllowAnonymous().WithName("GetLeaderboardHistory")
+        group.MapGet("/leaderboard.csv", Csv).AllowAnonymous().CacheOutput(Cached).WithName("GetLeaderboardCsv").WithSummary("The whole leaderboard of a window as CSV.");
+        group.MapGet("/leaderboard/history", History).AllowAnonymous().CacheOutput(Cached).WithName("GetLeaderboardHistory")
             .WithSummary("Credited samples over time, for the experiment or one user.");
         group.MapPost("/leaderboard/refresh", Refresh).RequireAuthorization().WithName("RefreshLeaderboard")
             .WithSummary("Process new reports and rebuild the leaderboards now (moderators).");
-        app.MapGet("/api/v1/leaderboards", Public).AllowAnonymous().WithTags("Leaderboard").WithName("ListLeaderboards")
+        app.MapGet("/api/v1/leaderboards", Public).AllowAnonymous().CacheOutput(Cached).WithTags("Leaderboard").WithName("ListLeaderboards")
             .WithSummary("Experiments whose leaderboard is public.");
         return app;
     }

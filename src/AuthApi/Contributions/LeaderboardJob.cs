@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Data;
 using Moderation.Contracts.Contributions;
@@ -13,7 +14,7 @@ namespace Moderation.AuthApi.Contributions;
 /// (advisory lock); each chunk of reports is processed and its watermark advanced in one transaction, so a crash
 /// mid-way loses nothing and counts nothing twice.
 /// </summary>
-public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, TimeProvider clock, ILogger<LeaderboardJob> logger)
+public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCacheStore outputCache, TimeProvider clock, ILogger<LeaderboardJob> logger)
 {
     public const string RecurringJobId = "leaderboard";
     public const int ChunkSize = 100_000;
@@ -40,6 +41,7 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, TimeProvide
             var processing = watch.Elapsed;
             var builtAt = clock.GetUtcNow();
             var rebuilt = await LeaderboardBuilder.RebuildAllAsync(connection, builtAt, ct);
+            await outputCache.EvictByTagAsync(LeaderboardEndpoints.CacheTag, ct);
             if (processed > 0)
             {
                 logger.LogInformation("Leaderboard: {Reports} new reports processed in {Processing} ms, {Experiments} experiments rebuilt in {Rebuild} ms.",

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Audit;
@@ -84,7 +85,7 @@ public static class ExperimentEndpoints
 
     private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> Update(
         string org, string model, UpdateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db,
-        ExperimentRoles roles, ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        ExperimentRoles roles, ExperimentCache cache, IOutputCacheStore outputCache, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var experiment = await db.FindByNameAsync(org, model, ct);
@@ -111,6 +112,8 @@ public static class ExperimentEndpoints
             return await db.SaveChangesAsync(ct);
         }, ct);
         cache.Evict(experiment);
+        // Hiding a leaderboard takes effect at once on this replica (others serve their cached copy for seconds at most).
+        await outputCache.EvictByTagAsync(Contributions.LeaderboardEndpoints.CacheTag, ct);
         return TypedResults.Ok(experiment.ToDto(ExperimentRole.Owner));
     }
 
