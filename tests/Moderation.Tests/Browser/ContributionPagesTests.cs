@@ -5,9 +5,12 @@ using Moderation.Tests.Infrastructure;
 
 namespace Moderation.Tests.Browser;
 
-/// <summary>The tabs page and a leaderboard page, as a visitor's browser sees them: nothing loaded from anywhere else.</summary>
+/// <summary>
+/// The tabs page and a leaderboard page, as a visitor's browser sees them (nothing loaded from anywhere else), and the
+/// moderators' view of contribution reports.
+/// </summary>
 [Collection(LiveSystem.Collection)]
-public sealed class PublicPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+public sealed class ContributionPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
 {
     /// <summary>A page that records every request and aborts any that would leave the AuthApi server.</summary>
     private async Task<(IPage Page, List<string> Foreign)> IsolatedPageAsync()
@@ -108,6 +111,36 @@ public sealed class PublicPagesTests(LiveSystem system) : IClassFixture<LiveSyst
         var pageResponse = await page.APIRequest.GetAsync($"{system.ApiUrl}/leaderboard/demo-org/{experiment.ModelName}");
         Assert.Equal(Moderation.AuthApi.Pages.PublicPages.ContentSecurityPolicy, pageResponse.Headers["content-security-policy"]);
         Assert.Empty(foreign);
+    }
+
+    [Fact]
+    public async Task AModeratorSeesTheClippedReportsOfAnInflatingPeer()
+    {
+        var (experiment, url, aux) = await system.Api.OpenExperimentWithAuxAsync();
+        var rates = new Dictionary<string, double>();
+        foreach (var user in new[] { "alice", "bob", "carol" })
+        {
+            rates[(await system.Api.JoinAsync(url, user)).PeerKeyFingerprint] = 100;
+        }
+        rates[(await system.Api.JoinAsync(url, "mallory")).PeerKeyFingerprint] = 50_000;
+        await aux.SendAsync(url, ContributionSetup.Steps(rates, steps: 2));
+
+        var alice = await system.NewPageAsync();
+        await alice.GotoAsync("/account/signin");
+        await alice.GetByRole(AriaRole.Button, new() { Name = "alice", Exact = true }).ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
+        await alice.GotoAsync($"/experiments/demo-org/{experiment.ModelName}/contributions");
+        await Assertions.Expect(alice.GetByTestId("contributions").Locator("tbody tr")).ToHaveCountAsync(8);
+
+        // (The minutely job may have processed the reports already; the rebuild then finds none new.)
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Rebuild the leaderboard now" }).ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("Leaderboard rebuilt");
+        await alice.GetByLabel("Flag").SelectOptionAsync("clipped");
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        var rows = alice.GetByTestId("contributions").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("mallory");
+        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("clipped");
     }
 
     private static async Task<(double X, double Y)> ReadoutAsync(IPage page, string selector)
