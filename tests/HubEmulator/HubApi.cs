@@ -42,6 +42,10 @@ public static class HubApi
             {
                 return refusal;
             }
+            if (!await state.PassBranchGateAsync(context.RequestAborted))
+            {
+                return Results.Empty;
+            }
             if (state.TakeBranchFailure())
             {
                 return Results.Json(new { error = "Internal Error - We're working hard to fix this as soon as possible!" }, statusCode: 500);

@@ -34,6 +34,37 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
     /// <summary>Branches created through the API, by "owner/name@branch": the revision each points at.</summary>
     public ConcurrentDictionary<string, string> Branches { get; } = new();
 
+    private volatile TaskCompletionSource? _branchGate;
+    private readonly TaskCompletionSource _branchCallHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Makes branch creations wait until <see cref="ReleaseBranchCalls"/>, to interrupt a rollback mid-way.</summary>
+    public void HoldBranchCalls() =>
+        _branchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseBranchCalls() => _branchGate?.TrySetResult();
+
+    /// <summary>Completes when a branch creation is first held at the gate.</summary>
+    public Task BranchCallHeld => _branchCallHeld.Task;
+
+    /// <summary>Waits at the gate while it is closed; false when the caller gave up meanwhile.</summary>
+    public async Task<bool> PassBranchGateAsync(CancellationToken aborted)
+    {
+        if (_branchGate is not { } gate || gate.Task.IsCompleted)
+        {
+            return true;
+        }
+        _branchCallHeld.TrySetResult();
+        try
+        {
+            await gate.Task.WaitAsync(aborted);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Makes the next <paramref name="count"/> branch calls answer 500, to test retries.</summary>
     public void FailNextBranchCalls(int count) => Volatile.Write(ref _failBranchCalls, count);
 

@@ -13,8 +13,16 @@ namespace Moderation.Tests.Infrastructure;
 /// </summary>
 public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    private readonly AuthApiFactory? _sharedWith;
     private PostgresCluster? _cluster;
     private bool _ownsCluster;
+
+    public AuthApiFactory()
+    {
+    }
+
+    /// <summary>A second instance of AuthApi on the same database and Hub emulator as <paramref name="sharedWith"/>.</summary>
+    protected AuthApiFactory(AuthApiFactory sharedWith) => _sharedWith = sharedWith;
 
     public string ConnectionString { get; private set; } = "";
     public HubEmulatorHost Hub { get; private set; } = null!;
@@ -25,6 +33,11 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
+        if (_sharedWith is not null)
+        {
+            (_cluster, ConnectionString, Hub) = (_sharedWith.Cluster, _sharedWith.ConnectionString, _sharedWith.Hub);
+            return;
+        }
         _ownsCluster = OwnCluster;
         _cluster = _ownsCluster ? await PostgresCluster.StartNewAsync() : await PostgresCluster.Shared;
         ConnectionString = await _cluster.CreateDatabaseAsync("moderation_test");
@@ -65,9 +78,16 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Task<int> ExperimentCountAsync() => QueryDbAsync(db => db.Experiments.CountAsync());
 
+    /// <summary>Stops this instance, as a process shutting down would, and keeps its database and Hub emulator.</summary>
+    public Task StopHostAsync() => base.DisposeAsync().AsTask();
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_sharedWith is not null)
+        {
+            return;
+        }
         await Hub.DisposeAsync();
         if (_ownsCluster)
         {
