@@ -75,6 +75,7 @@ cat <<MSG
 
 Moderation is running.
   Moderator UI    http://127.0.0.1:$UI_PORT/          sign in with Hugging Face (the emulator) as one of the demo users
+  Public pages    http://127.0.0.1:$API_PORT/              the tabs page; leaderboards at /leaderboard/<org>/<model>
   AuthApi         http://127.0.0.1:$API_PORT/docs      API reference (OpenAPI at /openapi/v1.json)
   Hub emulator    http://127.0.0.1:$HUB_PORT/          stands in for huggingface.co
   PostgreSQL      127.0.0.1:$PG_PORT, database moderation (data in $DATA_DIR/pg)

@@ -6,7 +6,7 @@ public sealed class CreditOptions
 {
     public const string Section = "Contributions";
 
-    /// <summary>A peer is credited at most this many times the robust centre of its peers' rates.</summary>
+    /// <summary>A rate above this many times the robust centre of the peers' rates is implausible (honest fast GPUs stay under it).</summary>
     [Range(1.0, 100.0)]
     public double ClipMultiplier { get; set; } = 3.0;
 
@@ -34,8 +34,9 @@ public sealed class CreditOptions
 /// (samples ÷ samples/s), at most that maximum. A report not later than the peer's previous one gets no interval.</item>
 /// <item>Rate: samples ÷ interval. The centre of a step is the CenteredClip estimate of its peers' rates, taken on a
 /// log scale (a peer twice as fast and one twice as slow weigh alike) with a small τ, so a liar barely drags it.</item>
-/// <item>Credit: at most centre × multiplier × interval, and never more than claimed. A report credited less than it
-/// claimed is flagged <c>clipped</c> for moderators.</item>
+/// <item>Credit: what was claimed, when its rate is at most centre × multiplier. A claim above that is implausible: it
+/// is credited what a typical peer did in the interval (centre × interval) and flagged <c>clipped</c> for moderators —
+/// so inflating a claim never earns more than an ordinary peer, while honest peers up to the multiplier get it all.</item>
 /// </list>
 /// </summary>
 public sealed class CreditRule(CreditOptions options)
@@ -83,7 +84,7 @@ public sealed class CreditRule(CreditOptions options)
         {
             return samples;
         }
-        var cap = c * options.ClipMultiplier * interval.TotalSeconds;
-        return cap >= samples ? samples : (long)Math.Floor(cap);
+        var seconds = interval.TotalSeconds;
+        return c * options.ClipMultiplier * seconds >= samples ? samples : (long)Math.Floor(Math.Min(samples, c * seconds));
     }
 }

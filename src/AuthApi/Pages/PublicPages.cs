@@ -32,8 +32,11 @@ public static class PublicPages
 
     public static IEndpointRouteBuilder MapPublicPages(this IEndpointRouteBuilder app)
     {
+        // Through the web root's file provider, which also finds the file when it is served from the project (Development).
         app.MapGet("/leaderboard/{org}/{model}", (IWebHostEnvironment env) =>
-                TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, "leaderboard.html"), "text/html; charset=utf-8"))
+                env.WebRootFileProvider.GetFileInfo("leaderboard.html") is { Exists: true } page
+                    ? Results.Stream(page.CreateReadStream(), "text/html; charset=utf-8")
+                    : Results.Problem("The leaderboard page is missing from this build.", statusCode: StatusCodes.Status500InternalServerError))
             .AllowAnonymous().ExcludeFromDescription();
         return app;
     }

@@ -37,14 +37,18 @@ public sealed class CreditRuleTests
     }
 
     [Fact]
-    public void CreditIsCappedAtTheMultipleOfTheCentreRate()
+    public void ClaimsAboveTheMultipleOfTheCentreAreCreditedAtTheCentre()
     {
         var centre = Rule.Centre([90, 100, 110, 10_000]);
         Assert.NotNull(centre);
         Assert.InRange(centre!.Value, 90, 150);
         Assert.Equal(6000, Rule.Credit(6000, TimeSpan.FromSeconds(60), centre));
+        // Up to three times the centre is a fast GPU: credited in full.
+        Assert.Equal(15_000, Rule.Credit(15_000, TimeSpan.FromSeconds(60), centre));
+        // Beyond it, a claim is implausible and earns what a typical peer did in that minute, however large it is.
         var liar = Rule.Credit(600_000, TimeSpan.FromSeconds(60), centre);
-        Assert.InRange(liar, 3 * 90 * 60, 3 * 150 * 60);
+        Assert.Equal((long)Math.Floor(centre.Value * 60), liar);
+        Assert.Equal(liar, Rule.Credit(600_000_000, TimeSpan.FromSeconds(60), centre));
         Assert.Equal(0, Rule.Credit(6000, TimeSpan.Zero, centre));
         // Too few peers to tell a centre: the claim stands (the interval rule still applies).
         Assert.Null(Rule.Centre([100, 10_000]));
