@@ -39,47 +39,22 @@ for c in 4 16; do
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   contribution_lines+=("Ingestion at $c connections: $(awk -v r="$rps" 'BEGIN {printf "%d", r * 1000}') reports/s")
 done
-stored=$(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE reported_by <> 'bench'")
-job_out=$(refresh)
-contribution_lines+=("Leaderboard job after the ingestion runs (${stored} reports stored by them; the minutely job may have taken some first): $(echo "$job_out" | awk '{printf "%.2f", $NF}') s (${job_out% *})")
+# Runs the job through the refresh endpoint; records its wall time (including the rebuild) and how many it clipped.
+timed_job() {
+  local before out
+  before=$(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE clipped")
+  out=$(refresh)
+  contribution_lines+=("Leaderboard job, $1: $(echo "$out" | awk '{printf "%.2f", $NF}') s including the rebuild of all three windows, \
+$(( $(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE clipped") - before )) clipped (${out% *})")
+}
+timed_job "after the ingestion runs ($(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE reported_by <> 'bench'") reports stored by them)"
 
 echo "== contributions: the job with exactly 100,000 new reports"
-python3 - "$api$cpath/contributions" "$service_key" <<'PY'
-import json, sys, time, urllib.request
-url, key = sys.argv[1], sys.argv[2]
-start = time.time() - 2 * 86400
-for batch in range(100):
-    # 100 peers, one step a second each: honest figures, nothing clipped.
-    reports = [{"peer_public_key": "jobpeer%03d%s" % (p, "y" * 33), "step": 10_000_000 + batch * 10 + s, "samples": 100 + p,
-                "samples_per_second": 100.0 + p, "mini_steps": 4, "loss": 2.4, "time": start + batch * 10 + s}
-               for s in range(10) for p in range(100)]
-    request = urllib.request.Request(url, json.dumps({"reports": reports}).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
-    assert json.load(urllib.request.urlopen(request))["stored"] == 1000
-PY
-clipped=$(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE clipped")
-job_out=$(refresh)
-clipped=$(( $(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE clipped") - clipped ))
-contribution_lines+=("Leaderboard job, 100,000 new reports (${clipped} clipped) on top of 10 million: $(echo "$job_out" | awk '{printf "%.2f", $NF}') s including the rebuild of all three windows (${job_out% *})")
-
+python3 deploy/bench/post_reports.py "$api$cpath/contributions" "$service_key" jobpeer 10000000 0
+timed_job "100,000 new reports on top of 10 million"
 # The same with 10 of every 100 peers claiming 10,000 times what they did: their reports are clipped and written back.
-python3 - "$api$cpath/contributions" "$service_key" <<'PY'
-import json, sys, time, urllib.request
-url, key = sys.argv[1], sys.argv[2]
-start = time.time() - 86400
-for batch in range(100):
-    reports = [{"peer_public_key": "mixed%03d%s" % (p, "z" * 35), "step": 20_000_000 + batch * 10 + s,
-                "samples": 1_000_000 if p >= 90 else 100 + p, "samples_per_second": 100.0 + p, "mini_steps": 4, "loss": 2.4,
-                "time": start + batch * 10 + s}
-               for s in range(10) for p in range(100)]
-    request = urllib.request.Request(url, json.dumps({"reports": reports}).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
-    assert json.load(urllib.request.urlopen(request))["stored"] == 1000
-PY
-clipped=$(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE clipped")
-job_out=$(refresh)
-clipped=$(( $(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE clipped") - clipped ))
-contribution_lines+=("Leaderboard job, 100,000 new reports of which ${clipped} clipped: $(echo "$job_out" | awk '{printf "%.2f", $NF}') s (${job_out% *})")
+python3 deploy/bench/post_reports.py "$api$cpath/contributions" "$service_key" mixedpeer 20000000 10
+timed_job "100,000 new reports, a tenth of them inflated"
 left=$(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE id > (SELECT last_report_id FROM contribution_watermarks)")
 contribution_lines+=("Reports left unprocessed after the job: ${left}")
 

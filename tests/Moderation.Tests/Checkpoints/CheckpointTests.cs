@@ -6,14 +6,12 @@ using Moderation.Contracts.Join;
 using Moderation.Contracts.Moderation;
 using Moderation.Contracts.Tokens;
 using Moderation.Tests.Infrastructure;
+using static Moderation.Tests.Infrastructure.CheckpointSetup;
 
 namespace Moderation.Tests.Checkpoints;
 
 public sealed class CheckpointTests(AuthApiFactory api) : IClassFixture<AuthApiFactory>
 {
-    // Hub commit ids are 40 hex characters.
-    private static string Revision(int n) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(n)))[..40];
-
     private static RegisterCheckpointRequest Checkpoint(int step, string org = "demo-org") =>
         new(step, $"{org}/demo-model", Revision(step), 2.5 - step / 1000.0, DateTimeOffset.UtcNow.AddMinutes(-1), 1_000_000);
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Moderation.Contracts.Checkpoints;
 using Moderation.Tests.Infrastructure;
+using static Moderation.Tests.Infrastructure.CheckpointSetup;
 
 namespace Moderation.Tests.Checkpoints;
 
@@ -32,22 +33,11 @@ public sealed class RollbackRestartTests(RollbackRestartTests.Instance first) : 
 
     private sealed class NextInstance(AuthApiFactory sharedWith) : Instance(sharedWith);
 
-    private static string Revision(int n) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(n)))[..40];
-
     [Fact]
     public async Task ARollbackInterruptedByARestartIsFinishedByTheNextInstanceOnce()
     {
-        var experiment = await first.CreateExperimentAsync();
-        var url = $"/api/v1/experiments/demo-org/{experiment.ModelName}";
-        var key = await (await first.ClientFor("alice").PostWireAsync($"{url}/service-keys", new CreateServiceKeyRequest("aux", ["checkpoints:write"])))
-            .ReadAsync<ServiceKeyResponse>(HttpStatusCode.Created);
-        var ids = new Dictionary<int, long>();
-        foreach (var step in new[] { 100, 200 })
-        {
-            ids[step] = (await (await first.ClientWithToken(key.Secret).PostWireAsync($"{url}/checkpoints",
-                    new RegisterCheckpointRequest(step, $"demo-org/{experiment.ModelName}", Revision(step), 1.0, DateTimeOffset.UtcNow.AddMinutes(-5))))
-                .ReadAsync<CheckpointResponse>(HttpStatusCode.Created)).Id;
-        }
+        var (name, ids) = await first.ExperimentWithCheckpointsAsync(100, 200);
+        var url = $"/api/v1/experiments/demo-org/{name}";
 
         first.Hub.State.HoldBranchCalls();
         var accepted = await (await first.ClientFor("alice").PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[100], "diverged")))
@@ -60,25 +50,11 @@ public sealed class RollbackRestartTests(RollbackRestartTests.Instance first) : 
         first.Hub.State.ReleaseBranchCalls();
         await using var next = new NextInstance(first);
         await next.InitializeAsync();
-        var done = await WaitAsync(next, url, accepted.Id);
+        var done = await next.WaitForRollbackAsync(name, accepted.Id);
 
         Assert.Equal(("succeeded", 2), (done.Status, done.Attempts));
-        Assert.Equal(Revision(100), first.Hub.State.Branches[$"demo-org/{experiment.ModelName}@stable"]);
+        Assert.Equal(Revision(100), first.Hub.State.Branches[$"demo-org/{name}@stable"]);
         Assert.Equal(1, done.SupersededCheckpoints);
-        Assert.Equal(1, await next.QueryDbAsync(db => db.AuditEntries.CountAsync(a => a.ExperimentId == experiment.Id && a.Action == "rollback.succeeded")));
-    }
-
-    private static async Task<RollbackResponse> WaitAsync(AuthApiFactory api, string url, long id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var rollback = await (await api.ClientFor("alice").GetAsync($"{url}/rollbacks/{id}")).ReadAsync<RollbackResponse>();
-            if (rollback.Status is "succeeded" or "failed" || DateTime.UtcNow > deadline)
-            {
-                return rollback;
-            }
-            await Task.Delay(200);
-        }
+        Assert.Equal(1, await next.QueryDbAsync(db => db.AuditEntries.CountAsync(a => a.Experiment == $"demo-org/{name}" && a.Action == "rollback.succeeded")));
     }
 }

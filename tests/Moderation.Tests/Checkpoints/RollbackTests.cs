@@ -6,6 +6,7 @@ using Moderation.Contracts.Contributions;
 using Moderation.Contracts.Moderation;
 using Moderation.Contracts.Tokens;
 using Moderation.Tests.Infrastructure;
+using static Moderation.Tests.Infrastructure.CheckpointSetup;
 
 namespace Moderation.Tests.Checkpoints;
 
@@ -28,12 +29,10 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
         }
     }
 
-    private static string Revision(int n) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(n)))[..40];
-
     [Fact]
     public async Task RollbackMovesTheBranchSupersedesLaterCheckpointsAndSignsTheNewCurrent()
     {
-        var (name, ids) = await ExperimentWithCheckpointsAsync(100, 200, 300);
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(100, 200, 300);
         var url = $"/api/v1/experiments/demo-org/{name}";
 
         var preview = await (await api.ClientFor("alice").GetAsync($"{url}/rollbacks/preview?checkpointId={ids[100]}")).ReadAsync<RollbackPreview>();
@@ -42,7 +41,7 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
         var accepted = await (await api.ClientFor("alice").PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[100], "divergence after step 150")))
             .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
         Assert.Equal("pending", accepted.Status);
-        var done = await WaitAsync(name, accepted.Id);
+        var done = await api.WaitForRollbackAsync(name, accepted.Id);
         Assert.Equal("succeeded", done.Status);
         Assert.Equal(1, done.Attempts);
         Assert.Equal(2, done.SupersededCheckpoints);
@@ -62,11 +61,11 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
     [Fact]
     public async Task HubFailingTwiceThenSucceedingIsRetriedWithAttemptsRecorded()
     {
-        var (name, ids) = await ExperimentWithCheckpointsAsync(10, 20);
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(10, 20);
         api.Hub.State.FailNextBranchCalls(2);
         var accepted = await (await api.ClientFor("alice").PostWireAsync($"/api/v1/experiments/demo-org/{name}/rollbacks", new CreateRollbackRequest(ids[10], "bad data")))
             .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
-        var done = await WaitAsync(name, accepted.Id);
+        var done = await api.WaitForRollbackAsync(name, accepted.Id);
         Assert.Equal("succeeded", done.Status);
         Assert.Equal(3, done.Attempts);
         Assert.Contains("500", done.LastError, StringComparison.Ordinal);
@@ -75,14 +74,14 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
     [Fact]
     public async Task HubThatKeepsFailingLeavesAFailedRollbackThatIsRetriedByHand()
     {
-        var (name, ids) = await ExperimentWithCheckpointsAsync(1, 2);
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(1, 2);
         var url = $"/api/v1/experiments/demo-org/{name}";
         api.Hub.State.FailNextBranchCalls(1000);
         try
         {
             var accepted = await (await api.ClientFor("alice").PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[1], "bad data")))
                 .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
-            var failed = await WaitAsync(name, accepted.Id);
+            var failed = await api.WaitForRollbackAsync(name, accepted.Id);
             Assert.Equal("failed", failed.Status);
             Assert.Equal(3, failed.Attempts);
             Assert.Contains("The Hub answered 500", failed.LastError, StringComparison.Ordinal);
@@ -95,7 +94,7 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
         }
         var list = await (await api.ClientFor("alice").GetAsync($"{url}/rollbacks")).ReadAsync<List<RollbackResponse>>();
         var retried = await (await api.ClientFor("alice").PostAsync($"{url}/rollbacks/{list[0].Id}/retry", null)).ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
-        var done = await WaitAsync(name, retried.Id);
+        var done = await api.WaitForRollbackAsync(name, retried.Id);
         Assert.Equal("succeeded", done.Status);
         Assert.Equal(4, done.Attempts);
         await (await api.ClientFor("alice").PostAsync($"{url}/rollbacks/{list[0].Id}/retry", null)).AssertProblemAsync(HttpStatusCode.Conflict);
@@ -104,13 +103,13 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
     [Fact]
     public async Task ConcurrentRollbacksOfOneExperimentAreSerialised()
     {
-        var (name, ids) = await ExperimentWithCheckpointsAsync(5, 6, 7);
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(5, 6, 7);
         var url = $"/api/v1/experiments/demo-org/{name}/rollbacks";
         var first = api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[6], "a"));
         var second = api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[5], "b"));
         var responses = await Task.WhenAll(first, second);
-        var a = await WaitAsync(name, (await responses[0].ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
-        var b = await WaitAsync(name, (await responses[1].ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
+        var a = await api.WaitForRollbackAsync(name, (await responses[0].ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
+        var b = await api.WaitForRollbackAsync(name, (await responses[1].ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
         Assert.Equal("succeeded", a.Status);
         Assert.Equal("succeeded", b.Status);
         // One ran entirely before the other: their running periods do not overlap.
@@ -122,8 +121,8 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
     [Fact]
     public async Task QuarantinedOtherExperimentsAndUnknownCheckpointsAreRefused()
     {
-        var (name, ids) = await ExperimentWithCheckpointsAsync(1, 2);
-        var (otherName, otherIds) = await ExperimentWithCheckpointsAsync(3);
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(1, 2);
+        var (otherName, otherIds) = await api.ExperimentWithCheckpointsAsync(3);
         var url = $"/api/v1/experiments/demo-org/{name}/rollbacks";
         await api.ClientFor("alice").PostWireAsync($"/api/v1/experiments/demo-org/{name}/checkpoints/{ids[1]}/quarantine", new QuarantineRequest("poisoned"));
 
@@ -139,7 +138,7 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
     [Fact]
     public async Task RollbackMarksContributionsAfterItsStepAndTheLeaderboardMovesThemOut()
     {
-        var (name, ids) = await ExperimentWithCheckpointsAsync(2, 4);
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(2, 4);
         var url = $"/api/v1/experiments/demo-org/{name}";
         var key = await (await api.ClientFor("alice").PostWireAsync($"{url}/service-keys", new CreateServiceKeyRequest("metrics", ["contributions:write"])))
             .ReadAsync<ServiceKeyResponse>(HttpStatusCode.Created);
@@ -158,7 +157,7 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
         Assert.Equal(6, preview.ContributionsMarked);
         var accepted = await (await api.ClientFor("alice").PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[2], "bad gradients from step 3")))
             .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
-        var done = await WaitAsync(name, accepted.Id);
+        var done = await api.WaitForRollbackAsync(name, accepted.Id);
         Assert.Equal(("succeeded", 6), (done.Status, done.ContributionsMarked));
 
         var board = await api.LeaderboardAsync(url);
@@ -175,36 +174,5 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
         Assert.Equal(3 * 6000L, alice.CreditedSamples);
         var rolledBack = await (await api.ClientFor("alice").GetAsync($"{url}/contributions?flag=rolled_back")).ReadAsync<Paged<ContributionReportResponse>>();
         Assert.Equal(10, rolledBack.Total);
-    }
-
-    private async Task<(string Name, Dictionary<int, long> Ids)> ExperimentWithCheckpointsAsync(params int[] steps)
-    {
-        var experiment = await api.CreateExperimentAsync();
-        var url = $"/api/v1/experiments/demo-org/{experiment.ModelName}";
-        var key = await (await api.ClientFor("alice").PostWireAsync($"{url}/service-keys", new CreateServiceKeyRequest("aux", ["checkpoints:write"])))
-            .ReadAsync<ServiceKeyResponse>(HttpStatusCode.Created);
-        var ids = new Dictionary<int, long>();
-        foreach (var step in steps)
-        {
-            var checkpoint = await (await api.ClientWithToken(key.Secret).PostWireAsync($"{url}/checkpoints",
-                    new RegisterCheckpointRequest(step, $"demo-org/{experiment.ModelName}", Revision(step), 1.0, DateTimeOffset.UtcNow.AddMinutes(-5))))
-                .ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
-            ids[step] = checkpoint.Id;
-        }
-        return (experiment.ModelName, ids);
-    }
-
-    private async Task<RollbackResponse> WaitAsync(string name, long id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var rollback = await (await api.ClientFor("alice").GetAsync($"/api/v1/experiments/demo-org/{name}/rollbacks/{id}")).ReadAsync<RollbackResponse>();
-            if (rollback.Status is "succeeded" or "failed" || DateTime.UtcNow > deadline)
-            {
-                return rollback;
-            }
-            await Task.Delay(200);
-        }
     }
 }
