@@ -22,8 +22,9 @@ psql_bench -c "
                                   reports, clipped_reports, last_seen)
   SELECT experiment_id, username, date_trunc('hour', \"time\", 'UTC'), true, sum(credited_samples), sum(samples), 0, count(*), 0, max(\"time\")
   FROM contribution_reports GROUP BY experiment_id, username, date_trunc('hour', \"time\", 'UTC');
-  INSERT INTO peer_progress (experiment_id, peer_key_fingerprint, last_time)
-  SELECT experiment_id, peer_key_fingerprint, max(\"time\") FROM contribution_reports GROUP BY 1, 2;
+  INSERT INTO peer_progress (experiment_id, peer_key_fingerprint, first_received_at, last_received_at, credited_seconds)
+  SELECT experiment_id, peer_key_fingerprint, min(received_at), max(received_at), sum(samples / samples_per_second)
+  FROM contribution_reports GROUP BY 1, 2;
   INSERT INTO leaderboard_states (experiment_id, centre_samples_per_second) SELECT id, 100 FROM experiments WHERE model_name = 'contrib-bench';
   UPDATE contribution_watermarks SET last_report_id = (SELECT max(id) FROM contribution_reports);
   ANALYZE;"
@@ -52,7 +53,7 @@ timed_job "after the ingestion runs ($(psql_bench -At -c "SELECT count(*) FROM c
 echo "== contributions: the job with exactly 100,000 new reports"
 python3 deploy/bench/post_reports.py "$api$cpath/contributions" "$service_key" jobpeer 10000000 0
 timed_job "100,000 new reports on top of 10 million"
-# The same with 10 of every 100 peers claiming 10,000 times what they did: their reports are clipped and written back.
+# The same with 10 of every 100 peers claiming 1,000 times the others' rate: their reports are clipped and written back.
 python3 deploy/bench/post_reports.py "$api$cpath/contributions" "$service_key" mixedpeer 20000000 10
 timed_job "100,000 new reports, a tenth of them inflated"
 left=$(psql_bench -At -c "SELECT count(*) FROM contribution_reports WHERE id > (SELECT last_report_id FROM contribution_watermarks)")

@@ -1,7 +1,8 @@
-"""Posts exactly 100,000 contribution reports (100 batches of 1,000) for the bench: 100 peers, one step a second each.
+"""Posts exactly 100,000 contribution reports (100 batches of 1,000) for the bench: 100 peers, each report a millisecond
+of work by its own figures (samples ÷ samples/s), so honest peers stay within their time budget.
 
 Usage: post_reports.py URL SERVICE_KEY PEER_PREFIX FIRST_STEP INFLATED_PEERS
-The last INFLATED_PEERS of the 100 peers claim 10,000 times what the others do (their reports get clipped).
+The last INFLATED_PEERS of the 100 peers claim 1,000 times the others' rate (their reports get clipped).
 """
 import json
 import sys
@@ -12,7 +13,8 @@ url, key, prefix, first_step, inflated = sys.argv[1], sys.argv[2], sys.argv[3], 
 start = time.time() - 2 * 86400
 for batch in range(100):
     reports = [{"peer_public_key": (prefix + "%03d" % p).ljust(43, "x"), "step": first_step + batch * 10 + s,
-                "samples": 1_000_000 if p >= 100 - inflated else 100 + p, "samples_per_second": 100.0 + p, "mini_steps": 4,
+                "samples": 1_000_000 if p >= 100 - inflated else 100 + p,
+                "samples_per_second": (100.0 + p) * 1000 * (1000 if p >= 100 - inflated else 1), "mini_steps": 4,
                 "loss": 2.4, "time": start + batch * 10 + s}
                for s in range(10) for p in range(100)]
     request = urllib.request.Request(url, json.dumps({"reports": reports}).encode(), method="POST",

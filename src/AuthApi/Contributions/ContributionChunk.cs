@@ -18,15 +18,20 @@ internal static class ContributionChunk
         public long Samples;
         public double SamplesPerSecond;
         public DateTimeOffset Time;
+        public DateTimeOffset ReceivedAt;
         public bool WasRolledBack;
         public bool RolledBack;
         public string? Username;
-        public TimeSpan Interval;
+        public TimeSpan WorkTime;
+        public TimeSpan Granted;
         public long Credited;
         public bool Clipped;
     }
 
     private readonly record struct HourKey(int ExperimentId, string Contributor, DateTimeOffset Hour);
+
+    /// <summary>A peer key's time budget so far (see <see cref="Data.PeerProgress"/>).</summary>
+    private readonly record struct Progress(DateTimeOffset FirstReceivedAt, DateTimeOffset LastReceivedAt, double CreditedSeconds);
 
     private sealed class HourTotals
     {
@@ -50,13 +55,13 @@ internal static class ContributionChunk
         {
             var experiments = rows.Select(r => r.ExperimentId).Distinct().ToArray();
             var keys = rows.Select(r => (r.ExperimentId, r.Fingerprint)).Distinct().ToArray();
-            var previous = await PreviousTimesAsync(connection, keys, ct);
+            var progress = await ProgressAsync(connection, keys, ct);
             var rollbacks = await RollbacksAsync(connection, experiments, ct);
             var centres = await CentresAsync(connection, experiments, ct);
-            Credit(rows, rule, previous, rollbacks, centres);
+            Credit(rows, rule, progress, rollbacks, centres);
             await WriteReportsAsync(connection, rows, ct);
             await WriteHoursAsync(connection, rows, ct);
-            await WriteProgressAsync(connection, previous, ct);
+            await WriteProgressAsync(connection, progress, ct);
             await WriteCentresAsync(connection, experiments, centres, ct);
         }
         var reached = rows.Count < size ? Math.Max(high, watermark) : rows[^1].Id;
@@ -68,30 +73,34 @@ internal static class ContributionChunk
     }
 
     private static void Credit(
-        List<Row> rows, CreditRule rule, Dictionary<(int, string), DateTimeOffset> previous,
+        List<Row> rows, CreditRule rule, Dictionary<(int, string), Progress> progress,
         Dictionary<int, List<(long Step, DateTimeOffset FinishedAt)>> rollbacks, Dictionary<int, double?> centres)
     {
         foreach (var peer in rows.GroupBy(r => (r.ExperimentId, r.Fingerprint)))
         {
-            DateTimeOffset? last = previous.TryGetValue(peer.Key, out var known) ? known : null;
-            foreach (var row in peer.OrderBy(r => r.Time).ThenBy(r => r.Id))
+            var known = progress.TryGetValue(peer.Key, out var p) ? p : (Progress?)null;
+            var first = known?.FirstReceivedAt ?? peer.Min(r => r.ReceivedAt);
+            var latest = peer.Max(r => r.ReceivedAt);
+            var last = known is { } k && k.LastReceivedAt > latest ? k.LastReceivedAt : latest;
+            var used = known?.CreditedSeconds ?? 0;
+            // Work time is granted from the peer's budget in the order reports arrived.
+            foreach (var row in peer.OrderBy(r => r.Id))
             {
-                row.Interval = rule.Interval(row.Samples, row.SamplesPerSecond, row.Time, last);
-                if (last is null || row.Time > last)
-                {
-                    last = row.Time;
-                }
+                row.WorkTime = rule.WorkTime(row.Samples, row.SamplesPerSecond);
+                var budget = rule.Budget(first, last, used);
+                row.Granted = row.WorkTime < budget ? row.WorkTime : budget;
+                used += row.Granted.TotalSeconds;
                 // A report after a rollback's target step but from before the rollback is part of what it undid
                 // (for example a batch re-sent after the rollback).
                 row.RolledBack |= rollbacks.TryGetValue(row.ExperimentId, out var undone)
                                   && undone.Any(u => row.Step > u.Step && row.Time < u.FinishedAt);
             }
-            previous[peer.Key] = last!.Value;
+            progress[peer.Key] = new Progress(first, last, used);
         }
 
         foreach (var step in rows.GroupBy(r => (r.ExperimentId, r.Step)).OrderBy(g => g.Key.Step))
         {
-            var rates = step.Where(r => r.Interval > TimeSpan.Zero).Select(r => r.Samples / r.Interval.TotalSeconds).ToList();
+            var rates = step.Where(r => r.WorkTime > TimeSpan.Zero).Select(r => r.Samples / r.WorkTime.TotalSeconds).ToList();
             var own = rule.Centre(rates);
             if (own is not null)
             {
@@ -100,7 +109,7 @@ internal static class ContributionChunk
             var centre = own ?? centres.GetValueOrDefault(step.Key.ExperimentId);
             foreach (var row in step)
             {
-                row.Credited = rule.Credit(row.Samples, row.Interval, centre);
+                row.Credited = rule.Credit(row.Samples, row.WorkTime, row.Granted, centre);
                 row.Clipped = row.Credited < row.Samples;
             }
         }
@@ -109,7 +118,7 @@ internal static class ContributionChunk
     private static async Task<List<Row>> ReadAsync(NpgsqlConnection connection, long after, long high, int size, CancellationToken ct)
     {
         var command = Sql(connection, """
-            SELECT id, experiment_id, peer_key_fingerprint, step, samples, samples_per_second, "time", rolled_back, username
+            SELECT id, experiment_id, peer_key_fingerprint, step, samples, samples_per_second, "time", rolled_back, username, received_at
             FROM contribution_reports WHERE id > @after AND id <= @high ORDER BY id LIMIT @size
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("after", after));
@@ -131,26 +140,28 @@ internal static class ContributionChunk
                 RolledBack = reader.GetBoolean(7),
                 WasRolledBack = reader.GetBoolean(7),
                 Username = reader.IsDBNull(8) ? null : reader.GetString(8),
+                ReceivedAt = reader.GetFieldValue<DateTimeOffset>(9),
             });
         }
         return rows;
     }
 
-    private static async Task<Dictionary<(int, string), DateTimeOffset>> PreviousTimesAsync(NpgsqlConnection connection, (int, string)[] keys, CancellationToken ct)
+    private static async Task<Dictionary<(int, string), Progress>> ProgressAsync(NpgsqlConnection connection, (int, string)[] keys, CancellationToken ct)
     {
         var command = Sql(connection, """
-            SELECT p.experiment_id, p.peer_key_fingerprint, p.last_time
+            SELECT p.experiment_id, p.peer_key_fingerprint, p.first_received_at, p.last_received_at, p.credited_seconds
             FROM peer_progress p JOIN unnest(@experiments, @fingerprints) AS k(experiment_id, fingerprint)
               ON p.experiment_id = k.experiment_id AND p.peer_key_fingerprint = k.fingerprint
             """);
         AddKeys(command, keys);
-        var times = new Dictionary<(int, string), DateTimeOffset>();
+        var progress = new Dictionary<(int, string), Progress>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            times[(reader.GetInt32(0), reader.GetString(1))] = reader.GetFieldValue<DateTimeOffset>(2);
+            progress[(reader.GetInt32(0), reader.GetString(1))] =
+                new Progress(reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetDouble(4));
         }
-        return times;
+        return progress;
     }
 
     private static async Task<Dictionary<int, List<(long Step, DateTimeOffset FinishedAt)>>> RollbacksAsync(
@@ -269,16 +280,21 @@ internal static class ContributionChunk
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task WriteProgressAsync(NpgsqlConnection connection, Dictionary<(int, string), DateTimeOffset> latest, CancellationToken ct)
+    private static async Task WriteProgressAsync(NpgsqlConnection connection, Dictionary<(int, string), Progress> progress, CancellationToken ct)
     {
+        // The values are final: they were read and advanced under the job's lock.
         var command = Sql(connection, """
-            INSERT INTO peer_progress (experiment_id, peer_key_fingerprint, last_time)
-            SELECT * FROM unnest(@experiments, @fingerprints, @times)
-            ON CONFLICT (experiment_id, peer_key_fingerprint) DO UPDATE SET last_time = greatest(peer_progress.last_time, excluded.last_time)
+            INSERT INTO peer_progress (experiment_id, peer_key_fingerprint, first_received_at, last_received_at, credited_seconds)
+            SELECT * FROM unnest(@experiments, @fingerprints, @first, @last, @credited)
+            ON CONFLICT (experiment_id, peer_key_fingerprint) DO UPDATE SET
+                first_received_at = excluded.first_received_at, last_received_at = excluded.last_received_at,
+                credited_seconds = excluded.credited_seconds
             """);
-        var list = latest.ToList();
+        var list = progress.ToList();
         AddKeys(command, list.Select(l => l.Key).ToArray());
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("times", list.Select(l => l.Value).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("first", list.Select(l => l.Value.FirstReceivedAt).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("last", list.Select(l => l.Value.LastReceivedAt).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<double[]>("credited", list.Select(l => l.Value.CreditedSeconds).ToArray()));
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -17,7 +17,7 @@ public sealed class CreditOptions
     [Range(0.01, 5.0)]
     public double CentreTau { get; set; } = 0.5;
 
-    /// <summary>The longest interval one report can be credited for (a peer back from a break starts afresh).</summary>
+    /// <summary>The most work one report can stand for, and the head start a peer's time budget begins with.</summary>
     [Range(1, 86_400)]
     public int MaxIntervalSeconds { get; set; } = 600;
 
@@ -29,41 +29,46 @@ public sealed class CreditOptions
 /// <summary>
 /// How many samples a report is credited with — the rule the README documents under "No credit for lying":
 /// <list type="number">
-/// <item>Interval: the time since the same peer key's previous report; for a peer's first report, or one more than
-/// <see cref="CreditOptions.MaxIntervalSeconds"/> after its previous one, the time its own figures imply
-/// (samples ÷ samples/s), at most that maximum. A report not later than the peer's previous one gets no interval.</item>
-/// <item>Rate: samples ÷ interval. The centre of a step is the CenteredClip estimate of its peers' rates, taken on a
-/// log scale (a peer twice as fast and one twice as slow weigh alike) with a small τ, so a liar barely drags it.</item>
-/// <item>Credit: what was claimed, when its rate is at most centre × multiplier. A claim above that is implausible: it
-/// is credited what a typical peer did in the interval (centre × interval) and flagged <c>clipped</c> for moderators —
-/// so inflating a claim never earns more than an ordinary peer, while honest peers up to the multiplier get it all.</item>
+/// <item>Work time: what the report's own figures imply, samples ÷ samples/s, at most
+/// <see cref="CreditOptions.MaxIntervalSeconds"/>.</item>
+/// <item>Time budget: a peer key cannot have worked longer than this server has been hearing from it — the span between
+/// the first and the latest receipt of its reports, plus <see cref="CreditOptions.MaxIntervalSeconds"/> for the work
+/// before its first report. Reports are granted work time from that budget in the order they arrive. The budget is
+/// measured by this server's clock, so the times peers put in their reports cannot stretch it, and it does not care in
+/// which order reports arrive.</item>
+/// <item>Rate and centre: a report's rate is samples ÷ work time. The centre of a step is the CenteredClip estimate of its
+/// peers' rates, on a log scale (a peer twice as fast and one twice as slow weigh alike) with a small τ.</item>
+/// <item>Credit: the samples for the granted time, when the rate is at most centre × multiplier. Above that the claim is
+/// implausible: it earns what a typical peer did in the granted time (centre × time). Any report credited less than it
+/// claimed is flagged <c>clipped</c> for moderators.</item>
 /// </list>
 /// </summary>
 public sealed class CreditRule(CreditOptions options)
 {
     public CreditOptions Options => options;
 
-    public TimeSpan Interval(long samples, double samplesPerSecond, DateTimeOffset time, DateTimeOffset? previous)
+    private TimeSpan MaxInterval => TimeSpan.FromSeconds(options.MaxIntervalSeconds);
+
+    /// <summary>The work a report stands for, by its own figures.</summary>
+    public TimeSpan WorkTime(long samples, double samplesPerSecond)
     {
-        var max = TimeSpan.FromSeconds(options.MaxIntervalSeconds);
-        if (previous is { } before)
+        if (samples <= 0)
         {
-            var since = time - before;
-            if (since <= TimeSpan.Zero)
-            {
-                return TimeSpan.Zero;
-            }
-            if (since <= max)
-            {
-                return since;
-            }
+            return TimeSpan.Zero;
         }
         if (samplesPerSecond <= 0)
         {
-            return max;
+            return MaxInterval;
         }
-        var implied = samples / samplesPerSecond;
-        return implied >= max.TotalSeconds ? max : TimeSpan.FromSeconds(implied);
+        var seconds = samples / samplesPerSecond;
+        return seconds >= MaxInterval.TotalSeconds ? MaxInterval : TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>The work time a peer key has left to be credited, given when this server heard from it and what it was credited so far.</summary>
+    public TimeSpan Budget(DateTimeOffset firstReceived, DateTimeOffset lastReceived, double creditedSeconds)
+    {
+        var left = (lastReceived - firstReceived) + MaxInterval - TimeSpan.FromSeconds(creditedSeconds);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     /// <returns>The robust centre of the rates (samples/s), or null when there are too few positive rates to tell.</returns>
@@ -73,18 +78,22 @@ public sealed class CreditRule(CreditOptions options)
         return logs.Count < options.MinPeersForCentre ? null : Math.Exp(CenteredClip.Estimate(logs, options.CentreTau));
     }
 
-    /// <summary>The credited samples of one report, given its interval and the centre rate (null: no centre known yet).</summary>
-    public long Credit(long samples, TimeSpan interval, double? centre)
+    /// <summary>
+    /// The credited samples of one report: <paramref name="granted"/> of its <paramref name="workTime"/> came out of the
+    /// peer's budget; <paramref name="centre"/> is null while no centre is known.
+    /// </summary>
+    public long Credit(long samples, TimeSpan workTime, TimeSpan granted, double? centre)
     {
-        if (interval <= TimeSpan.Zero)
+        if (samples <= 0 || workTime <= TimeSpan.Zero || granted <= TimeSpan.Zero)
         {
             return 0;
         }
-        if (centre is not { } c)
+        var share = Math.Min(1.0, granted / workTime);
+        var rate = samples / workTime.TotalSeconds;
+        if (centre is { } c && rate > c * options.ClipMultiplier)
         {
-            return samples;
+            return (long)Math.Floor(Math.Min(samples, c * granted.TotalSeconds));
         }
-        var seconds = interval.TotalSeconds;
-        return c * options.ClipMultiplier * seconds >= samples ? samples : (long)Math.Floor(Math.Min(samples, c * seconds));
+        return share >= 1.0 ? samples : (long)Math.Floor(samples * share);
     }
 }

@@ -70,12 +70,17 @@ public sealed class LeaderboardState
     public DateTimeOffset? BuiltAt { get; set; }
 }
 
-/// <summary>The time of each peer key's latest processed report, so the next one is credited for the time since.</summary>
+/// <summary>
+/// A peer key's time budget, by this server's clock: when its first and latest processed reports were received, and
+/// how many seconds of work its reports have been credited for. A peer cannot have worked longer than that span.
+/// </summary>
 public sealed class PeerProgress
 {
     public int ExperimentId { get; set; }
     public required string PeerKeyFingerprint { get; set; }
-    public DateTimeOffset LastTime { get; set; }
+    public DateTimeOffset FirstReceivedAt { get; set; }
+    public DateTimeOffset LastReceivedAt { get; set; }
+    public double CreditedSeconds { get; set; }
 }
 
 /// <summary>The single row holding the id of the last report the leaderboard job processed.</summary>

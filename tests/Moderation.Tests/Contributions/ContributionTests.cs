@@ -96,6 +96,22 @@ public sealed class ContributionTests(AuthApiFactory api) : IClassFixture<AuthAp
     }
 
     [Fact]
+    public async Task APeerCannotClaimMoreWorkThanTheTimeThisServerHasHeardFromIt()
+    {
+        var (_, url, aux) = await api.OpenExperimentWithAuxAsync();
+        var peer = (await api.JoinAsync(url, "bob")).PeerKeyFingerprint;
+        // Thirty honest-looking minutes, "from last week", all sent at once: the peer is new to this server, so only
+        // the first ten minutes (the head start) can be credited, whatever times the reports carry.
+        var backfill = Enumerable.Range(0, 30)
+            .Select(i => ContributionSetup.Report(peer, i, 6000, 100, DateTimeOffset.UtcNow.AddDays(-7).AddMinutes(i))).ToList();
+        await aux.SendAsync(url, backfill);
+
+        var bob = (await api.LeaderboardAsync(url)).Entries.Single();
+        Assert.Equal((30 * 6000L, 10 * 6000L), (bob.ClaimedSamples, bob.CreditedSamples));
+        Assert.Contains("clipped", bob.Flags);
+    }
+
+    [Fact]
     public async Task BannedUsersAreShownButNotRanked()
     {
         var (experiment, url, aux) = await api.OpenExperimentWithAuxAsync();

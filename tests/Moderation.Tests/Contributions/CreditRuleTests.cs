@@ -5,6 +5,7 @@ namespace Moderation.Tests.Contributions;
 public sealed class CreditRuleTests
 {
     private static readonly CreditRule Rule = new(new CreditOptions { ClipMultiplier = 3, CentreTau = 0.5, MaxIntervalSeconds = 600, MinPeersForCentre = 3 });
+    private static readonly TimeSpan Minute = TimeSpan.FromSeconds(60);
 
     [Fact]
     public void CenteredClipIgnoresAFarOutlierThatDragsTheMean()
@@ -23,17 +24,21 @@ public sealed class CreditRuleTests
     }
 
     [Fact]
-    public void TheIntervalIsTheTimeSinceThePeersPreviousReport()
+    public void AReportStandsForTheWorkItsOwnFiguresImplyAtMostTheMaximum()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(10), Rule.WorkTime(100, 10));
+        Assert.Equal(TimeSpan.FromSeconds(600), Rule.WorkTime(1_000_000, 1));
+        Assert.Equal(TimeSpan.FromSeconds(600), Rule.WorkTime(100, 0));
+        Assert.Equal(TimeSpan.Zero, Rule.WorkTime(0, 10));
+    }
+
+    [Fact]
+    public void APeersBudgetIsTheTimeThisServerHasHeardFromItPlusAHeadStart()
     {
         var t = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
-        Assert.Equal(TimeSpan.FromSeconds(45), Rule.Interval(100, 10, t, t.AddSeconds(-45)));
-        // First report: what its own figures imply, at most the maximum.
-        Assert.Equal(TimeSpan.FromSeconds(10), Rule.Interval(100, 10, t, null));
-        Assert.Equal(TimeSpan.FromSeconds(600), Rule.Interval(1_000_000, 1, t, null));
-        // Back after a long break: as a first report.
-        Assert.Equal(TimeSpan.FromSeconds(10), Rule.Interval(100, 10, t, t.AddHours(-5)));
-        // Not after the previous one: no time to credit.
-        Assert.Equal(TimeSpan.Zero, Rule.Interval(100, 10, t, t));
+        Assert.Equal(TimeSpan.FromSeconds(600), Rule.Budget(t, t, 0));
+        Assert.Equal(TimeSpan.FromSeconds(3600 + 600 - 1000), Rule.Budget(t, t.AddHours(1), 1000));
+        Assert.Equal(TimeSpan.Zero, Rule.Budget(t, t.AddSeconds(10), 5000));
     }
 
     [Fact]
@@ -42,16 +47,22 @@ public sealed class CreditRuleTests
         var centre = Rule.Centre([90, 100, 110, 10_000]);
         Assert.NotNull(centre);
         Assert.InRange(centre!.Value, 90, 150);
-        Assert.Equal(6000, Rule.Credit(6000, TimeSpan.FromSeconds(60), centre));
+        Assert.Equal(6000, Rule.Credit(6000, Minute, Minute, centre));
         // Up to three times the centre is a fast GPU: credited in full.
-        Assert.Equal(15_000, Rule.Credit(15_000, TimeSpan.FromSeconds(60), centre));
+        Assert.Equal(15_000, Rule.Credit(15_000, Minute, Minute, centre));
         // Beyond it, a claim is implausible and earns what a typical peer did in that minute, however large it is.
-        var liar = Rule.Credit(600_000, TimeSpan.FromSeconds(60), centre);
+        var liar = Rule.Credit(600_000, Minute, Minute, centre);
         Assert.Equal((long)Math.Floor(centre.Value * 60), liar);
-        Assert.Equal(liar, Rule.Credit(600_000_000, TimeSpan.FromSeconds(60), centre));
-        Assert.Equal(0, Rule.Credit(6000, TimeSpan.Zero, centre));
-        // Too few peers to tell a centre: the claim stands (the interval rule still applies).
+        Assert.Equal(liar, Rule.Credit(600_000_000, Minute, Minute, centre));
+        // Too few peers to tell a centre: the claim stands (the budget still applies).
         Assert.Null(Rule.Centre([100, 10_000]));
-        Assert.Equal(600_000, Rule.Credit(600_000, TimeSpan.FromSeconds(60), null));
+        Assert.Equal(600_000, Rule.Credit(600_000, Minute, Minute, null));
+    }
+
+    [Fact]
+    public void OnlyTheGrantedShareOfTheWorkIsCredited()
+    {
+        Assert.Equal(3000, Rule.Credit(6000, Minute, TimeSpan.FromSeconds(30), centre: 100));
+        Assert.Equal(0, Rule.Credit(6000, Minute, TimeSpan.Zero, centre: 100));
     }
 }

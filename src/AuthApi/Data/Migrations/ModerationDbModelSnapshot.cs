@@ -901,9 +901,17 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("character varying(43)")
                         .HasColumnName("peer_key_fingerprint");
 
-                    b.Property<DateTimeOffset>("LastTime")
+                    b.Property<double>("CreditedSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("credited_seconds");
+
+                    b.Property<DateTimeOffset>("FirstReceivedAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_time");
+                        .HasColumnName("first_received_at");
+
+                    b.Property<DateTimeOffset>("LastReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_received_at");
 
                     b.HasKey("ExperimentId", "PeerKeyFingerprint")
                         .HasName("pk_peer_progress");
