@@ -16,6 +16,9 @@ public sealed class ContributionReportConfiguration : IEntityTypeConfiguration<C
         builder.HasIndex(r => new { r.ExperimentId, r.PeerKeyFingerprint, r.Step }).IsUnique().HasFilter("NOT rolled_back")
             .HasDatabaseName("ix_contribution_reports_live");
         builder.HasIndex(r => new { r.ExperimentId, r.Step });
+        // Moderators list the clipped and the rolled-back reports; both are few, so these partial indexes stay small.
+        builder.HasIndex(r => new { r.ExperimentId, r.Id }, "ix_contribution_reports_clipped").HasFilter("clipped").HasDatabaseName("ix_contribution_reports_clipped");
+        builder.HasIndex(r => new { r.ExperimentId, r.Id }, "ix_contribution_reports_rolled_back").HasFilter("rolled_back").HasDatabaseName("ix_contribution_reports_rolled_back");
         builder.HasOne<Experiment>().WithMany().HasForeignKey(r => r.ExperimentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

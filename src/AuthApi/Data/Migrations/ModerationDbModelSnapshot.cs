@@ -433,6 +433,14 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasDatabaseName("ix_contribution_reports_live")
                         .HasFilter("NOT rolled_back");
 
+                    b.HasIndex(new[] { "ExperimentId", "Id" }, "ix_contribution_reports_clipped")
+                        .HasDatabaseName("ix_contribution_reports_clipped")
+                        .HasFilter("clipped");
+
+                    b.HasIndex(new[] { "ExperimentId", "Id" }, "ix_contribution_reports_rolled_back")
+                        .HasDatabaseName("ix_contribution_reports_rolled_back")
+                        .HasFilter("rolled_back");
+
                     b.ToTable("contribution_reports", (string)null);
                 });
 
