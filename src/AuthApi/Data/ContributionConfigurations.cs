@@ -9,7 +9,7 @@ public sealed class ContributionReportConfiguration : IEntityTypeConfiguration<C
     public void Configure(EntityTypeBuilder<ContributionReport> builder)
     {
         builder.Property(r => r.PeerKeyFingerprint).HasMaxLength(43);
-        builder.Property(r => r.ReportedBy).HasMaxLength(64);
+        builder.Property(r => r.ReportedBy).HasMaxLength(128); // "service-key:<id>" or "peer:<username>"
         builder.Property(r => r.Username).HasMaxLength(HfNames.MaxLength);
         // Idempotency: one live report per peer key and step. A rollback marks reports after its target step, so the
         // re-trained steps can be reported again.
@@ -28,7 +28,7 @@ public sealed class ContributionHourConfiguration : IEntityTypeConfiguration<Con
     public void Configure(EntityTypeBuilder<ContributionHour> builder)
     {
         builder.HasKey(h => new { h.ExperimentId, h.Contributor, h.Hour });
-        builder.Property(h => h.Contributor).HasMaxLength(64);
+        builder.Property(h => h.Contributor).HasMaxLength(HfNames.MaxLength); // a username, or an unattributed key's fingerprint
         builder.HasIndex(h => new { h.ExperimentId, h.Hour });
         builder.HasOne<Experiment>().WithMany().HasForeignKey(h => h.ExperimentId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -40,7 +40,7 @@ public sealed class LeaderboardEntryConfiguration : IEntityTypeConfiguration<Lea
     {
         builder.HasKey(e => new { e.ExperimentId, e.TimeWindow, e.Position });
         builder.Property(e => e.TimeWindow).HasMaxLength(8);
-        builder.Property(e => e.Contributor).HasMaxLength(64);
+        builder.Property(e => e.Contributor).HasMaxLength(HfNames.MaxLength);
         builder.HasOne<Experiment>().WithMany().HasForeignKey(e => e.ExperimentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -279,5 +279,28 @@ public sealed class ContributionTests(AuthApiFactory api) : IClassFixture<AuthAp
         Assert.DoesNotContain(listed, l => l.ModelName == experiment.ModelName);
     }
 
+    [Fact]
+    public async Task AnExperimentWithoutReportsHasAnEmptyLeaderboardAndOddQueriesAreClientErrors()
+    {
+        var (_, url, aux) = await api.OpenExperimentWithAuxAsync();
+        var anonymous = api.CreateClient();
+        var empty = await (await anonymous.GetAsync($"{url}/leaderboard?page=0&page_size=100000")).ReadAsync<LeaderboardResponse>();
+        Assert.Equal((0, 1, Moderation.AuthApi.Contributions.LeaderboardEndpoints.MaxPageSize, null), (empty.Total, empty.Page, empty.PageSize, empty.BuiltAt));
+        Assert.Empty(empty.Entries);
+        Assert.Equal("rank,username,peer_key_fingerprint,credited_samples,claimed_samples,rolled_back_samples,active_hours,steps,last_seen,flags\r\n",
+            await anonymous.GetStringAsync($"{url}/leaderboard.csv"));
+        Assert.Empty((await (await anonymous.GetAsync($"{url}/leaderboard/history")).ReadAsync<LeaderboardHistoryResponse>()).Points);
+
+        await (await anonymous.GetAsync($"{url}/leaderboard?page=abc")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await anonymous.GetAsync("/api/v1/experiments/demo-org/nothing-here/leaderboard")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await anonymous.GetAsync("/api/v1/avatars/not..valid.svg")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await api.ClientFor("alice").GetAsync($"{url}/contributions?flag=shiny")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var text = await aux.PostAsync($"{url}/contributions", new StringContent("reports", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        await (await aux.PostRawAsync($"{url}/contributions", "{\"reports\":[{\"samples\":1e40}]}")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var avatar = await anonymous.GetAsync("/api/v1/avatars/alice.svg");
+        Assert.Equal("image/svg+xml", avatar.Content.Headers.ContentType?.MediaType);
+    }
+
     private static StringContent JsonContent(string json) => new(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
 }

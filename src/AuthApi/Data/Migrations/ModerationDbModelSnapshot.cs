@@ -307,8 +307,8 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnName("experiment_id");
 
                     b.Property<string>("Contributor")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
                         .HasColumnName("contributor");
 
                     b.Property<DateTimeOffset>("Hour")
@@ -393,8 +393,8 @@ namespace Moderation.AuthApi.Data.Migrations
 
                     b.Property<string>("ReportedBy")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("reported_by");
 
                     b.Property<bool>("RolledBack")
@@ -848,8 +848,8 @@ namespace Moderation.AuthApi.Data.Migrations
 
                     b.Property<string>("Contributor")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
                         .HasColumnName("contributor");
 
                     b.Property<long>("CreditedSamples")
