@@ -4,8 +4,10 @@ using Npgsql;
 namespace Moderation.AuthApi.Contributions;
 
 /// <summary>
-/// Rebuilds each experiment's leaderboard windows from its hourly totals. Ranked: attributed, not banned, credited
+/// Rebuilds experiments' leaderboard windows from their hourly totals. Ranked: attributed, not banned, credited
 /// something — by credited samples. Banned users and unattributed peer keys are listed after them without a rank.
+/// An experiment is rebuilt when something it shows may have changed: new reports, a ban made, lifted or expired, a
+/// rollback finished, or a new hour (the windows move); or on demand.
 /// </summary>
 internal static class LeaderboardBuilder
 {
@@ -35,8 +37,26 @@ internal static class LeaderboardBuilder
         ) s;
         """;
 
+    private const string Stale = """
+        SELECT s.experiment_id FROM leaderboard_states s
+        WHERE @all OR s.built_at IS NULL
+           OR date_trunc('hour', s.built_at, 'UTC') <> date_trunc('hour', @now, 'UTC')
+           OR EXISTS (SELECT 1 FROM contribution_reports r
+                      WHERE r.id > @processed_after AND r.id <= @processed_to AND r.experiment_id = s.experiment_id)
+           -- A minute's margin: a change stamped just before a build may have committed just after it read.
+           OR EXISTS (SELECT 1 FROM bans b
+                      WHERE (b.experiment_id = s.experiment_id OR b.experiment_id IS NULL)
+                        AND (b.created_at > s.built_at - interval '1 minute' OR b.lifted_at > s.built_at - interval '1 minute'
+                             OR (b.expires_at > s.built_at - interval '1 minute' AND b.expires_at <= @now)))
+           OR EXISTS (SELECT 1 FROM rollbacks r WHERE r.experiment_id = s.experiment_id AND r.finished_at > s.built_at - interval '1 minute')
+        ORDER BY s.experiment_id
+        """;
+
+    /// <param name="all">Rebuild every experiment, changed or not.</param>
+    /// <param name="processedAfter">With <paramref name="processedTo"/>: the ids of the reports this run processed.</param>
     /// <returns>How many experiments were rebuilt.</returns>
-    public static async Task<int> RebuildAllAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken ct)
+    public static async Task<int> RebuildAsync(
+        NpgsqlConnection connection, DateTimeOffset now, bool all, long processedAfter, long processedTo, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var jobLock = new NpgsqlCommand("SELECT pg_advisory_xact_lock(4, 1)", connection))
@@ -44,9 +64,13 @@ internal static class LeaderboardBuilder
             await jobLock.ExecuteNonQueryAsync(ct);
         }
         var experiments = new List<int>();
-        await using (var list = new NpgsqlCommand("SELECT experiment_id FROM leaderboard_states ORDER BY experiment_id", connection))
-        await using (var reader = await list.ExecuteReaderAsync(ct))
+        await using (var list = new NpgsqlCommand(Stale, connection))
         {
+            list.Parameters.Add(new NpgsqlParameter<bool>("all", all));
+            list.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+            list.Parameters.Add(new NpgsqlParameter<long>("processed_after", processedAfter));
+            list.Parameters.Add(new NpgsqlParameter<long>("processed_to", processedTo));
+            await using var reader = await list.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 experiments.Add(reader.GetInt32(0));
@@ -69,9 +93,10 @@ internal static class LeaderboardBuilder
                 await rebuild.ExecuteNonQueryAsync(ct);
             }
         }
-        await using (var built = new NpgsqlCommand("UPDATE leaderboard_states SET built_at = @now", connection))
+        await using (var built = new NpgsqlCommand("UPDATE leaderboard_states SET built_at = @now WHERE experiment_id = ANY(@experiments)", connection))
         {
             built.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+            built.Parameters.Add(new NpgsqlParameter<int[]>("experiments", experiments.ToArray()));
             await built.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);

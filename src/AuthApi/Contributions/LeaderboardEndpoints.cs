@@ -113,7 +113,7 @@ public static class LeaderboardEndpoints
         string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, LeaderboardJob job, CancellationToken ct)
     {
         var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Moderator, "refresh its leaderboard", ct);
-        return found.Refusal is { } refusal ? refusal : TypedResults.Ok(await job.RunAsync(ct));
+        return found.Refusal is { } refusal ? refusal : TypedResults.Ok(await job.RunAsync(rebuildAll: true, ct));
     }
 
     private static async Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>

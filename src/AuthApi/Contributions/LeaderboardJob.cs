@@ -8,9 +8,9 @@ using Npgsql;
 namespace Moderation.AuthApi.Contributions;
 
 /// <summary>
-/// Materialises the leaderboards. Incremental: it processes only the reports stored since its last run (attributes each
-/// to the user its peer key's token was issued to, credits it by <see cref="CreditRule"/>, adds it to that user's hourly
-/// totals), then rebuilds each experiment's three windows from the hourly totals, which are small. One run at a time
+/// Materialises the leaderboards. Incremental: it processes only the reports stored since its last run (credits each by
+/// <see cref="CreditRule"/> and adds it to its contributor's hourly totals), then rebuilds the three windows of the
+/// experiments that changed from the hourly totals, which are small. One run at a time
 /// (advisory lock); each chunk of reports is processed and its watermark advanced in one transaction, so a crash
 /// mid-way loses nothing and counts nothing twice.
 /// </summary>
@@ -19,14 +19,16 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCach
     public const string RecurringJobId = "leaderboard";
     public const int ChunkSize = 100_000;
 
+    /// <param name="rebuildAll">Rebuild every experiment's leaderboard, not only those whose data changed (on demand).</param>
     [AutomaticRetry(Attempts = 0)]
-    public async Task<LeaderboardRefreshResponse> RunAsync(CancellationToken ct)
+    public async Task<LeaderboardRefreshResponse> RunAsync(bool rebuildAll, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            var processedAfter = await WatermarkAsync(connection, ct);
             var high = await CommittedHighWaterAsync(connection, ct);
             var processed = 0;
             while (true)
@@ -40,7 +42,7 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCach
             }
             var processing = watch.Elapsed;
             var builtAt = clock.GetUtcNow();
-            var rebuilt = await LeaderboardBuilder.RebuildAllAsync(connection, builtAt, ct);
+            var rebuilt = await LeaderboardBuilder.RebuildAsync(connection, builtAt, rebuildAll, processedAfter, await WatermarkAsync(connection, ct), ct);
             await outputCache.EvictByTagAsync(LeaderboardEndpoints.CacheTag, ct);
             if (processed > 0)
             {
@@ -53,6 +55,12 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCach
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private static async Task<long> WatermarkAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT last_report_id FROM contribution_watermarks WHERE id = 1", connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>

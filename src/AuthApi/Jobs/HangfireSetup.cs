@@ -53,7 +53,7 @@ public static class HangfireSetup
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
         recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
-        recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
+        recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, job => job.RunAsync(false, CancellationToken.None),
             app.Configuration.GetValue("Contributions:LeaderboardCron", Cron.Minutely())!);
         return app;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Moderation.Contracts.Checkpoints;
 using Moderation.Contracts.Contributions;
 using Moderation.Contracts.Experiments;
@@ -126,6 +127,35 @@ public sealed class ContributionTests(AuthApiFactory api) : IClassFixture<AuthAp
         Assert.Equal((null, "bob"), (board.Entries[1].Rank, board.Entries[1].Username));
         Assert.Contains("banned", board.Entries[1].Flags);
     }
+
+    [Fact]
+    public async Task TheMinutelyRunRebuildsOnlyLeaderboardsWhoseDataChanged()
+    {
+        var (experiment, url, aux) = await api.OpenExperimentWithAuxAsync();
+        var bob = (await api.JoinAsync(url, "bob")).PeerKeyFingerprint;
+        await aux.SendAsync(url, ContributionSetup.Steps(new Dictionary<string, double> { [bob] = 100 }, steps: 2));
+        await api.LeaderboardAsync(url);
+        var builtAt = await BuiltAtAsync(experiment.Id);
+
+        await RunJobAsync();
+        Assert.Equal(builtAt, await BuiltAtAsync(experiment.Id));
+
+        await api.BanAsync(experiment, "bob", "spam");
+        await RunJobAsync();
+        Assert.NotEqual(builtAt, await BuiltAtAsync(experiment.Id));
+        var board = await (await api.CreateClient().GetAsync($"{url}/leaderboard")).ReadAsync<LeaderboardResponse>();
+        Assert.Contains("banned", board.Entries.Single().Flags);
+    }
+
+    /// <summary>The run the recurring job makes (not a forced rebuild).</summary>
+    private async Task RunJobAsync()
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Moderation.AuthApi.Contributions.LeaderboardJob>().RunAsync(rebuildAll: false, default);
+    }
+
+    private Task<DateTimeOffset?> BuiltAtAsync(int experimentId) =>
+        api.QueryDbAsync(db => db.LeaderboardStates.Where(s => s.ExperimentId == experimentId).Select(s => s.BuiltAt).SingleAsync());
 
     [Fact]
     public async Task WindowsCountOnlyTheirHours()
