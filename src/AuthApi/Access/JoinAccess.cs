@@ -21,16 +21,27 @@ public sealed class JoinAccess(ExperimentRoles roles, TimeProvider clock)
         ModerationDb db, Experiment experiment, HfIdentity user, CancellationToken ct, string? peerKeyFingerprint = null)
     {
         var name = $"{experiment.OrganizationName}/{experiment.ModelName}";
-        var ban = await BanInForceAsync(db, experiment.Id, user.Username, ct);
-        if (ban is not null)
+        // The ban and the revoked key in one round trip: this is the join's hot path.
+        var now = clock.GetUtcNow();
+        var username = user.Username;
+        var checks = await db.Experiments.AsNoTracking().Where(e => e.Id == experiment.Id)
+            .Select(e => new
+            {
+                Ban = db.Bans.Where(b => b.Username == username && (b.ExperimentId == e.Id || b.ExperimentId == null)
+                                         && b.LiftedAt == null && (b.ExpiresAt == null || b.ExpiresAt > now))
+                    .OrderBy(b => b.ExperimentId == null ? 0 : 1).FirstOrDefault(),
+                KeyRevoked = peerKeyFingerprint != null
+                             && db.RevokedPeerKeys.Any(r => r.ExperimentId == e.Id && r.PeerKeyFingerprint == peerKeyFingerprint),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (checks?.Ban is { } ban)
         {
             var scope = ban.ExperimentId is null ? "every experiment" : name;
             var until = ban.ExpiresAt is { } expires ? $" until {expires:u}" : "";
             return new AccessRefusal(true, $"{user.Username} is banned from {scope}{until}: {ban.Reason}");
         }
 
-        if (peerKeyFingerprint is not null
-            && await db.RevokedPeerKeys.AnyAsync(r => r.ExperimentId == experiment.Id && r.PeerKeyFingerprint == peerKeyFingerprint, ct))
+        if (checks?.KeyRevoked == true)
         {
             return new AccessRefusal(true, $"This peer key ({peerKeyFingerprint}) was revoked in {name}: generate a new key pair for your peer.");
         }

@@ -57,8 +57,13 @@ public sealed class PeerTokenIssuer(KeyRing keys, TimeProvider clock, IOptions<T
                     expiresAt.ToUnixTimeSeconds(), id.ToString(), new Confirmation(peerKey.Fingerprint)), signingKey.Kid, signingKey.Rsa)
                 : null,
         };
-        db.IssuedTokens.Add(record);
-        await db.SaveChangesAsync(ct);
+        // A plain INSERT rather than change tracking: this is the join's hot path.
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO issued_tokens (id, experiment_id, username, user_id, peer_key_fingerprint, peer_public_key, kid, issued_at,
+                                       expires_at, hivemind_signature, jwt)
+            VALUES ({record.Id}, {record.ExperimentId}, {record.Username}, {record.UserId}, {record.PeerKeyFingerprint},
+                    {record.PeerPublicKey}, {record.Kid}, {record.IssuedAt}, {record.ExpiresAt}, {record.HivemindSignature}, {record.Jwt})
+            """, ct);
         return Describe(record, signingKey);
     }
 
