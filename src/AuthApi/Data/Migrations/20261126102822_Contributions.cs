@@ -24,7 +24,7 @@ namespace Moderation.AuthApi.Data.Migrations
                 columns: table => new
                 {
                     experiment_id = table.Column<int>(type: "integer", nullable: false),
-                    contributor = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    contributor = table.Column<string>(type: "character varying(96)", maxLength: 96, nullable: false),
                     hour = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     attributed = table.Column<bool>(type: "boolean", nullable: false),
                     credited_samples = table.Column<long>(type: "bigint", nullable: false),
@@ -60,7 +60,7 @@ namespace Moderation.AuthApi.Data.Migrations
                     loss = table.Column<double>(type: "double precision", nullable: true),
                     time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    reported_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    reported_by = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
                     username = table.Column<string>(type: "character varying(96)", maxLength: 96, nullable: true),
                     credited_samples = table.Column<long>(type: "bigint", nullable: true),
                     clipped = table.Column<bool>(type: "boolean", nullable: false),
@@ -97,7 +97,7 @@ namespace Moderation.AuthApi.Data.Migrations
                     time_window = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     position = table.Column<int>(type: "integer", nullable: false),
                     rank = table.Column<int>(type: "integer", nullable: true),
-                    contributor = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    contributor = table.Column<string>(type: "character varying(96)", maxLength: 96, nullable: false),
                     attributed = table.Column<bool>(type: "boolean", nullable: false),
                     banned = table.Column<bool>(type: "boolean", nullable: false),
                     credited_samples = table.Column<long>(type: "bigint", nullable: false),
@@ -144,7 +144,9 @@ namespace Moderation.AuthApi.Data.Migrations
                 {
                     experiment_id = table.Column<int>(type: "integer", nullable: false),
                     peer_key_fingerprint = table.Column<string>(type: "character varying(43)", maxLength: 43, nullable: false),
-                    last_time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    first_received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    credited_seconds = table.Column<double>(type: "double precision", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -173,6 +175,12 @@ namespace Moderation.AuthApi.Data.Migrations
                 columns: new[] { "experiment_id", "hour" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_contribution_reports_clipped",
+                table: "contribution_reports",
+                columns: new[] { "experiment_id", "id" },
+                filter: "clipped");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_contribution_reports_experiment_id_step",
                 table: "contribution_reports",
                 columns: new[] { "experiment_id", "step" });
@@ -183,6 +191,12 @@ namespace Moderation.AuthApi.Data.Migrations
                 columns: new[] { "experiment_id", "peer_key_fingerprint", "step" },
                 unique: true,
                 filter: "NOT rolled_back");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contribution_reports_rolled_back",
+                table: "contribution_reports",
+                columns: new[] { "experiment_id", "id" },
+                filter: "rolled_back");
         }
 
         /// <inheritdoc />

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Moderation.AuthApi.Data.Migrations
 {
     [DbContext(typeof(ModerationDb))]
-    [Migration("20261126082314_Contributions")]
+    [Migration("20261126102822_Contributions")]
     partial class Contributions
     {
         /// <inheritdoc />
@@ -310,8 +310,8 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnName("experiment_id");
 
                     b.Property<string>("Contributor")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
                         .HasColumnName("contributor");
 
                     b.Property<DateTimeOffset>("Hour")
@@ -396,8 +396,8 @@ namespace Moderation.AuthApi.Data.Migrations
 
                     b.Property<string>("ReportedBy")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("reported_by");
 
                     b.Property<bool>("RolledBack")
@@ -435,6 +435,14 @@ namespace Moderation.AuthApi.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_contribution_reports_live")
                         .HasFilter("NOT rolled_back");
+
+                    b.HasIndex(new[] { "ExperimentId", "Id" }, "ix_contribution_reports_clipped")
+                        .HasDatabaseName("ix_contribution_reports_clipped")
+                        .HasFilter("clipped");
+
+                    b.HasIndex(new[] { "ExperimentId", "Id" }, "ix_contribution_reports_rolled_back")
+                        .HasDatabaseName("ix_contribution_reports_rolled_back")
+                        .HasFilter("rolled_back");
 
                     b.ToTable("contribution_reports", (string)null);
                 });
@@ -843,8 +851,8 @@ namespace Moderation.AuthApi.Data.Migrations
 
                     b.Property<string>("Contributor")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
                         .HasColumnName("contributor");
 
                     b.Property<long>("CreditedSamples")
@@ -904,9 +912,17 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("character varying(43)")
                         .HasColumnName("peer_key_fingerprint");
 
-                    b.Property<DateTimeOffset>("LastTime")
+                    b.Property<double>("CreditedSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("credited_seconds");
+
+                    b.Property<DateTimeOffset>("FirstReceivedAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_time");
+                        .HasColumnName("first_received_at");
+
+                    b.Property<DateTimeOffset>("LastReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_received_at");
 
                     b.HasKey("ExperimentId", "PeerKeyFingerprint")
                         .HasName("pk_peer_progress");
