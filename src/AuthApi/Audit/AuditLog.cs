@@ -22,7 +22,6 @@ public sealed record AuditVerification(bool Valid, long EntriesChecked, long? Fi
 public sealed class AuditLog(TimeProvider clock)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
-    private const long ChainLockId = 0x4175_6469_7443_6861;
 
     /// <summary>Adds an entry to <paramref name="db"/>; the caller's SaveChanges and commit store it.</summary>
     public async Task AppendAsync(ModerationDb db, AuditRecord record, CancellationToken ct)
@@ -31,7 +30,7 @@ public sealed class AuditLog(TimeProvider clock)
         {
             throw new InvalidOperationException("Audit entries are appended inside the transaction of the action they record.");
         }
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockId})", ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdvisoryLocks.AuditChain})", ct);
         var unsaved = db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity).OrderByDescending(e => e.Id).FirstOrDefault();
         var last = unsaved is not null

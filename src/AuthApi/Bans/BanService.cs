@@ -104,10 +104,3 @@ public sealed class BanService(AuditLog audit, RevocationChanges changes, TimePr
         return expired.Count;
     }
 }
-
-public static class UserLocks
-{
-    /// <summary>Serialises moderation of one user in one experiment (ban, unban, approve), for the rest of the transaction.</summary>
-    public static Task LockUserAsync(this ModerationDb db, int? experimentId, string username, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({experimentId ?? 0}, hashtext({username.ToLowerInvariant()}))", ct);
-}

@@ -1,3 +1,4 @@
+using Moderation.AuthApi.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -48,8 +49,8 @@ internal static class ContributionChunk
     public static async Task<int> ProcessAsync(NpgsqlConnection connection, CreditRule rule, long high, int size, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await Sql(connection, "SELECT pg_advisory_xact_lock(4, 1)").ExecuteNonQueryAsync(ct);
-        var watermark = (long)(await Sql(connection, "SELECT last_report_id FROM contribution_watermarks WHERE id = 1").ExecuteScalarAsync(ct))!;
+        await Sql(connection, AdvisoryLocks.LeaderboardJob).ExecuteNonQueryAsync(ct);
+        var watermark = await WatermarkAsync(connection, ct);
         var rows = watermark < high ? await ReadAsync(connection, watermark, high, size, ct) : [];
         if (rows.Count > 0)
         {
@@ -70,6 +71,13 @@ internal static class ContributionChunk
         await advance.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
         return rows.Count;
+    }
+
+    /// <summary>The id of the last report the leaderboard job processed.</summary>
+    public static async Task<long> WatermarkAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = Sql(connection, "SELECT last_report_id FROM contribution_watermarks WHERE id = 1");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static void Credit(

@@ -19,11 +19,6 @@ public readonly record struct AttributedReport(NewReport Report, string? Usernam
 /// </summary>
 public static class ContributionStore
 {
-    /// <summary>Advisory lock keys (class 4): the ingestion barrier and the leaderboard job's own lock.</summary>
-    public const int LockClass = 4;
-    public const int IngestBarrier = 0;
-    public const int JobLock = 1;
-
     private const string Insert = """
         INSERT INTO contribution_reports
             (experiment_id, peer_key_fingerprint, step, samples, samples_per_second, mini_steps, loss, "time", received_at, reported_by, username,
@@ -42,7 +37,7 @@ public static class ContributionStore
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await using var batch = new NpgsqlBatch(connection, transaction);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared(4, 0)"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(AdvisoryLocks.IngestBarrierShared));
             var command = new NpgsqlBatchCommand(Insert);
             batch.BatchCommands.Add(command);
             command.Parameters.Add(new NpgsqlParameter<int>("experiment", experimentId));

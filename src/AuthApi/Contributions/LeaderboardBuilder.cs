@@ -1,3 +1,4 @@
+using Moderation.AuthApi.Data;
 using Moderation.Contracts.Contributions;
 using Npgsql;
 
@@ -59,7 +60,7 @@ internal static class LeaderboardBuilder
         NpgsqlConnection connection, DateTimeOffset now, bool all, long processedAfter, long processedTo, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var jobLock = new NpgsqlCommand("SELECT pg_advisory_xact_lock(4, 1)", connection))
+        await using (var jobLock = new NpgsqlCommand(AdvisoryLocks.LeaderboardJob, connection))
         {
             await jobLock.ExecuteNonQueryAsync(ct);
         }

@@ -28,7 +28,7 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCach
         try
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var processedAfter = await WatermarkAsync(connection, ct);
+            var processedAfter = await ContributionChunk.WatermarkAsync(connection, ct);
             var high = await CommittedHighWaterAsync(connection, ct);
             var processed = 0;
             while (true)
@@ -42,7 +42,7 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCach
             }
             var processing = watch.Elapsed;
             var builtAt = clock.GetUtcNow();
-            var rebuilt = await LeaderboardBuilder.RebuildAsync(connection, builtAt, rebuildAll, processedAfter, await WatermarkAsync(connection, ct), ct);
+            var rebuilt = await LeaderboardBuilder.RebuildAsync(connection, builtAt, rebuildAll, processedAfter, await ContributionChunk.WatermarkAsync(connection, ct), ct);
             await outputCache.EvictByTagAsync(LeaderboardEndpoints.CacheTag, ct);
             if (processed > 0)
             {
@@ -57,12 +57,6 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCach
         }
     }
 
-    private static async Task<long> WatermarkAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT last_report_id FROM contribution_watermarks WHERE id = 1", connection);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
     /// <summary>
     /// The highest report id below which every report is committed: taking the exclusive side of the ingestion barrier
     /// waits for the batches in flight, and any batch after it gets a higher id.
@@ -70,7 +64,7 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCach
     private static async Task<long> CommittedHighWaterAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var barrier = new NpgsqlCommand("SELECT pg_advisory_xact_lock(4, 0)", connection, transaction))
+        await using (var barrier = new NpgsqlCommand(AdvisoryLocks.IngestBarrierExclusive, connection, transaction))
         {
             await barrier.ExecuteNonQueryAsync(ct);
         }

@@ -16,7 +16,7 @@ public static class RolledBackContributions
     /// <summary>Marks them, in the caller's transaction (under the leaderboard job's lock, so no run is half-way through them).</summary>
     public static async Task<int> MarkAsync(ModerationDb db, int experimentId, long targetStep, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(4, 1)", ct);
+        await db.Database.ExecuteSqlRawAsync(AdvisoryLocks.LeaderboardJob, ct);
         var marked = await db.Database.SqlQueryRaw<int>("""
             WITH marked AS (
                 UPDATE contribution_reports SET rolled_back = true

@@ -5,8 +5,6 @@ namespace Moderation.AuthApi.Data;
 
 public static class DatabaseSetup
 {
-    // Any fixed number: every instance takes the same PostgreSQL advisory lock before migrating.
-    private const long MigrationLockId = 0x4D6F64_6572_6174;
 
     /// <summary>The PostgreSQL connection string, read when first needed so hosts and tests can supply it late.</summary>
     public static string ConnectionString(IConfiguration configuration)
@@ -53,12 +51,12 @@ public static class DatabaseSetup
                 await db.Database.OpenConnectionAsync(ct);
                 try
                 {
-                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockId})", ct);
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({AdvisoryLocks.Migration})", ct);
                     await db.Database.MigrateAsync(ct);
                 }
                 finally
                 {
-                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockId})", CancellationToken.None);
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({AdvisoryLocks.Migration})", CancellationToken.None);
                     await db.Database.CloseConnectionAsync();
                 }
                 return;

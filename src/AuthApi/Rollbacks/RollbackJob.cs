@@ -30,7 +30,7 @@ public sealed class RollbackJob(
         var lockConnectionString = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString;
         await using var lockConnection = new NpgsqlConnection(lockConnectionString);
         await lockConnection.OpenAsync(ct);
-        await using (var takeLock = new NpgsqlCommand("SELECT pg_advisory_lock(2, @experiment)", lockConnection))
+        await using (var takeLock = new NpgsqlCommand(AdvisoryLocks.Rollback, lockConnection))
         {
             takeLock.Parameters.AddWithValue("experiment", experimentId.Value);
             takeLock.CommandTimeout = 0;

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Moderation.AuthApi.Data;
+
+/// <summary>
+/// Every PostgreSQL advisory lock the application takes, in one place, so that no two purposes can share a key. Locks
+/// on a fixed resource use one 64-bit key; locks on a row of a kind use two 32-bit keys (class, id) with a class per
+/// kind; locks on a name use a 64-bit hash of it. PostgreSQL keeps the one-key and two-key spaces apart.
+/// </summary>
+public static class AdvisoryLocks
+{
+    /// <summary>Held by an instance while it migrates the database.</summary>
+    public const long Migration = 0x4D6F64_6572_6174;
+
+    /// <summary>Held while an audit entry is chained, so the chain has no forks.</summary>
+    public const long AuditChain = 0x4175_6469_7443_6861;
+
+    /// <summary>Class of the session lock a rollback holds on its experiment (id: the experiment).</summary>
+    public const int RollbackClass = 2;
+
+    /// <summary>
+    /// Contributions: every ingested batch holds the barrier shared; the leaderboard job takes it exclusive for an instant
+    /// to know which report ids are committed. The job lock keeps job chunks, rebuilds and rollback marking apart.
+    /// </summary>
+    public static readonly string IngestBarrierShared = $"SELECT pg_advisory_xact_lock_shared({ContributionsClass}, 0)";
+
+    public static readonly string IngestBarrierExclusive = $"SELECT pg_advisory_xact_lock({ContributionsClass}, 0)";
+
+    public static readonly string LeaderboardJob = $"SELECT pg_advisory_xact_lock({ContributionsClass}, 1)";
+
+    public static readonly string Rollback = $"SELECT pg_advisory_lock({RollbackClass}, @experiment)";
+
+    private const int ContributionsClass = 4;
+
+    /// <summary>Serialises moderation of one user in one experiment (ban, unban, approve), for the rest of the transaction.</summary>
+    public static Task LockUserAsync(this ModerationDb db, int? experimentId, string username, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync(
+            $"SELECT pg_advisory_xact_lock(hashtextextended({$"user:{experimentId ?? 0}:{username.ToLowerInvariant()}"}, 0))", ct);
+}
