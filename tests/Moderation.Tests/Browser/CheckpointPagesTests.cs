@@ -13,10 +13,7 @@ public sealed class CheckpointPagesTests(LiveSystem system) : IClassFixture<Live
     {
         var experiment = await system.Api.CreateExperimentAsync();
         var path = $"/experiments/demo-org/{experiment.ModelName}";
-        var alice = await system.NewPageAsync();
-        await alice.GotoAsync("/account/signin");
-        await alice.GetByRole(AriaRole.Button, new() { Name = "alice", Exact = true }).ClickAsync();
-        await Assertions.Expect(alice.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
+        var alice = await system.SignedInPageAsync("alice");
 
         await alice.GotoAsync($"{path}/service-keys");
         await alice.GetByRole(AriaRole.Textbox, new() { Name = "Key name" }).FillAsync("aux-peer-1");
@@ -56,10 +53,7 @@ public sealed class CheckpointPagesTests(LiveSystem system) : IClassFixture<Live
             Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
         }
 
-        var alice = await system.NewPageAsync();
-        await alice.GotoAsync("/account/signin");
-        await alice.GetByRole(AriaRole.Button, new() { Name = "alice", Exact = true }).ClickAsync();
-        await Assertions.Expect(alice.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
+        var alice = await system.SignedInPageAsync("alice");
         await alice.GotoAsync($"/experiments/demo-org/{experiment.ModelName}/checkpoints");
         await alice.GetByTestId("rollback-to-100").ClickAsync();
 

@@ -125,10 +125,7 @@ public sealed class ContributionPagesTests(LiveSystem system) : IClassFixture<Li
         rates[(await system.Api.JoinAsync(url, "mallory")).PeerKeyFingerprint] = 50_000;
         await aux.SendAsync(url, ContributionSetup.Steps(rates, steps: 2));
 
-        var alice = await system.NewPageAsync();
-        await alice.GotoAsync("/account/signin");
-        await alice.GetByRole(AriaRole.Button, new() { Name = "alice", Exact = true }).ClickAsync();
-        await Assertions.Expect(alice.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
+        var alice = await system.SignedInPageAsync("alice");
         await alice.GotoAsync($"/experiments/demo-org/{experiment.ModelName}/contributions");
         await Assertions.Expect(alice.GetByTestId("contributions").Locator("tbody tr")).ToHaveCountAsync(8);
 

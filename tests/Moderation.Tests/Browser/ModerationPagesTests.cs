@@ -15,7 +15,7 @@ public sealed class ModerationPagesTests(LiveSystem system) : IClassFixture<Live
         var path = $"/experiments/demo-org/{experiment.ModelName}";
 
         // mallory asks to join and sees her request pending.
-        var mallory = await SignInAsync("mallory");
+        var mallory = await system.SignedInPageAsync("mallory");
         await mallory.GotoAsync(path);
         await Assertions.Expect(mallory.GetByTestId("membership-status")).ToHaveTextAsync("none");
         await mallory.GetByRole(AriaRole.Textbox, new() { Name = "Message to the moderators" }).FillAsync("<b>I have 2 GPUs</b>");
@@ -24,7 +24,7 @@ public sealed class ModerationPagesTests(LiveSystem system) : IClassFixture<Live
         await Assertions.Expect(mallory.GetByTestId("membership-status")).ToHaveTextAsync("pending");
 
         // alice screens the queue (the message is shown as text, not markup) and approves in one click.
-        var alice = await SignInAsync("alice");
+        var alice = await system.SignedInPageAsync("alice");
         await alice.GotoAsync($"{path}/requests");
         var card = alice.GetByTestId("request-mallory");
         await Assertions.Expect(card).ToContainTextAsync("<b>I have 2 GPUs</b>");
@@ -56,18 +56,9 @@ public sealed class ModerationPagesTests(LiveSystem system) : IClassFixture<Live
     public async Task ParticipantsDoNotSeeModerationPages()
     {
         var experiment = await system.Api.CreateExperimentAsync();
-        var bob = await SignInAsync("bob");
+        var bob = await system.SignedInPageAsync("bob");
         await bob.GotoAsync($"/experiments/demo-org/{experiment.ModelName}/bans");
         await Assertions.Expect(bob.GetByTestId("problem")).ToContainTextAsync("Only moderators and owners");
         await Assertions.Expect(bob.GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToHaveCountAsync(0);
-    }
-
-    private async Task<IPage> SignInAsync(string user)
-    {
-        var page = await system.NewPageAsync();
-        await page.GotoAsync("/account/signin");
-        await page.GetByRole(AriaRole.Button, new() { Name = user, Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(user);
-        return page;
     }
 }

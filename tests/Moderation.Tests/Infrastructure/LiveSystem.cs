@@ -53,6 +53,16 @@ public sealed class LiveSystem : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A fresh browser context signed in to ModeratorUi as <paramref name="user"/> through the emulator's sign-in page.</summary>
+    public async Task<IPage> SignedInPageAsync(string user)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/account/signin");
+        await page.GetByRole(AriaRole.Button, new() { Name = user, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(user);
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
