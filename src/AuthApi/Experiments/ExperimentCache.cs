@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Moderation.AuthApi.Data;
@@ -8,7 +9,7 @@ namespace Moderation.AuthApi.Experiments;
 /// Experiments (with their members) for the join hot path, kept for one second. Writes through this replica's
 /// endpoints evict at once; other replicas see a change within a second. Bans and the allowlist are never cached.
 /// </summary>
-public sealed class ExperimentCache(IMemoryCache cache)
+public sealed class ExperimentCache(IMemoryCache cache, IOutputCacheStore outputCache)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
@@ -27,10 +28,12 @@ public sealed class ExperimentCache(IMemoryCache cache)
             return await db.Experiments.AsNoTracking().Include(e => e.Members).FirstOrDefaultAsync(e => e.Id == id, ct);
         });
 
-    public void Evict(Experiment experiment)
+    /// <summary>After a write: forget this experiment here, and the leaderboard answers that depend on its settings.</summary>
+    public async Task EvictAsync(Experiment experiment)
     {
         cache.Remove(NameKey(experiment.OrganizationName, experiment.ModelName));
         cache.Remove(IdKey(experiment.Id));
+        await outputCache.EvictByTagAsync(Contributions.LeaderboardEndpoints.CacheTag, CancellationToken.None);
     }
 
     private static string NameKey(string org, string model) => $"experiment:{org}/{model}";

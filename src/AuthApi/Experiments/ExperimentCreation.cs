@@ -27,6 +27,6 @@ public sealed class ExperimentCreation(KeyRing keys, AuditLog audit, ExperimentC
                 $"{experiment.OrganizationName}/{experiment.ModelName}", After: experiment.ToDto(ExperimentRole.None)), ct);
             return await db.SaveChangesAsync(ct);
         }, ct);
-        cache.Evict(experiment);
+        await cache.EvictAsync(experiment);
     }
 }

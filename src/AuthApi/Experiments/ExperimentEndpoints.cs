@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Audit;
@@ -85,7 +84,7 @@ public static class ExperimentEndpoints
 
     private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> Update(
         string org, string model, UpdateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db,
-        ExperimentRoles roles, ExperimentCache cache, IOutputCacheStore outputCache, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        ExperimentRoles roles, ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var user = HfIdentity.FromPrincipal(principal);
         var experiment = await db.FindByNameAsync(org, model, ct);
@@ -111,9 +110,7 @@ public static class ExperimentEndpoints
                 $"{org}/{model}", Before: before, After: experiment.ToDto(ExperimentRole.None)), ct);
             return await db.SaveChangesAsync(ct);
         }, ct);
-        cache.Evict(experiment);
-        // Hiding a leaderboard takes effect at once on this replica (others serve their cached copy for seconds at most).
-        await outputCache.EvictByTagAsync(Contributions.LeaderboardEndpoints.CacheTag, ct);
+        await cache.EvictAsync(experiment);
         return TypedResults.Ok(experiment.ToDto(ExperimentRole.Owner));
     }
 
@@ -138,7 +135,7 @@ public static class ExperimentEndpoints
             db.Experiments.Remove(experiment);
             return await db.SaveChangesAsync(ct);
         }, ct);
-        cache.Evict(experiment);
+        await cache.EvictAsync(experiment);
         return TypedResults.NoContent();
     }
 }

@@ -68,7 +68,7 @@ public static class ModeratorEndpoints
             await audit.AppendAsync(db, new AuditRecord(experiment, found.User.Username, "moderator.granted", username, After: member.ToDto()), ct);
             return await db.SaveChangesAsync(ct);
         }, ct);
-        cache.Evict(experiment);
+        await cache.EvictAsync(experiment);
         return TypedResults.Created($"/api/v1/experiments/{org}/{model}/moderators/{username}", member.ToDto());
     }
 
@@ -94,7 +94,7 @@ public static class ModeratorEndpoints
             }
             return count;
         }, ct);
-        cache.Evict(experiment);
+        await cache.EvictAsync(experiment);
         return removed == 0
             ? Problems.NotFound($"{username} is not a moderator of {org}/{model}.")
             : TypedResults.NoContent();

@@ -103,7 +103,7 @@ public static class ReferenceExperimentEndpoints
         }
 
         ArgumentNullException.ThrowIfNull(experiment);
-        cache.Evict(experiment);
+        await cache.EvictAsync(experiment);
         var before = experiment.ToReferenceDto();
         experiment.OrganizationName = change.OrganizationName ?? experiment.OrganizationName;
         experiment.ModelName = change.ModelName ?? experiment.ModelName;
@@ -116,7 +116,7 @@ public static class ReferenceExperimentEndpoints
                 $"{experiment.OrganizationName}/{experiment.ModelName}", Before: before, After: experiment.ToReferenceDto()), ct);
             return await db.SaveChangesAsync(ct);
         }, ct);
-        cache.Evict(experiment);
+        await cache.EvictAsync(experiment);
         return TypedResults.Ok(experiment.ToReferenceDto());
     }
 
@@ -140,7 +140,7 @@ public static class ReferenceExperimentEndpoints
             db.Experiments.Remove(experiment);
             return await db.SaveChangesAsync(ct);
         }, ct);
-        cache.Evict(experiment!);
+        await cache.EvictAsync(experiment!);
         return TypedResults.Ok(experiment!.ToReferenceDto());
     }
 
