@@ -1,3 +1,5 @@
+using Moderation.AuthApi.Authorization;
+
 namespace Moderation.AuthApi.Pages;
 
 /// <summary>
@@ -37,7 +39,7 @@ public static class PublicPages
                 env.WebRootFileProvider.GetFileInfo("leaderboard.html") is { Exists: true } page
                     ? Results.Stream(page.CreateReadStream(), "text/html; charset=utf-8")
                     : Results.Problem("The leaderboard page is missing from this build.", statusCode: StatusCodes.Status500InternalServerError))
-            .AllowAnonymous().ExcludeFromDescription();
+            .ForAnyone().ExcludeFromDescription();
         return app;
     }
 }
