@@ -15,7 +15,7 @@ public sealed class Outbox(IBackgroundJobClient jobs, IServiceScopeFactory scope
     public const string RollbackJobKind = "rollback";
 
     /// <summary>Test hook: runs after an action's commit and before its jobs are handed over (to stand for a crash there).</summary>
-    internal static Func<Task>? BeforeDispatch { get; set; }
+    internal Func<Task>? BeforeDispatch { get; set; }
 
     public OutboxJob Row(string kind, long argument) => kind switch
     {
