@@ -38,7 +38,11 @@ pg_up "$work/pg" "$PG_PORT" >/dev/null
 
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 Logging__LogLevel__Default=Warning
 export ConnectionStrings__Moderation="Host=127.0.0.1;Port=$PG_PORT;Database=moderation;Username=moderation;Maximum Pool Size=100"
-export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT" Moderation__GlobalAdmins__0=alice
+export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT" Moderation__GlobalAdminIds__0=6650a1c0a1c0a1c0a1c0a1c0
+# One load generator on one address: the limits stay on (their cost is measured) but far above what wrk sends.
+export RateLimits__AnonymousReadsPerMinute=600000000 RateLimits__AnonymousReadBurst=10000000 RateLimits__WritesPerMinute=600000000 \
+  RateLimits__WriteBurst=10000000 RateLimits__JoinsPerMinute=600000000 RateLimits__JoinBurst=10000000 \
+  RateLimits__ReportBatchesPerMinute=600000000 RateLimits__ReportBatchBurst=10000000
 (cd tests/HubEmulator/bin/Release/net10.0 && exec dotnet Moderation.HubEmulator.dll --urls "http://127.0.0.1:$HUB_PORT") >"$work/hub.log" 2>&1 &
 pids+=($!)
 (cd src/AuthApi/bin/Release/net10.0 && exec dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \

@@ -49,6 +49,7 @@ builder.Services.AddPeerTokens();
 builder.Services.AddCheckpointStore();
 builder.Services.AddRollbacks();
 builder.Services.AddContributions();
+builder.Services.AddModerationRateLimits();
 builder.Services.AddOutputCache();
 builder.Services.AddOpenApi();
 builder.LimitRequestBodies();
@@ -59,10 +60,12 @@ await app.Services.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UsePathGuard();
 app.UsePublicPages();
 app.UseBodySizeLimit();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseOutputCache();
 
 app.MapOpenApi().ForAnyone();

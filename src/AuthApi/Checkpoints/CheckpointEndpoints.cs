@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -8,12 +6,10 @@ using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
-using Moderation.AuthApi.Keys;
 using Moderation.AuthApi.ServiceKeys;
 using Moderation.Contracts.Checkpoints;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Moderation;
-using Moderation.Contracts.Tokens;
 
 namespace Moderation.AuthApi.Checkpoints;
 
@@ -38,7 +34,8 @@ public static class CheckpointEndpoints
     }
 
     private static async Task<Results<Created<CheckpointResponse>, Ok<CheckpointResponse>, ProblemHttpResult>> Register(
-        RegisterCheckpointRequest request, ExperimentContext context, Caller caller, ModerationDb db, TimeProvider clock, CancellationToken ct)
+        RegisterCheckpointRequest request, ExperimentContext context, Caller caller, ModerationDb db, CurrentCheckpointDocuments current,
+        TimeProvider clock, CancellationToken ct)
     {
         if (!CheckpointRepositories.IsAllowed(context.Experiment, request.Repository!))
         {
@@ -68,6 +65,7 @@ public static class CheckpointEndpoints
         };
         db.Checkpoints.Add(checkpoint);
         await db.SaveChangesAsync(ct);
+        current.Evict(context.Experiment.OrganizationName, context.Experiment.ModelName);
         return TypedResults.Created($"/api/v1/experiments/{context.Name}/checkpoints/{checkpoint.Id}", checkpoint.ToDto());
     }
 
@@ -105,40 +103,27 @@ public static class CheckpointEndpoints
             checkpoint.QuarantinedAt = clock.GetUtcNow();
             action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "checkpoint.quarantined", $"step {checkpoint.Step} ({checkpoint.Revision})",
                 request.Reason));
+            action.Changes(context.Experiment);
             return Task.FromResult(true);
         }, ct);
         return TypedResults.Ok(checkpoint.ToDto());
     }
 
     private static async Task<Results<ContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> Current(
-        string org, string model, HttpContext http, ModerationDb db, KeyRing keys, TimeProvider clock, CancellationToken ct)
+        string org, string model, HttpContext http, ModerationDb db, CurrentCheckpointDocuments documents, CancellationToken ct)
     {
-        var experiment = await db.Experiments.AsNoTracking().FirstOrDefaultAsync(e => e.OrganizationName == org && e.ModelName == model, ct);
-        if (experiment is null)
+        var (exists, document) = await documents.GetAsync(db, org, model, ct);
+        if (document is null)
         {
-            return Problems.NotFound($"There is no experiment {org}/{model}.");
+            return Problems.NotFound(exists ? $"{org}/{model} has no checkpoint to offer yet." : $"There is no experiment {org}/{model}.");
         }
-        var current = await db.Checkpoints.AsNoTracking()
-            .Where(c => c.ExperimentId == experiment.Id && c.Status == CheckpointStatus.Active)
-            .OrderByDescending(c => c.Step).ThenByDescending(c => c.Id).FirstOrDefaultAsync(ct);
-        if (current is null)
-        {
-            return Problems.NotFound($"{org}/{model} has no checkpoint to offer yet.");
-        }
-        var rollbackCount = await db.Rollbacks.CountAsync(r => r.ExperimentId == experiment.Id && r.Status == RollbackStatus.Succeeded, ct);
-        var etag = $"\"{current.Id}-{rollbackCount}-{Base64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(current.Revision)).AsSpan(0, 8))}\"";
-        http.Response.Headers.ETag = etag;
+        http.Response.Headers.ETag = document.ETag;
         http.Response.Headers.CacheControl = "public, max-age=5";
-        if (http.Request.Headers.IfNoneMatch.Any(v => v == etag))
+        if (http.Request.Headers.IfNoneMatch.Any(v => v == document.ETag))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
-        var rollbackId = await db.Rollbacks.Where(r => r.CheckpointId == current.Id && r.Status == RollbackStatus.Succeeded)
-            .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
-        var document = new CurrentCheckpoint($"{org}/{model}", current.Id, current.Repository, current.Revision, current.Step, rollbackId,
-            clock.GetUtcNow().ToUnixTimeSeconds());
-        return TypedResults.Content(CompactJws.Sign(document, CurrentCheckpoint.Type, signingKey.Kid, signingKey.Rsa), "application/jose");
+        return TypedResults.Content(document.Jws, "application/jose");
     }
 
     public static CheckpointResponse ToDto(this Checkpoint c) => new(

@@ -9,6 +9,7 @@ public static class CheckpointStoreSetup
         services.AddOptions<CheckpointStoreOptions>().BindConfiguration(CheckpointStoreOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.Store != "hub" || !string.IsNullOrEmpty(o.HubToken), "Checkpoints:HubToken is required when Checkpoints:Store is 'hub'.")
             .ValidateOnStart();
+        services.AddSingleton<CurrentCheckpointDocuments>();
         services.AddSingleton<HubBranchCheckpointStore>();
         services.AddSingleton<RegistryOnlyCheckpointStore>();
         services.AddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<IOptions<CheckpointStoreOptions>>().Value.Store == "hub"

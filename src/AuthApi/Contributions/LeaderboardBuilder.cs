@@ -40,7 +40,7 @@ internal static class LeaderboardBuilder
 
     private const string Stale = """
         SELECT s.experiment_id FROM leaderboard_states s
-        WHERE @all OR s.built_at IS NULL
+        WHERE s.experiment_id = @forced OR s.built_at IS NULL
            OR date_trunc('hour', s.built_at, 'UTC') <> date_trunc('hour', @now, 'UTC')
            OR EXISTS (SELECT 1 FROM contribution_reports r
                       WHERE r.id > @processed_after AND r.id <= @processed_to AND r.experiment_id = s.experiment_id)
@@ -53,11 +53,11 @@ internal static class LeaderboardBuilder
         ORDER BY s.experiment_id
         """;
 
-    /// <param name="all">Rebuild every experiment, changed or not.</param>
+    /// <param name="forced">An experiment to rebuild whether or not its data changed (null: only those that changed).</param>
     /// <param name="processedAfter">With <paramref name="processedTo"/>: the ids of the reports this run processed.</param>
     /// <returns>How many experiments were rebuilt.</returns>
     public static async Task<int> RebuildAsync(
-        NpgsqlConnection connection, DateTimeOffset now, bool all, long processedAfter, long processedTo, CancellationToken ct)
+        NpgsqlConnection connection, DateTimeOffset now, int? forced, long processedAfter, long processedTo, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var jobLock = new NpgsqlCommand(AdvisoryLocks.LeaderboardJob, connection))
@@ -67,7 +67,7 @@ internal static class LeaderboardBuilder
         var experiments = new List<int>();
         await using (var list = new NpgsqlCommand(Stale, connection))
         {
-            list.Parameters.Add(new NpgsqlParameter<bool>("all", all));
+            list.Parameters.Add(new NpgsqlParameter("forced", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)forced ?? DBNull.Value });
             list.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
             list.Parameters.Add(new NpgsqlParameter<long>("processed_after", processedAfter));
             list.Parameters.Add(new NpgsqlParameter<long>("processed_to", processedTo));

@@ -27,19 +27,24 @@ public static class LeaderboardEndpoints
     public const string CacheTag = "leaderboard";
 
     /// <summary>Anonymous answers are kept a few seconds in the output cache (key: the whole URL); authenticated ones never.</summary>
-    private static void Cached(OutputCachePolicyBuilder policy) => policy.Expire(TimeSpan.FromSeconds(10)).Tag(CacheTag);
+    /// <summary>
+    /// Anonymous answers are kept a few seconds in the output cache, keyed by the query parameters the endpoint reads and
+    /// no others (so <c>?x=&lt;random&gt;</c> cannot push every request past the cache); authenticated ones are never cached.
+    /// </summary>
+    private static Action<OutputCachePolicyBuilder> Cached(params string[] reads) =>
+        policy => policy.Expire(TimeSpan.FromSeconds(10)).Tag(CacheTag).SetVaryByQuery(reads);
 
     public static IEndpointRouteBuilder MapLeaderboards(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/experiments/{org}/{model}").WithTags("Leaderboard");
-        group.MapGet("/leaderboard", Get).ForAnyone().CacheOutput(Cached).WithName("GetLeaderboard")
+        group.MapGet("/leaderboard", Get).ForAnyone().CacheOutput(Cached("window", "page", "page_size")).WithName("GetLeaderboard")
             .WithSummary("Ranking for a window (all, 7d, 24h), paged; banned users and unattributed keys follow unranked.");
-        group.MapGet("/leaderboard.csv", Csv).ForAnyone().CacheOutput(Cached).WithName("GetLeaderboardCsv").WithSummary("The whole leaderboard of a window as CSV.");
-        group.MapGet("/leaderboard/history", History).ForAnyone().CacheOutput(Cached).WithName("GetLeaderboardHistory")
+        group.MapGet("/leaderboard.csv", Csv).ForAnyone().CacheOutput(Cached("window")).WithName("GetLeaderboardCsv").WithSummary("The whole leaderboard of a window as CSV.");
+        group.MapGet("/leaderboard/history", History).ForAnyone().CacheOutput(Cached("window", "username")).WithName("GetLeaderboardHistory")
             .WithSummary("Credited samples over time, for the experiment or one user.");
         group.MapPost("/leaderboard/refresh", Refresh).ForExperimentRole(ExperimentRole.Moderator).WithName("RefreshLeaderboard")
             .WithSummary("Process new reports and rebuild the leaderboards now (moderators).");
-        app.MapGet("/api/v1/leaderboards", Public).ForAnyone().CacheOutput(Cached).WithTags("Leaderboard").WithName("ListLeaderboards")
+        app.MapGet("/api/v1/leaderboards", Public).ForAnyone().CacheOutput(Cached()).WithTags("Leaderboard").WithName("ListLeaderboards")
             .WithSummary("Experiments whose leaderboard is public.");
         return app;
     }
@@ -74,15 +79,19 @@ public static class LeaderboardEndpoints
         {
             return refusal;
         }
-        var entries = await Named(db, db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window)
-            .OrderBy(e => e.Position)).ToListAsync(ct);
-        var csv = new StringBuilder(LeaderboardCsv.Header).Append("\r\n");
-        foreach (var entry in entries)
-        {
-            csv.Append(LeaderboardCsv.Line(ToDto(entry))).Append("\r\n");
-        }
+        var rows = Named(db, db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window)
+            .OrderBy(e => e.Position)).AsAsyncEnumerable();
         Cacheable(http, experiment!);
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"{org}-{model}-leaderboard-{window}.csv");
+        // Streamed row by row: a leaderboard of any size is never built in memory.
+        return TypedResults.Stream(async body =>
+        {
+            await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            await writer.WriteAsync(LeaderboardCsv.Header + "\r\n");
+            await foreach (var row in rows.WithCancellation(ct))
+            {
+                await writer.WriteAsync(LeaderboardCsv.Line(ToDto(row)) + "\r\n");
+            }
+        }, "text/csv; charset=utf-8", $"{org}-{model}-leaderboard-{window}.csv");
     }
 
     private static async Task<Results<Ok<LeaderboardHistoryResponse>, ProblemHttpResult>> History(
@@ -117,7 +126,7 @@ public static class LeaderboardEndpoints
     private static async Task<Results<Ok<LeaderboardRefreshResponse>, ProblemHttpResult>> Refresh(
         ExperimentContext context, LeaderboardJob job, CancellationToken ct)
     {
-        return TypedResults.Ok(await job.RunAsync(rebuildAll: true, ct));
+        return TypedResults.Ok(await job.RunAsync(experimentToRebuild: context.Id, ct));
     }
 
     private static async Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>
@@ -209,13 +218,20 @@ public static class LeaderboardCsv
 
     public static string Line(LeaderboardEntryResponse e) => string.Join(',',
         e.Rank?.ToString(CultureInfo.InvariantCulture) ?? "",
-        e.Username ?? "",
-        e.PeerKeyFingerprint ?? "",
+        Cell(e.Username),
+        Cell(e.PeerKeyFingerprint),
         e.CreditedSamples.ToString(CultureInfo.InvariantCulture),
         e.ClaimedSamples.ToString(CultureInfo.InvariantCulture),
         e.RolledBackSamples.ToString(CultureInfo.InvariantCulture),
         e.ActiveHours.ToString(CultureInfo.InvariantCulture),
         e.Steps.ToString(CultureInfo.InvariantCulture),
         e.LastSeen.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", CultureInfo.InvariantCulture),
-        string.Join(';', e.Flags));
+        Cell(string.Join(';', e.Flags)));
+
+    /// <summary>
+    /// A text cell a spreadsheet will not run: one starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage
+    /// return gets a leading <c>'</c> (OWASP's CSV injection advice). Fingerprints may start with '-'.
+    /// </summary>
+    public static string Cell(string? text) =>
+        string.IsNullOrEmpty(text) ? "" : text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 }

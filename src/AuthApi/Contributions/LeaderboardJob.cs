@@ -19,9 +19,9 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCach
     public const string RecurringJobId = "leaderboard";
     public const int ChunkSize = 100_000;
 
-    /// <param name="rebuildAll">Rebuild every experiment's leaderboard, not only those whose data changed (on demand).</param>
+    /// <param name="experimentToRebuild">An experiment whose leaderboard is rebuilt even if its data did not change (a moderator's refresh).</param>
     [AutomaticRetry(Attempts = 0)]
-    public async Task<LeaderboardRefreshResponse> RunAsync(bool rebuildAll, CancellationToken ct)
+    public async Task<LeaderboardRefreshResponse> RunAsync(int? experimentToRebuild, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -42,7 +42,7 @@ public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCach
             }
             var processing = watch.Elapsed;
             var builtAt = clock.GetUtcNow();
-            var rebuilt = await LeaderboardBuilder.RebuildAsync(connection, builtAt, rebuildAll, processedAfter, await ContributionChunk.WatermarkAsync(connection, ct), ct);
+            var rebuilt = await LeaderboardBuilder.RebuildAsync(connection, builtAt, experimentToRebuild, processedAfter, await ContributionChunk.WatermarkAsync(connection, ct), ct);
             await outputCache.EvictByTagAsync(LeaderboardEndpoints.CacheTag, ct);
             if (processed > 0)
             {

@@ -9,7 +9,7 @@ namespace Moderation.AuthApi.Experiments;
 /// Experiments (with their members) for the join hot path, kept for one second. Writes through this replica's
 /// endpoints evict at once; other replicas see a change within a second. Bans and the allowlist are never cached.
 /// </summary>
-public sealed class ExperimentCache(IMemoryCache cache, IOutputCacheStore outputCache)
+public sealed class ExperimentCache(IMemoryCache cache, IOutputCacheStore outputCache, IServiceProvider services)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
@@ -33,6 +33,7 @@ public sealed class ExperimentCache(IMemoryCache cache, IOutputCacheStore output
     {
         cache.Remove(NameKey(org, model));
         cache.Remove(IdKey(id));
+        services.GetRequiredService<Checkpoints.CurrentCheckpointDocuments>().Evict(org, model);
         await outputCache.EvictByTagAsync(Contributions.LeaderboardEndpoints.CacheTag, CancellationToken.None);
     }
 

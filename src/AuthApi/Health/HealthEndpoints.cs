@@ -17,8 +17,8 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).ForAnyone().WithTags("Health");
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ForAnyone().WithTags("Health");
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).ForAnyone().DisableRateLimiting().WithTags("Health");
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ForAnyone().DisableRateLimiting().WithTags("Health");
         return app;
     }
 }

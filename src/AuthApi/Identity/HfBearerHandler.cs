@@ -72,6 +72,10 @@ public sealed class HfBearerHandler(
             return AuthenticateResult.Fail(
                 "A peer token is not accepted as a bearer token: send it as 'Authorization: DPoP <token>' with a 'DPoP' header holding a proof signed with the peer's private key (RFC 9449).");
         }
+        if (!LooksLikeHfToken(token))
+        {
+            return AuthenticateResult.Fail("This is not a Hugging Face token (they start with 'hf_'): send an HF user access token, a service key or a peer token.");
+        }
         var identity = await resolver.ResolveAsync(token, Context.RequestAborted);
         if (identity is null)
         {
@@ -116,6 +120,14 @@ public sealed class HfBearerHandler(
             ProblemDetails = { Status = Response.StatusCode, Title = "Forbidden", Detail = AccessPolicies.Refusal(caller, rule) },
         });
     }
+
+    /// <summary>HF user access tokens and OAuth access tokens: <c>hf_</c> and URL-safe characters. Nothing else is worth a Hub call.</summary>
+    public static bool LooksLikeHfToken(string token) =>
+        token.Length is > 6 and <= 512 && token.StartsWith("hf_", StringComparison.Ordinal)
+        && token.AsSpan(3).IndexOfAnyExcept(HfTokenCharacters) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> HfTokenCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
 
     private static string HeaderSafe(string text) => new(text.Where(c => c is >= ' ' and <= '~' and not '"' and not '\\').ToArray());
 }

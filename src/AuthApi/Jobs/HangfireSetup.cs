@@ -58,7 +58,7 @@ public static class HangfireSetup
         recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
         recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
-        recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, job => job.RunAsync(false, CancellationToken.None),
+        recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, job => job.RunAsync(null, CancellationToken.None),
             app.Configuration.GetValue("Contributions:LeaderboardCron", Cron.Minutely())!);
         return app;
     }

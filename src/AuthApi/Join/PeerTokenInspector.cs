@@ -17,8 +17,7 @@ public sealed class PeerTokenInspector(KeyRing keys, JoinAccess access, TimeProv
         ModerationDb db, Experiment experiment, string? jwt, HivemindAccess? hivemindAccess, CancellationToken ct)
     {
         var audience = $"{experiment.OrganizationName}/{experiment.ModelName}";
-        using var keySet = ExperimentKeySet.FromJwks(await keys.PublishedJwksAsync(db, experiment.Id, ct));
-        var verifier = new PeerTokenVerifier(keySet, audience, clock);
+        var verifier = new PeerTokenVerifier(await keys.PublishedKeySetAsync(db, experiment.Id, ct), audience, clock);
         var result = jwt is not null ? verifier.VerifyJwt(jwt) : verifier.VerifyHivemindAccess(hivemindAccess!);
         if (!result.IsValid)
         {

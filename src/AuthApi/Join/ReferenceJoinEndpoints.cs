@@ -17,7 +17,8 @@ public static class ReferenceJoinEndpoints
 {
     public static IEndpointRouteBuilder MapReferenceJoin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/experiments/join").WithTags("Reference-compatible join").ForExperimentRole(ExperimentRole.None, reference: true);
+        var group = app.MapGroup("/api/experiments/join").WithTags("Reference-compatible join").ForExperimentRole(ExperimentRole.None, reference: true)
+            .RequireRateLimiting(RateLimits.Joins);
         group.MapPut("/", Join).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
             .WithName("experiments:join-experiment-by-organization-and-model-name");
         group.MapPut("/{id:int}/", Join).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)

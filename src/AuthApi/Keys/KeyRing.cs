@@ -18,6 +18,7 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
     private readonly IDataProtector _protector = protection.CreateProtector("Moderation.ExperimentKeys.v1");
     private readonly ConcurrentDictionary<string, Lazy<SigningKey>> _decrypted = new();
     private readonly ConcurrentDictionary<int, ActiveKid> _active = new();
+    private readonly ConcurrentDictionary<int, PublishedKeys> _keySets = new();
 
     /// <summary>A fresh key for an experiment (not yet saved).</summary>
     public ExperimentKey NewKey(DateTimeOffset now)
@@ -75,6 +76,7 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
             return old;
         }, ct);
         _active[experimentId] = new ActiveKid(current.Kid, now);
+        _keySets.TryRemove(experimentId, out _);
         return (current, old);
     }
 
@@ -86,6 +88,27 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
             .Where(k => k.ExperimentId == experimentId && (k.RetiredAt == null || k.PublishedUntil > now))
             .OrderBy(k => k.RetiredAt != null).ThenByDescending(k => k.CreatedAt)
             .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The published keys, ready to verify with, for the server's own checks (introspection, peer tokens with DPoP):
+    /// built once per set of published keys and rechecked at most every <see cref="TokenOptions.ActiveKeyCacheSeconds"/>.
+    /// Shared: callers must not dispose it.
+    /// </summary>
+    public async Task<ExperimentKeySet> PublishedKeySetAsync(ModerationDb db, int experimentId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_keySets.TryGetValue(experimentId, out var cached) && cached.CheckedAt.AddSeconds(options.Value.ActiveKeyCacheSeconds) > now)
+        {
+            return cached.Keys;
+        }
+        var published = await PublishedAsync(db, experimentId, ct);
+        var kids = string.Join(',', published.Select(k => k.Kid));
+        var keys = cached?.Kids == kids
+            ? cached.Keys
+            : ExperimentKeySet.FromJwks(new JsonWebKeySet(published.Select(k => JsonWebKey.FromRsa(k.Kid, OpenSshRsaKey.Parse(k.PublicKey).Parameters)).ToList()));
+        _keySets[experimentId] = new PublishedKeys(kids, keys, now);
+        return keys;
     }
 
     /// <summary>The published public keys as an RFC 7517 key set.</summary>
@@ -123,7 +146,13 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
         {
             key.Value.Dispose();
         }
+        foreach (var set in _keySets.Values)
+        {
+            set.Keys.Dispose();
+        }
     }
 
     private sealed record ActiveKid(string Kid, DateTimeOffset CheckedAt);
+
+    private sealed record PublishedKeys(string Kids, ExperimentKeySet Keys, DateTimeOffset CheckedAt);
 }

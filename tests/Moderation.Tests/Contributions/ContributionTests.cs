@@ -151,7 +151,7 @@ public sealed class ContributionTests(AuthApiFactory api) : IClassFixture<AuthAp
     private async Task RunJobAsync()
     {
         await using var scope = api.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<Moderation.AuthApi.Contributions.LeaderboardJob>().RunAsync(rebuildAll: false, default);
+        await scope.ServiceProvider.GetRequiredService<Moderation.AuthApi.Contributions.LeaderboardJob>().RunAsync(experimentToRebuild: null, default);
     }
 
     private Task<DateTimeOffset?> BuiltAtAsync(int experimentId) =>

@@ -57,6 +57,11 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Moderation:GlobalAdminIds:0", RootId);
         builder.UseSetting("Hangfire:WorkerCount", "1");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Tests call as few users from one address, far faster than people do; RateLimitTests sets real limits.
+        foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups" })
+        {
+            builder.UseSetting($"RateLimits:{limit}PerMinute", "0");
+        }
     }
 
     /// <summary>A client that sends <paramref name="hfToken"/> as its bearer token (the emulator's user tokens are <c>hf_dev_&lt;name&gt;</c>).</summary>
