@@ -6,20 +6,6 @@ using Moderation.Contracts.Experiments;
 
 namespace Moderation.AuthApi.Access;
 
-public enum AccessRefusalKind
-{
-    NotAdmitted,
-    Banned,
-    KeyRevoked,
-}
-
-/// <summary>Why a join was refused. <see cref="Reason"/> is written for the person refused.</summary>
-public sealed record AccessRefusal(AccessRefusalKind Kind, string Reason)
-{
-    /// <summary>Banned, or the key was revoked: no join request is recorded for these.</summary>
-    public bool Banned => Kind != AccessRefusalKind.NotAdmitted;
-}
-
 /// <summary>
 /// The one place that decides who may join, by HF user id: not banned (in this experiment or globally), and the policy
 /// is open, or the policy admits HF org members and the user is one, or the user is on the allowlist, or an

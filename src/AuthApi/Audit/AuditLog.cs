@@ -8,13 +8,6 @@ using Moderation.Contracts.Json;
 
 namespace Moderation.AuthApi.Audit;
 
-/// <summary>What an owner, moderator or admin did: recorded by <see cref="AuditLog.AppendAsync"/>.</summary>
-public sealed record AuditRecord(
-    Experiment? Experiment, string Actor, string Action, string Target, string? Reason = null, object? Before = null, object? After = null);
-
-/// <summary>The result of recomputing the whole chain.</summary>
-public sealed record AuditVerification(bool Valid, long EntriesChecked, long? FirstBrokenId, string? Problem);
-
 /// <summary>
 /// The append-only, hash-chained audit log. Entries are appended inside the caller's transaction under a
 /// transaction-scoped advisory lock, so the chain has no forks however many replicas write at once.

@@ -58,38 +58,3 @@ public static class BanEndpoints
         b.Id, b.User?.Username ?? b.UserId, experiment, b.Reason, b.Evidence, b.BannedBy, b.CreatedAt, b.ExpiresAt, b.LiftedAt, b.LiftedBy,
         b.IsInForce(now), tokensRevoked);
 }
-
-/// <summary>Bans and unbans as the API asks for them: names resolved to accounts, outcomes mapped to answers.</summary>
-public sealed class BanActions(BanService bans, UserDirectory users, ModerationDb db, Caller caller, TimeProvider clock)
-{
-    public async Task<Results<Created<BanResponse>, ProblemHttpResult>> BanAsync(
-        Experiment? experiment, CreateBanRequest request, string location, CancellationToken ct)
-    {
-        if (await users.ResolveAsync(db, request.Username!, ct) is not { } user)
-        {
-            return Problems.UnknownUser(request.Username);
-        }
-        var (ban, revoked) = await bans.BanAsync(experiment, user, caller.ActorName, request, ct);
-        if (ban is null)
-        {
-            return Problems.Conflict($"{user.Username} is already banned {(experiment is null ? "globally" : "from this experiment")}; lift that ban first to change it.");
-        }
-        ban.User = new HfUser { Id = user.Id, Username = user.Username };
-        var name = experiment is null ? null : $"{experiment.OrganizationName}/{experiment.ModelName}";
-        return TypedResults.Created($"{location}/{user.Username}", ban.ToDto(name, clock.GetUtcNow(), revoked));
-    }
-
-    public async Task<Results<NoContent, ProblemHttpResult>> UnbanAsync(Experiment? experiment, string username, CancellationToken ct)
-    {
-        if (Problems.InvalidUsername(username) is { } invalid)
-        {
-            return invalid;
-        }
-        var user = await users.ResolveAsync(db, username, ct);
-        return user is not null && await bans.UnbanAsync(experiment, user, caller.ActorName, ct) is not null
-            ? TypedResults.NoContent()
-            : Problems.NotFound(experiment is null
-                ? $"{username} is not banned globally."
-                : $"{username} is not banned from {experiment.OrganizationName}/{experiment.ModelName}.");
-    }
-}

@@ -10,9 +10,6 @@ using Moderation.Contracts.Tokens;
 
 namespace Moderation.AuthApi.Checkpoints;
 
-/// <summary>The signed "current checkpoint" of an experiment, and its ETag.</summary>
-public sealed record CurrentCheckpointDocument(string Jws, string ETag);
-
 /// <summary>
 /// Serves the current-checkpoint document cheaply: which checkpoint is current is looked up at most once a second per
 /// experiment on each replica, and a document is signed once per change (its ETag names the checkpoint and the rollbacks

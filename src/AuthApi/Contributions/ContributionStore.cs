@@ -5,13 +5,6 @@ using NpgsqlTypes;
 
 namespace Moderation.AuthApi.Contributions;
 
-/// <summary>A report ready to store: the peer key already reduced to its fingerprint, the time in UTC.</summary>
-public readonly record struct NewReport(
-    string PeerKeyFingerprint, long Step, long Samples, double SamplesPerSecond, int MiniSteps, double? Loss, DateTimeOffset Time);
-
-/// <summary>A report ready to store, with the user (HF id) it is credited to (null: unattributed).</summary>
-public readonly record struct AttributedReport(NewReport Report, string? UserId);
-
 /// <summary>
 /// Stores batches of reports with one statement (<c>unnest</c> of arrays), skipping those already stored for the same peer
 /// key and step. Each batch holds the shared side of the contributions lock, so the leaderboard job, taking the exclusive

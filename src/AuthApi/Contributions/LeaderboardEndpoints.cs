@@ -210,28 +210,3 @@ public static class LeaderboardEndpoints
             e.Steps, e.LastSeen, flags);
     }
 }
-
-/// <summary>The CSV form of leaderboard rows: the JSON fields, in the same order, flags joined by ';'.</summary>
-public static class LeaderboardCsv
-{
-    public const string Header = "rank,username,peer_key_fingerprint,credited_samples,claimed_samples,rolled_back_samples,active_hours,steps,last_seen,flags";
-
-    public static string Line(LeaderboardEntryResponse e) => string.Join(',',
-        e.Rank?.ToString(CultureInfo.InvariantCulture) ?? "",
-        Cell(e.Username),
-        Cell(e.PeerKeyFingerprint),
-        e.CreditedSamples.ToString(CultureInfo.InvariantCulture),
-        e.ClaimedSamples.ToString(CultureInfo.InvariantCulture),
-        e.RolledBackSamples.ToString(CultureInfo.InvariantCulture),
-        e.ActiveHours.ToString(CultureInfo.InvariantCulture),
-        e.Steps.ToString(CultureInfo.InvariantCulture),
-        e.LastSeen.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", CultureInfo.InvariantCulture),
-        Cell(string.Join(';', e.Flags)));
-
-    /// <summary>
-    /// A text cell a spreadsheet will not run: one starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage
-    /// return gets a leading <c>'</c> (OWASP's CSV injection advice). Fingerprints may start with '-'.
-    /// </summary>
-    public static string Cell(string? text) =>
-        string.IsNullOrEmpty(text) ? "" : text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
-}

@@ -1,38 +1,32 @@
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.Hybrid;
 using Moderation.AuthApi.Data;
 
 namespace Moderation.AuthApi.Experiments;
 
 /// <summary>
-/// Experiments (with their members) for the join hot path, kept for one second. Writes through this replica's
-/// endpoints evict at once; other replicas see a change within a second. Bans and the allowlist are never cached.
+/// Experiments (with their members) for the hot paths, kept for one second in <see cref="HybridCache"/>: concurrent
+/// misses share one query, and each caller gets its own copy. Writes through this replica evict at once; other replicas
+/// see a change within a second. Bans and the allowlist are never cached.
 /// </summary>
-public sealed class ExperimentCache(IMemoryCache cache, IOutputCacheStore outputCache, IServiceProvider services)
+public sealed class ExperimentCache(HybridCache cache, IOutputCacheStore outputCache, IServiceProvider services)
 {
-    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
+    private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromSeconds(1), LocalCacheExpiration = TimeSpan.FromSeconds(1) };
 
     public async Task<Experiment?> ByNameAsync(ModerationDb db, string org, string model, CancellationToken ct) =>
-        await cache.GetOrCreateAsync(NameKey(org, model), async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = Lifetime;
-            return await db.Experiments.AsNoTracking().Include(e => e.Members)
-                .FirstOrDefaultAsync(e => e.OrganizationName == org && e.ModelName == model, ct);
-        });
+        await cache.GetOrCreateAsync(NameKey(org, model), (db, org, model), static async (s, ct) =>
+            await s.db.Experiments.AsNoTracking().Include(e => e.Members)
+                .FirstOrDefaultAsync(e => e.OrganizationName == s.org && e.ModelName == s.model, ct), Entry, cancellationToken: ct);
 
     public async Task<Experiment?> ByIdAsync(ModerationDb db, int id, CancellationToken ct) =>
-        await cache.GetOrCreateAsync(IdKey(id), async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = Lifetime;
-            return await db.Experiments.AsNoTracking().Include(e => e.Members).FirstOrDefaultAsync(e => e.Id == id, ct);
-        });
+        await cache.GetOrCreateAsync(IdKey(id), (db, id), static async (s, ct) =>
+            await s.db.Experiments.AsNoTracking().Include(e => e.Members).FirstOrDefaultAsync(e => e.Id == s.id, ct), Entry, cancellationToken: ct);
 
-    /// <summary>After a write: forget this experiment here, and the leaderboard answers that depend on its settings.</summary>
+    /// <summary>After a write: forget this experiment here, and the answers that depend on its settings.</summary>
     public async Task EvictAsync(int id, string org, string model)
     {
-        cache.Remove(NameKey(org, model));
-        cache.Remove(IdKey(id));
+        await cache.RemoveAsync([NameKey(org, model), IdKey(id)]);
         services.GetRequiredService<Checkpoints.CurrentCheckpointDocuments>().Evict(org, model);
         await outputCache.EvictByTagAsync(Contributions.LeaderboardEndpoints.CacheTag, CancellationToken.None);
     }

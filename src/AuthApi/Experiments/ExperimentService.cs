@@ -9,32 +9,6 @@ using Moderation.Contracts.Json;
 
 namespace Moderation.AuthApi.Experiments;
 
-/// <summary>A change to an experiment; null fields keep their value. The native and the reference API both describe theirs so.</summary>
-public sealed record ExperimentChange(
-    string? OrganizationName = null,
-    string? ModelName = null,
-    string? CoordinatorIp = null,
-    int? CoordinatorPort = null,
-    AccessPolicy? AccessPolicy = null,
-    int? TokenLifetimeMinutes = null,
-    bool? LeaderboardVisible = null,
-    IReadOnlyList<string>? AllowedCheckpointRepositories = null,
-    int? MaxPeerKeysPerUser = null);
-
-public enum ExperimentOutcome
-{
-    Done,
-
-    /// <summary>Nothing differed: nothing was written.</summary>
-    Unchanged,
-
-    /// <summary>The caller may not create (or move an experiment) in that organization.</summary>
-    NotAdminOfOrganization,
-
-    /// <summary>Another experiment has that name.</summary>
-    NameTaken,
-}
-
 /// <summary>Creating, changing and deleting experiments: one implementation behind the native and the reference API.</summary>
 public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing keys, ExperimentRoles roles, Caller caller, TimeProvider clock)
 {

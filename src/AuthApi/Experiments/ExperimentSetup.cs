@@ -4,6 +4,7 @@ public static class ExperimentSetup
 {
     public static IServiceCollection AddExperiments(this IServiceCollection services)
     {
+        services.AddHybridCache();
         services.AddSingleton<ExperimentRoles>();
         services.AddSingleton<ExperimentCache>();
         services.AddScoped<ExperimentService>();

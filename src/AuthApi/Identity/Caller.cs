@@ -1,22 +1,5 @@
 namespace Moderation.AuthApi.Identity;
 
-public enum CallerKind
-{
-    Anonymous,
-    User,
-    ServiceKey,
-    Peer,
-}
-
-/// <summary>A service key speaking for an auxiliary peer of one experiment, within its scopes.</summary>
-public sealed record ServiceKeyCaller(Guid Id, int ExperimentId, string Name, IReadOnlyList<string> Scopes)
-{
-    public bool Allows(int experimentId, string scope) => ExperimentId == experimentId && Scopes.Contains(scope);
-}
-
-/// <summary>A peer that presented its token with proof of holding the token's peer key (DPoP).</summary>
-public sealed record PeerCaller(int ExperimentId, string PeerKeyFingerprint, string UserId, string Username);
-
 /// <summary>
 /// Who is calling, filled once per request by <see cref="HfBearerHandler"/> when an endpoint needs a caller (anonymous
 /// endpoints never resolve a token). Handlers take this instead of reading claims.

@@ -21,6 +21,3 @@ public sealed record HfIdentity(
 
     public HfUserRef Ref => new(Id, Username);
 }
-
-/// <summary>A Hugging Face account: its permanent id and its name in the Hub's spelling.</summary>
-public sealed record HfUserRef(string Id, string Username);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 
 namespace Moderation.AuthApi.Identity;
@@ -9,35 +9,33 @@ namespace Moderation.AuthApi.Identity;
 /// Looks a Hugging Face account up by name (<c>GET /api/users/{name}/overview</c>, which matches names without regard
 /// to case): its permanent id and its name in the Hub's spelling, so moderators cannot act on a typo.
 /// </summary>
-public sealed class HfUsers(IHttpClientFactory httpClients, IMemoryCache cache, IOptions<HfOptions> options)
+public sealed class HfUsers(IHttpClientFactory httpClients, HybridCache cache, IOptions<HfOptions> options)
 {
     // Short: a renamed account's old name can be taken by someone else, and moderators act on what a name means now.
-    private static readonly TimeSpan KnownFor = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan UnknownFor = TimeSpan.FromMinutes(1);
+    private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromSeconds(30), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
 
     /// <returns>The account, or null when the Hub has no user of that name.</returns>
-    /// <exception cref="HfUnavailableException">HF is down, slow or failing.</exception>
-    public async Task<HfUserRef?> FindAsync(string username, CancellationToken ct)
+    /// <exception cref="HfUnavailableException">HF is down, slow or failing (nothing is cached then).</exception>
+    public async Task<HfUserRef?> FindAsync(string username, CancellationToken ct) =>
+        await cache.GetOrCreateAsync(Key(username), (this, username), static (s, token) => s.Item1.AskAsync(s.username, token), Entry, cancellationToken: ct);
+
+    /// <summary>Forgets what was learnt about a name (after a rename the Hub answers differently).</summary>
+    public ValueTask ForgetAsync(string username) => cache.RemoveAsync(Key(username));
+
+    private async ValueTask<HfUserRef?> AskAsync(string username, CancellationToken ct)
     {
-        var key = "hf-user:" + username.ToLowerInvariant();
-        if (cache.TryGetValue(key, out HfUserRef? known))
-        {
-            return known;
-        }
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
         try
         {
             using var response = await httpClients.CreateClient(HfIdentityResolver.HttpClientName)
                 .GetAsync($"api/users/{Uri.EscapeDataString(username)}/overview", deadline.Token);
-            HfUserRef? user = response.StatusCode switch
+            return response.StatusCode switch
             {
                 HttpStatusCode.OK => Parse(await response.Content.ReadFromJsonAsync<JsonElement>(deadline.Token)),
                 HttpStatusCode.NotFound => null,
                 _ => throw new HfUnavailableException($"Hugging Face answered {(int)response.StatusCode} when asked about a user."),
             };
-            cache.Set(key, user, user is null ? UnknownFor : KnownFor);
-            return user;
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException && !ct.IsCancellationRequested)
         {
@@ -45,8 +43,7 @@ public sealed class HfUsers(IHttpClientFactory httpClients, IMemoryCache cache, 
         }
     }
 
-    /// <summary>Forgets what was learnt about a name (after a rename the Hub answers differently).</summary>
-    public void Forget(string username) => cache.Remove("hf-user:" + username.ToLowerInvariant());
+    private static string Key(string username) => "hf-user:" + username.ToLowerInvariant();
 
     private static HfUserRef Parse(JsonElement json) =>
         json.ValueKind == JsonValueKind.Object

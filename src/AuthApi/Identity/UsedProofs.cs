@@ -20,11 +20,3 @@ public sealed class UsedProofs(TimeProvider clock)
         return db.UsedProofs.Where(p => p.ExpiresAt < now).ExecuteDeleteAsync(ct);
     }
 }
-
-/// <summary>Hourly: forgets DPoP proofs too old to be accepted anyway.</summary>
-public sealed class UsedProofPurgeJob(ModerationDb db, UsedProofs proofs)
-{
-    public const string RecurringJobId = "purge-used-proofs";
-
-    public Task<int> RunAsync(CancellationToken ct) => proofs.PurgeAsync(db, ct);
-}

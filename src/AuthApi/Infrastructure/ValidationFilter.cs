@@ -34,10 +34,3 @@ public sealed class ValidationFilter<T>(int statusCode) : IEndpointFilter
         return messages.Count > MaxShown ? $"{shown} … and {messages.Count - MaxShown} more (see 'errors')." : shown;
     }
 }
-
-public static class ValidationFilterExtensions
-{
-    /// <summary>Validates the request body with its FluentValidation validator (400, or 422 where a compatible API says so).</summary>
-    public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder builder, int statusCode = StatusCodes.Status400BadRequest) =>
-        builder.AddEndpointFilter(new ValidationFilter<T>(statusCode)).ProducesValidationProblem(statusCode);
-}

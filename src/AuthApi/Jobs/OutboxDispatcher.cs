@@ -4,15 +4,6 @@ using Npgsql;
 
 namespace Moderation.AuthApi.Jobs;
 
-public sealed class OutboxOptions
-{
-    public const string Section = "Outbox";
-
-    /// <summary>How often each instance looks for jobs whose action committed but whose process died before handing them over.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 3600)]
-    public int SweepSeconds { get; set; } = 10;
-}
-
 /// <summary>Every <see cref="OutboxOptions.SweepSeconds"/>, hands over outbox rows left by a process that died after its commit.</summary>
 public sealed class OutboxDispatcher(IServiceScopeFactory scopes, Outbox outbox, IOptions<OutboxOptions> options, TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService

@@ -8,18 +8,6 @@ using Moderation.Contracts.Tokens;
 
 namespace Moderation.AuthApi.Join;
 
-public enum JoinRefusal
-{
-    NotAdmitted,
-    Banned,
-    KeyRevoked,
-    KeyTaken,
-    TooManyKeys,
-}
-
-/// <summary>A join's result: the token, or why not (in words for the participant), with when to try again where that helps.</summary>
-public sealed record JoinOutcome(IssuedPeerToken? Issued, JoinRefusal? Refusal = null, string? Reason = null, TimeSpan? RetryAfter = null);
-
 /// <summary>
 /// The one join, behind the native and the reference-compatible endpoints (each maps the outcome to its own wire shape):
 /// the access decision, the peer key's one owner, the cap on live keys per user, then a reused or freshly signed token.

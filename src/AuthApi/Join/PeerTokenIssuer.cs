@@ -7,9 +7,6 @@ using Moderation.Contracts.Tokens;
 
 namespace Moderation.AuthApi.Join;
 
-/// <summary>A peer token as issued (or re-issued), with the public key of the key that signed it.</summary>
-public sealed record IssuedPeerToken(IssuedToken Record, HivemindAccess HivemindAccess, string AuthServerPublicKey);
-
 /// <summary>
 /// Signs peer tokens for users the access decision admitted: a hivemind_access token always, a PS256 JWT when asked.
 /// A re-join with the same user, name and key gets the still-fresh token back instead of a new signature.

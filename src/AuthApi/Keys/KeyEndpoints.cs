@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
@@ -28,22 +28,21 @@ public static class KeyEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> Jwks(
-        string org, string model, HttpContext http, ModerationDb db, KeyRing keys, IMemoryCache cache, IOptions<TokenOptions> options,
+        string org, string model, HttpContext http, ModerationDb db, KeyRing keys, HybridCache cache, IOptions<TokenOptions> options,
         CancellationToken ct)
     {
         // Peers poll this; a short in-process cache keeps it off the database (rotations clear it at once locally).
-        var document = await cache.GetOrCreateAsync(CacheKey(org, model), async entry =>
+        var document = await cache.GetOrCreateAsync(CacheKey(org, model), (db, keys, org, model), static async (s, ct) =>
         {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(2);
-            var experimentId = await db.Experiments.Where(e => e.OrganizationName == org && e.ModelName == model)
+            var experimentId = await s.db.Experiments.Where(e => e.OrganizationName == s.org && e.ModelName == s.model)
                 .Select(e => (int?)e.Id).FirstOrDefaultAsync(ct);
             if (experimentId is null)
             {
                 return null;
             }
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(await keys.PublishedJwksAsync(db, experimentId.Value, ct));
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(await s.keys.PublishedJwksAsync(s.db, experimentId.Value, ct));
             return new JwksDocument(bytes, $"\"{Base64Url.Encode(SHA256.HashData(bytes).AsSpan(0, 16))}\"");
-        });
+        }, JwksEntry, cancellationToken: ct);
         if (document is null)
         {
             return Problems.NotFound($"There is no experiment {org}/{model}.");
@@ -59,14 +58,16 @@ public static class KeyEndpoints
     }
 
     private static async Task<Ok<KeyRotationResponse>> Rotate(
-        ExperimentContext context, Caller caller, ModerationDb db, UnitOfWork work, KeyRing keys, IMemoryCache cache, CancellationToken ct)
+        ExperimentContext context, Caller caller, ModerationDb db, UnitOfWork work, KeyRing keys, HybridCache cache, CancellationToken ct)
     {
         var (current, retired) = await keys.RotateAsync(db, work, context.Experiment, caller.ActorName, ct);
-        cache.Remove(CacheKey(context.Experiment.OrganizationName, context.Experiment.ModelName));
+        await cache.RemoveAsync(CacheKey(context.Experiment.OrganizationName, context.Experiment.ModelName), ct);
         return TypedResults.Ok(new KeyRotationResponse(current.Kid, retired?.Kid, retired?.PublishedUntil));
     }
 
+    private static readonly HybridCacheEntryOptions JwksEntry = new() { Expiration = TimeSpan.FromSeconds(2), LocalCacheExpiration = TimeSpan.FromSeconds(2) };
+
     public static string CacheKey(string org, string model) => $"jwks:{org}/{model}";
 
-    private sealed record JwksDocument(byte[] Bytes, string ETag);
+    public sealed record JwksDocument(byte[] Bytes, string ETag);
 }

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Data;
+using Npgsql;
+
+namespace Moderation.AuthApi.Health;
+
+/// <summary>
+/// Opens a fresh, unpooled connection each time, so a database that went away and came back is seen as it is now,
+/// not through a pool of dead connections.
+/// </summary>
+public sealed class DatabaseHealthCheck(IConfiguration configuration) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseSetup.ConnectionString(configuration))
+        {
+            Pooling = false,
+            Timeout = 3,
+            CommandTimeout = 3,
+        };
+        try
+        {
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable.");
+        }
+    }
+}

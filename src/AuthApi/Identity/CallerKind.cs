@@ -1,0 +1,9 @@
+namespace Moderation.AuthApi.Identity;
+
+public enum CallerKind
+{
+    Anonymous,
+    User,
+    ServiceKey,
+    Peer,
+}

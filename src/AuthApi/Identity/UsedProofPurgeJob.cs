@@ -1,0 +1,12 @@
+using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Data;
+
+namespace Moderation.AuthApi.Identity;
+
+/// <summary>Hourly: forgets DPoP proofs too old to be accepted anyway.</summary>
+public sealed class UsedProofPurgeJob(ModerationDb db, UsedProofs proofs)
+{
+    public const string RecurringJobId = "purge-used-proofs";
+
+    public Task<int> RunAsync(CancellationToken ct) => proofs.PurgeAsync(db, ct);
+}
