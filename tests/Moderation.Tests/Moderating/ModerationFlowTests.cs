@@ -113,34 +113,6 @@ public sealed class ModerationFlowTests(AuthApiFactory api) : IClassFixture<Auth
     }
 
     [Fact]
-    public async Task TemporaryBansLiftThemselves()
-    {
-        var experiment = await api.CreateExperimentAsync();
-        var url = $"/api/v1/experiments/demo-org/{experiment.ModelName}";
-        var until = DateTimeOffset.UtcNow.AddSeconds(2);
-        await (await api.ClientFor("alice").PostWireAsync($"{url}/bans", new CreateBanRequest("bob", "cool-down", ExpiresAt: until)))
-            .ReadAsync<BanResponse>(HttpStatusCode.Created);
-        await Assert.ThrowsAsync<ModerationApiException>(() => Client.JoinAsync("hf_dev_bob", "demo-org", experiment.ModelName, PeerKeys.New()));
-
-        await Task.Delay(until - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
-        await Client.JoinAsync("hf_dev_bob", "demo-org", experiment.ModelName, PeerKeys.New());
-
-        await using (var scope = api.Services.CreateAsyncScope())
-        {
-            Assert.True(await scope.ServiceProvider.GetRequiredService<BanExpiryJob>().RunAsync(CancellationToken.None) >= 1);
-        }
-        var bans = await (await api.ClientFor("alice").GetAsync($"{url}/bans?include_lifted=true")).ReadAsync<List<BanResponse>>();
-        var lifted = Assert.Single(bans, b => b.Username == "bob");
-        Assert.Equal("system:ban-expiry", lifted.LiftedBy);
-        Assert.False(lifted.InForce);
-        var audit = await (await api.ClientFor("alice").GetAsync($"{url}/audit?action=ban.expired")).ReadAsync<Paged<AuditEntryResponse>>();
-        Assert.Equal("bob", Assert.Single(audit.Items).Target);
-
-        using var connection = api.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
-        Assert.Contains(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == BanExpiryJob.RecurringJobId);
-    }
-
-    [Fact]
     public async Task GlobalBansApplyToEveryExperimentAndOnlyGlobalAdminsMakeThem()
     {
         var first = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
