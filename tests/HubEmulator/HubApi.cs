@@ -56,9 +56,12 @@ public static class HubApi
             {
                 return Results.Json(new { error = "startingPoint is required" }, statusCode: 400);
             }
-            return state.Branches.TryAdd($"{owner}/{name}@{branch}", revision)
-                ? Results.Ok()
-                : Results.Json(new { error = $"Reference already exists: refs/heads/{branch}" }, statusCode: 409);
+            if (state.Branches.TryAdd($"{owner}/{name}@{branch}", revision))
+            {
+                state.CountBranchCreation();
+                return Results.Ok();
+            }
+            return Results.Json(new { error = $"Reference already exists: refs/heads/{branch}" }, statusCode: 409);
         });
         app.MapDelete("/api/models/{owner}/{name}/branch/{branch}", (string owner, string name, string branch, HttpContext context, HubState state) =>
         {

@@ -18,6 +18,8 @@ public enum HubMode
 public sealed class HubState(IReadOnlyList<HubUser> users)
 {
     private int _whoAmICalls;
+    private int _apiCalls;
+    private int _branchCreations;
     private int _failBranchCalls;
 
     public IReadOnlyList<HubUser> Users { get; } = users;
@@ -28,6 +30,16 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
     public int WhoAmICalls => Volatile.Read(ref _whoAmICalls);
 
     public void CountWhoAmI() => Interlocked.Increment(ref _whoAmICalls);
+
+    /// <summary>Every call to the emulated Hub (not to <c>/_emulator</c>), answered or not: what an outage still receives.</summary>
+    public int ApiCalls => Volatile.Read(ref _apiCalls);
+
+    public void CountApiCall() => Interlocked.Increment(ref _apiCalls);
+
+    /// <summary>Branches created (rollbacks applied to the Hub).</summary>
+    public int BranchCreations => Volatile.Read(ref _branchCreations);
+
+    public void CountBranchCreation() => Interlocked.Increment(ref _branchCreations);
 
     public HubUser? FindUser(string name) => Users.FirstOrDefault(u => u.Name == name);
 

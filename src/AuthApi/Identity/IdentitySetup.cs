@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
 
 namespace Moderation.AuthApi.Identity;
 
@@ -14,13 +13,7 @@ public static class IdentitySetup
         services.AddOptions<HfOptions>().BindConfiguration(HfOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.Section);
         services.AddMemoryCache();
-        services.AddHttpClient(HfIdentityResolver.HttpClientName, (sp, client) =>
-        {
-            var baseUrl = sp.GetRequiredService<IOptions<HfOptions>>().Value.BaseUrl.TrimEnd('/') + "/";
-            client.BaseAddress = new Uri(baseUrl);
-            // The resolver bounds each lookup itself (HfOptions.TimeoutSeconds).
-            client.Timeout = Timeout.InfiniteTimeSpan;
-        });
+        services.AddHubClients();
         services.AddSingleton<HfIdentityResolver>();
         services.AddSingleton<HfUsers>();
         services.AddAuthentication(HfBearerHandler.SchemeName)

@@ -52,7 +52,21 @@ public sealed class HubBranchCheckpointStore(IHttpClientFactory httpClients, IOp
     public async Task ApplyAsync(Checkpoint target, CancellationToken ct)
     {
         var settings = options.Value;
-        var client = httpClients.CreateClient(HfIdentityResolver.HttpClientName);
+        var client = httpClients.CreateClient(HubClientSetup.StoreClient);
+        try
+        {
+            await MoveBranchAsync(client, settings, target, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException or TimeoutException
+                                   || ex is OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            // Unreachable, too slow, or refused at once by the open circuit breaker.
+            throw new CheckpointStoreException($"The Hub could not be reached to move branch '{settings.Branch}' of {target.Repository}: {ex.Message}");
+        }
+    }
+
+    private static async Task MoveBranchAsync(HttpClient client, CheckpointStoreOptions settings, Checkpoint target, CancellationToken ct)
+    {
         var path = $"api/models/{target.Repository}/branch/{Uri.EscapeDataString(settings.Branch)}";
 
         using var delete = new HttpRequestMessage(HttpMethod.Delete, path);
