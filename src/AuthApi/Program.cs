@@ -7,7 +7,6 @@ using Moderation.AuthApi.Checkpoints;
 using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
-using Moderation.AuthApi.Health;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.AuthApi.Jobs;
@@ -22,9 +21,12 @@ using Moderation.AuthApi.ServiceKeys;
 using Moderation.AuthApi.Telemetry;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Json;
+using Moderation.ServiceDefaults;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
 
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.AddModerationProblemDetails();
@@ -33,9 +35,8 @@ FluentValidation.ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =
 FluentValidation.ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : WireJson.FieldName(member.Name);
 
 builder.Services.AddModerationDatabase();
-builder.Services.AddDataProtection().SetApplicationName("Moderation").PersistKeysToDbContext<ModerationDb>();
+builder.Services.AddDataProtection().SetApplicationName("Moderation").PersistKeysToDbContext<ModerationDb>().ProtectKeysAsConfigured(builder.Configuration);
 builder.Services.AddModerationJobs();
-builder.Services.AddModerationHealthChecks();
 builder.Services.AddHuggingFaceIdentity();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ModerationMetrics>();
@@ -51,6 +52,7 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
 
+app.UseServiceDefaults();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePublicPages();
@@ -61,7 +63,7 @@ app.UseOutputCache();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
-app.MapHealth();
+app.MapServiceDefaults();
 app.MapMe();
 app.MapExperiments();
 app.MapModerators();

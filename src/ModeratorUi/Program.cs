@@ -1,15 +1,23 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Moderation.ModeratorUi.Account;
 using Moderation.ModeratorUi.Api;
+using Moderation.ModeratorUi.Data;
+using Moderation.ServiceDefaults;
 
 namespace Moderation.ModeratorUi;
 
 public static class Program
 {
-    public static void Main(string[] args)
+    public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
 
+        builder.AddServiceDefaults();
+        builder.Services.AddUiDatabase();
+        // One key ring for every replica, in PostgreSQL, encrypted with the configured certificate.
+        builder.Services.AddDataProtection().SetApplicationName("Moderation.ModeratorUi").PersistKeysToDbContext<UiDb>()
+            .ProtectKeysAsConfigured(builder.Configuration);
         builder.Services.AddHuggingFaceLogin();
         builder.Services.AddOptions<AuthApiOptions>().BindConfiguration(AuthApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
@@ -22,6 +30,8 @@ public static class Program
 
         var app = builder.Build();
 
+        await app.Services.MigrateUiDatabaseAsync();
+        app.UseServiceDefaults();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");
@@ -30,9 +40,10 @@ public static class Program
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapServiceDefaults();
         app.MapAccount();
         app.MapRazorPages();
 
-        app.Run();
+        await app.RunAsync();
     }
 }
