@@ -11,6 +11,7 @@ public static class ServiceDefaultsExtensions
     {
         builder.Services.AddTrustedProxies();
         builder.Services.AddDatabaseSettings();
+        builder.AddTelemetry();
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         return builder;
     }
@@ -29,6 +30,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.MapHealthEndpoints();
+        app.MapMetrics();
         return app;
     }
 }

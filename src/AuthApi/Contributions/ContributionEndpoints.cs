@@ -32,7 +32,7 @@ public static class ContributionEndpoints
 
     private static async Task<Results<Ok<ContributionBatchResponse>, ProblemHttpResult>> Report(
         string org, string model, ContributionBatch batch, ClaimsPrincipal principal, ModerationDb db, ExperimentCache experiments,
-        PeerKeyOwners peerKeyOwners, TimeProvider clock, CancellationToken ct)
+        PeerKeyOwners peerKeyOwners, TimeProvider clock, Telemetry.ModerationMetrics metrics, CancellationToken ct)
     {
         var experiment = await experiments.ByNameAsync(db, org, model, ct);
         if (experiment is null)
@@ -75,6 +75,7 @@ public static class ContributionEndpoints
         var owners = await peerKeyOwners.OwnersAsync(db, experiment.Id, reports.Select(r => r.PeerKeyFingerprint), ct);
         var attributed = Array.ConvertAll(reports, r => new AttributedReport(r, owners[r.PeerKeyFingerprint]));
         var stored = await ContributionStore.StoreAsync(db, experiment.Id, reportedBy, attributed, clock.GetUtcNow(), ct);
+        metrics.ContributionsIngested(stored, reports.Length - stored);
         return TypedResults.Ok(new ContributionBatchResponse(reports.Length, stored, reports.Length - stored));
     }
 

@@ -22,6 +22,7 @@ public static class ReferenceJoinEndpoints
     public static IEndpointRouteBuilder MapReferenceJoin(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/experiments/join").WithTags("Reference-compatible join").RequireAuthorization();
+        group.AddEndpointFilter(new Telemetry.JoinMetricsFilter("reference"));
         group.MapPut("/", JoinByName).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
             .WithName("experiments:join-experiment-by-organization-and-model-name");
         group.MapPut("/{id:int}/", JoinById).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)

@@ -52,6 +52,7 @@ public sealed class HubResilienceTests
                 var stale = await api.ClientWithToken(token).GetAsync("/api/v1/me");
                 Assert.Equal("carol", (await stale.ReadAsync<MeResponse>()).Username);
                 Assert.True(api.Hub.State.ApiCalls > calls, "the Hub was asked first");
+                Assert.Matches("(?m)^moderation_identity_cache_total\\{[^\\n]*result=\"stale\"[^\\n]*\\} [1-9]", await api.CreateClient().GetStringAsync("/metrics"));
 
                 // Until Retry-After has passed, the stale identity is served without asking the Hub again.
                 calls = api.Hub.State.ApiCalls;

@@ -117,7 +117,8 @@ public sealed class ModerationFlowTests(AuthApiFactory api) : IClassFixture<Auth
     {
         var experiment = await api.CreateExperimentAsync();
         var url = $"/api/v1/experiments/demo-org/{experiment.ModelName}";
-        var until = DateTimeOffset.UtcNow.AddSeconds(2);
+        // Long enough for the refused join to happen before the end even on a loaded machine.
+        var until = DateTimeOffset.UtcNow.AddSeconds(6);
         await (await api.ClientFor("alice").PostWireAsync($"{url}/bans", new CreateBanRequest("bob", "cool-down", ExpiresAt: until)))
             .ReadAsync<BanResponse>(HttpStatusCode.Created);
         await Assert.ThrowsAsync<ModerationApiException>(() => Client.JoinAsync("hf_dev_bob", "demo-org", experiment.ModelName, PeerKeys.New()));
@@ -127,7 +128,8 @@ public sealed class ModerationFlowTests(AuthApiFactory api) : IClassFixture<Auth
 
         await using (var scope = api.Services.CreateAsyncScope())
         {
-            Assert.True(await scope.ServiceProvider.GetRequiredService<BanExpiryJob>().RunAsync(CancellationToken.None) >= 1);
+            // The scheduled run may have lifted it already; either way it is lifted once, by the job.
+            await scope.ServiceProvider.GetRequiredService<BanExpiryJob>().RunAsync(CancellationToken.None);
         }
         var bans = await (await api.ClientFor("alice").GetAsync($"{url}/bans?include_lifted=true")).ReadAsync<List<BanResponse>>();
         var lifted = Assert.Single(bans, b => b.Username == "bob");
