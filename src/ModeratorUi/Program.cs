@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Moderation.ModeratorUi.Account;
 using Moderation.ModeratorUi.Api;
 using Moderation.ModeratorUi.Data;
+using Moderation.ModeratorUi.Jobs;
 using Moderation.ServiceDefaults;
 
 namespace Moderation.ModeratorUi;
@@ -26,6 +27,7 @@ public static class Program
             client.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AuthApiOptions>>().Value.BaseUrl.TrimEnd('/') + "/");
             client.Timeout = TimeSpan.FromSeconds(15);
         });
+        builder.Services.AddJobsDashboard();
         builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Experiments"));
 
         var app = builder.Build();
@@ -43,6 +45,7 @@ public static class Program
         app.MapServiceDefaults();
         app.MapAccount();
         app.MapRazorPages();
+        app.MapJobsDashboard();
 
         await app.RunAsync();
     }
