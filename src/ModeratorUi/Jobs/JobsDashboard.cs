@@ -17,9 +17,14 @@ public static class JobsDashboard
     public const string Path = "/jobs";
     private const string ReadOnlyKey = "moderation:jobs-read-only";
 
+    // Hangfire's log provider is process-wide: never a host's logger factory, which dies with the host.
+    private static readonly ILoggerFactory HangfireLogs =
+        LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+
     public static IServiceCollection AddJobsDashboard(this IServiceCollection services)
     {
         services.AddHangfire(config => config
+            .UseLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(HangfireLogs))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());

@@ -22,7 +22,8 @@ public sealed partial class MetricsTests(MetricsTests.TracedFactory api) : IClas
 {
     public sealed class TracedFactory : AuthApiFactory
     {
-        public List<Activity> Spans { get; } = [];
+        /// <summary>Every span of the process (activity sources are process-wide), added from many threads.</summary>
+        public SynchronizedCollection Spans { get; } = new();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -91,7 +92,7 @@ public sealed partial class MetricsTests(MetricsTests.TracedFactory api) : IClas
             await Task.Delay(100);
             lock (api.Spans)
             {
-                server = api.Spans.FirstOrDefault(s => s.Kind == ActivityKind.Server && s.DisplayName.EndsWith("/join", StringComparison.Ordinal)
+                server = api.Spans.Items.FirstOrDefault(s => s.Kind == ActivityKind.Server && s.DisplayName.EndsWith("/join", StringComparison.Ordinal)
                                                        && s.Duration > TimeSpan.Zero && s.GetTagItem("http.response.status_code") is 200);
             }
         }
@@ -99,10 +100,54 @@ public sealed partial class MetricsTests(MetricsTests.TracedFactory api) : IClas
         List<Activity> trace;
         lock (api.Spans)
         {
-            trace = api.Spans.Where(s => s.TraceId == server.TraceId).ToList();
+            trace = api.Spans.Items.Where(s => s.TraceId == server.TraceId).ToList();
         }
         Assert.Contains(trace, s => s.Kind == ActivityKind.Client && s.GetTagItem("url.full") is string u && u.Contains("/oauth/userinfo", StringComparison.Ordinal));
         Assert.Contains(trace, s => s.Source.Name == "Npgsql");
+    }
+
+    public sealed class SynchronizedCollection : ICollection<Activity>
+    {
+        public List<Activity> Items { get; } = [];
+
+        public int Count
+        {
+            get
+            {
+                lock (this)
+                {
+                    return Items.Count;
+                }
+            }
+        }
+
+        public bool IsReadOnly => false;
+
+        public void Add(Activity item)
+        {
+            lock (this)
+            {
+                Items.Add(item);
+            }
+        }
+
+        public void Clear()
+        {
+            lock (this)
+            {
+                Items.Clear();
+            }
+        }
+
+        public bool Contains(Activity item) => throw new NotSupportedException();
+
+        public void CopyTo(Activity[] array, int arrayIndex) => throw new NotSupportedException();
+
+        public bool Remove(Activity item) => throw new NotSupportedException();
+
+        public IEnumerator<Activity> GetEnumerator() => throw new NotSupportedException();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private static Regex Series(string name, params string[] labels) =>
