@@ -13,14 +13,14 @@ namespace Moderation.Tests.Identity;
 /// </summary>
 public sealed class HubResilienceTests
 {
-    /// <summary>Fresh for 1 s, then stale-if-error for 3 s more; the breaker never opens here.</summary>
+    /// <summary>Fresh for 1 s, then stale-if-error for 6 s more; the breaker never opens here.</summary>
     public sealed class StaleFactory : AuthApiFactory
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("HuggingFace:CacheSeconds", "1");
-            builder.UseSetting("HuggingFace:StaleIfErrorSeconds", "3");
+            builder.UseSetting("HuggingFace:StaleIfErrorSeconds", "6");
         }
     }
 
@@ -62,7 +62,7 @@ public sealed class HubResilienceTests
                 // A token never resolved before has nothing to stand in for it.
                 await (await api.ClientWithToken(api.Hub.IssueOAuthToken("bob")).GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
 
-                await Task.Delay(3000); // past the stale-if-error window (1 s fresh + 3 s stale)
+                await Task.Delay(6000); // past the stale-if-error window (1 s fresh + 6 s stale)
                 var expired = await api.ClientWithToken(token).GetAsync("/api/v1/me");
                 await expired.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
                 Assert.Equal(TimeSpan.FromSeconds(7), expired.Headers.RetryAfter?.Delta);

