@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (API, Hub emulator, browser) and prints "tests: N passed, M failed".
-# Needs: the .NET 10 SDK, PostgreSQL's binaries (initdb/pg_ctl; the tests start their own throwaway cluster, or use
+# Includes the replica suite (tests/Moderation.Tests/Replicas: REPLICAS=2 deploy/run-local.sh behind HAProxy, alone at the end).
+# Needs: the .NET 10 SDK, HAProxy, PostgreSQL's binaries (initdb/pg_ctl; the tests start their own throwaway cluster, or use
 # MODERATION_TEST_PG), Chromium at /usr/bin/chromium (or CHROMIUM_PATH) for the browser tests, and python3 with
 # cryptography (hivemind's own token check is replayed in Python).
 set -uo pipefail
@@ -15,6 +16,7 @@ python_ok=0
 for py in /usr/bin/python3 python3; do "$py" -c "import cryptography" >/dev/null 2>&1 && python_ok=1 && break; done
 [ "$python_ok" = 1 ] || missing+=("python3 with the cryptography package, to check tokens the way hivemind does - apt-get install python3-cryptography")
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+command -v haproxy >/dev/null 2>&1 || missing+=("HAProxy for the replica tests - apt-get install haproxy")
 [ -x "$chromium_path" ] || missing+=("Chromium at $chromium_path for the browser tests - apt-get install chromium, or set CHROMIUM_PATH")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deploy/test.sh: missing prerequisites:" >&2
@@ -38,13 +40,14 @@ dotnet test tests/Moderation.Tests/Moderation.Tests.csproj -c Release --no-build
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results_dir" "$@"
 status=$?
 
-# Throwaway clusters the test host could not remove before it was stopped.
-for d in "${TMPDIR:-/tmp}"/moderation-pg-*; do
+# Throwaway clusters (and replica-suite folders) the test host could not remove before it was stopped.
+for d in "${TMPDIR:-/tmp}"/moderation-pg-* "${TMPDIR:-/tmp}"/moderation-e2e-*; do
   [ -d "$d" ] || continue
-  if [ -f "$d/data/postmaster.pid" ]; then
+  data="$d/data"; [ -d "$data" ] || data="$d/pg"
+  if [ -f "$data/postmaster.pid" ]; then
     pg_ctl_bin=$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | tail -n 1)
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl_bin" -D "$d/data" -m immediate -w stop >/dev/null 2>&1
-    else "$pg_ctl_bin" -D "$d/data" -m immediate -w stop >/dev/null 2>&1; fi
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl_bin" -D "$data" -m immediate -w stop >/dev/null 2>&1
+    else "$pg_ctl_bin" -D "$data" -m immediate -w stop >/dev/null 2>&1; fi
   fi
   rm -rf "$d"
 done

@@ -8,7 +8,6 @@ using Moderation.AuthApi.Checkpoints;
 using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
-using Moderation.AuthApi.Health;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.AuthApi.Jobs;
@@ -20,11 +19,15 @@ using Moderation.AuthApi.Peers;
 using Moderation.AuthApi.Revocations;
 using Moderation.AuthApi.Rollbacks;
 using Moderation.AuthApi.ServiceKeys;
+using Moderation.AuthApi.Telemetry;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Json;
+using Moderation.ServiceDefaults;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
 
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.AddModerationProblemDetails();
@@ -33,10 +36,10 @@ FluentValidation.ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =
 FluentValidation.ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : WireJson.FieldName(member.Name);
 
 builder.Services.AddModerationDatabase();
-builder.Services.AddDataProtection().SetApplicationName("Moderation").PersistKeysToDbContext<ModerationDb>();
+builder.Services.AddDataProtection().SetApplicationName("Moderation").PersistKeysToDbContext<ModerationDb>().ProtectKeysAsConfigured(builder.Configuration);
 builder.Services.AddModerationJobs();
-builder.Services.AddModerationHealthChecks();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ModerationMetrics>();
 builder.Services.AddHuggingFaceIdentity();
 builder.Services.AddAudit();
 builder.Services.AddExperiments();
@@ -58,6 +61,7 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
 
+app.UseServiceDefaults();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePathGuard();
@@ -70,7 +74,8 @@ app.UseOutputCache();
 
 app.MapOpenApi().ForAnyone();
 app.MapScalarApiReference("/docs").ForAnyone();
-app.MapHealth();
+// Health checks and /metrics: anyone (metrics are restricted by port or network in production), never rate limited.
+app.MapServiceDefaults(endpoint => endpoint.ForAnyone().DisableRateLimiting());
 app.MapMe();
 app.MapExperiments();
 app.MapGrants();

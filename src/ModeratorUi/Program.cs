@@ -1,15 +1,24 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Moderation.ModeratorUi.Account;
 using Moderation.ModeratorUi.Api;
+using Moderation.ModeratorUi.Data;
+using Moderation.ModeratorUi.Jobs;
+using Moderation.ServiceDefaults;
 
 namespace Moderation.ModeratorUi;
 
 public static class Program
 {
-    public static void Main(string[] args)
+    public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
 
+        builder.AddServiceDefaults();
+        builder.Services.AddUiDatabase();
+        // One key ring for every replica, in PostgreSQL, encrypted with the configured certificate.
+        builder.Services.AddDataProtection().SetApplicationName("Moderation.ModeratorUi").PersistKeysToDbContext<UiDb>()
+            .ProtectKeysAsConfigured(builder.Configuration);
         builder.Services.AddHuggingFaceLogin();
         builder.Services.AddOptions<AuthApiOptions>().BindConfiguration(AuthApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
@@ -18,10 +27,13 @@ public static class Program
             client.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AuthApiOptions>>().Value.BaseUrl.TrimEnd('/') + "/");
             client.Timeout = TimeSpan.FromSeconds(15);
         });
+        builder.Services.AddJobsDashboard();
         builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Experiments"));
 
         var app = builder.Build();
 
+        await app.Services.MigrateUiDatabaseAsync();
+        app.UseServiceDefaults();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");
@@ -30,9 +42,11 @@ public static class Program
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapServiceDefaults();
         app.MapAccount();
         app.MapRazorPages();
+        app.MapJobsDashboard();
 
-        app.Run();
+        await app.RunAsync();
     }
 }

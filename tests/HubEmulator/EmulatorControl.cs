@@ -31,7 +31,22 @@ public static class EmulatorControl
             state.AddRevision($"{owner}/{name}", revision);
             return Results.Ok();
         });
-        app.MapGet("/_emulator/stats", (HubState state) => new { mode = state.Mode.ToString().ToLowerInvariant(), whoami_calls = state.WhoAmICalls });
+        app.MapGet("/_emulator/stats", (HubState state) => new
+        {
+            mode = state.Mode.ToString().ToLowerInvariant(), whoami_calls = state.WhoAmICalls, api_calls = state.ApiCalls,
+            branch_creations = state.BranchCreations,
+        });
+        // Hold branch creations until released, to catch a rollback mid-way (as a crash or a slow Hub would).
+        app.MapPost("/_emulator/branch-calls/hold", (HubState state) =>
+        {
+            state.HoldBranchCalls();
+            return Results.Ok(new { held = true });
+        });
+        app.MapPost("/_emulator/branch-calls/release", (HubState state) =>
+        {
+            state.ReleaseBranchCalls();
+            return Results.Ok(new { held = false });
+        });
         app.MapGet("/avatars/{name}.svg", (string name) =>
         {
             var letter = name.Length > 0 ? char.ToUpperInvariant(name[0]) : '?';

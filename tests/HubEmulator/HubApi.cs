@@ -65,11 +65,15 @@ public static class HubApi
             if (body.TryGetProperty("overwrite", out var overwrite) && overwrite.ValueKind == System.Text.Json.JsonValueKind.True)
             {
                 state.Branches[key] = revision;
+                state.CountBranchCreation();
                 return Results.Ok();
             }
-            return state.Branches.TryAdd(key, revision)
-                ? Results.Ok()
-                : Results.Json(new { error = $"Reference already exists: refs/heads/{branch}" }, statusCode: 409);
+            if (state.Branches.TryAdd(key, revision))
+            {
+                state.CountBranchCreation();
+                return Results.Ok();
+            }
+            return Results.Json(new { error = $"Reference already exists: refs/heads/{branch}" }, statusCode: 409);
         });
         app.MapDelete("/api/models/{owner}/{name}/branch/{branch}", (string owner, string name, string branch, HttpContext context, HubState state) =>
         {

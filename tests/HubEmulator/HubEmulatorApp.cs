@@ -30,8 +30,14 @@ public static class HubEmulatorApp
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
-            var mode = context.RequestServices.GetRequiredService<HubState>().Mode;
-            if (context.Request.Path.StartsWithSegments("/_emulator") || mode == HubMode.Normal)
+            var state = context.RequestServices.GetRequiredService<HubState>();
+            var control = context.Request.Path.StartsWithSegments("/_emulator");
+            if (!control)
+            {
+                state.CountApiCall();
+            }
+            var mode = state.Mode;
+            if (control || mode == HubMode.Normal)
             {
                 await next();
             }

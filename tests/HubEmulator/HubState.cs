@@ -20,6 +20,8 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
     private readonly Lock _usersLock = new();
     private List<HubUser> _users = [.. users];
     private int _whoAmICalls;
+    private int _apiCalls;
+    private int _branchCreations;
     private int _failBranchCalls;
 
     public IReadOnlyList<HubUser> Users => _users;
@@ -100,6 +102,16 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
 
     public bool HasRevision(string repository, string revision) =>
         Revisions.TryGetValue(repository, out var known) && known.ContainsKey(revision);
+
+    /// <summary>Every call to the emulated Hub (not to <c>/_emulator</c>), answered or not: what an outage still receives.</summary>
+    public int ApiCalls => Volatile.Read(ref _apiCalls);
+
+    public void CountApiCall() => Interlocked.Increment(ref _apiCalls);
+
+    /// <summary>Branches created (rollbacks applied to the Hub).</summary>
+    public int BranchCreations => Volatile.Read(ref _branchCreations);
+
+    public void CountBranchCreation() => Interlocked.Increment(ref _branchCreations);
 
     /// <summary>Branches created through the API, by "owner/name@branch": the revision each points at.</summary>
     public ConcurrentDictionary<string, string> Branches { get; } = new();

@@ -21,8 +21,23 @@ public sealed class HubBranchCheckpointStore(IHttpClientFactory httpClients, IOp
         {
             throw new CheckpointStoreException(CheckpointRepositories.Refusal(experiment, target.Repository), permanent: true);
         }
+        var client = httpClients.CreateClient(HubClientSetup.StoreClient);
+        try
+        {
+            await MoveBranchAsync(client, target, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException or TimeoutException
+                                   || ex is OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            // Unreachable, too slow, or refused at once by the open circuit breaker.
+            throw new CheckpointStoreException(
+                $"The Hub could not be reached to move branch '{options.Value.Branch}' of {target.Repository}: {ex.Message}");
+        }
+    }
+
+    private async Task MoveBranchAsync(HttpClient client, Checkpoint target, CancellationToken ct)
+    {
         var settings = options.Value;
-        var client = httpClients.CreateClient(HfIdentityResolver.HttpClientName);
         var repository = $"api/models/{target.Repository}";
 
         using (var revision = await SendAsync(client, HttpMethod.Get, $"{repository}/revision/{target.Revision}", null, ct))

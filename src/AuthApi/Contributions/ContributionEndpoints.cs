@@ -32,7 +32,7 @@ public static class ContributionEndpoints
 
     private static async Task<Results<Ok<ContributionBatchResponse>, ProblemHttpResult>> Report(
         ContributionBatch batch, ExperimentContext context, Caller caller, ModerationDb db, PeerKeyOwners peerKeyOwners, TimeProvider clock,
-        CancellationToken ct)
+        Telemetry.ModerationMetrics metrics, CancellationToken ct)
     {
         var reports = new NewReport[batch.Reports!.Count];
         for (var i = 0; i < reports.Length; i++)
@@ -55,6 +55,7 @@ public static class ContributionEndpoints
         var owners = await peerKeyOwners.CreditedToAsync(db, context.Id, reports.Select(r => r.PeerKeyFingerprint), ct);
         var attributed = Array.ConvertAll(reports, r => new AttributedReport(r, owners[r.PeerKeyFingerprint]));
         var stored = await ContributionStore.StoreAsync(db, context.Id, reportedBy, attributed, clock.GetUtcNow(), ct);
+        metrics.ContributionsIngested(stored, reports.Length - stored);
         return TypedResults.Ok(new ContributionBatchResponse(reports.Length, stored, reports.Length - stored));
     }
 

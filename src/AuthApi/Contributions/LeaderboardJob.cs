@@ -1,7 +1,9 @@
 using Hangfire;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Jobs;
 using Moderation.Contracts.Contributions;
 using Npgsql;
 
@@ -14,15 +16,19 @@ namespace Moderation.AuthApi.Contributions;
 /// (advisory lock); each chunk of reports is processed and its watermark advanced in one transaction, so a crash
 /// mid-way loses nothing and counts nothing twice.
 /// </summary>
-public sealed class LeaderboardJob(ModerationDb db, CreditRule rule, IOutputCacheStore outputCache, TimeProvider clock, ILogger<LeaderboardJob> logger)
+public sealed class LeaderboardJob(
+    ModerationDb db, CreditRule rule, IOutputCacheStore outputCache, TimeProvider clock, IOptions<JobOptions> options, ILogger<LeaderboardJob> logger)
 {
     public const string RecurringJobId = "leaderboard";
     public const int ChunkSize = 100_000;
 
     /// <param name="experimentToRebuild">An experiment whose leaderboard is rebuilt even if its data did not change (a moderator's refresh).</param>
     [AutomaticRetry(Attempts = 0)]
-    public async Task<LeaderboardRefreshResponse> RunAsync(int? experimentToRebuild, CancellationToken ct)
+    public async Task<LeaderboardRefreshResponse> RunAsync(int? experimentToRebuild, CancellationToken cancelled)
     {
+        // Each chunk commits with its watermark, so a run cut short by its deadline loses nothing: the next one goes on.
+        using var deadline = JobDeadline.Start(options.Value, cancelled);
+        var ct = deadline.Token;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try

@@ -28,7 +28,8 @@ public static class AdvisoryLocks
 
     public static readonly string LeaderboardJob = $"SELECT pg_advisory_xact_lock({ContributionsClass}, 1)";
 
-    public static readonly string Rollback = $"SELECT pg_advisory_lock({RollbackClass}, @experiment)";
+    /// <summary>True when taken; a rollback never waits for it (it tries again later without holding a worker).</summary>
+    public static readonly string TryRollback = $"SELECT pg_try_advisory_lock({RollbackClass}, @experiment)";
 
     private const int ContributionsClass = 4;
 

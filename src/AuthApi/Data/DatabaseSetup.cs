@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Moderation.ServiceDefaults;
 using Npgsql;
 
 namespace Moderation.AuthApi.Data;
@@ -39,34 +40,6 @@ public static class DatabaseSetup
     /// Applies the committed migrations. Safe when several instances start at once: they queue on an advisory lock,
     /// and the later ones find nothing left to apply. Waits for PostgreSQL to come up for up to <paramref name="patience"/>.
     /// </summary>
-    public static async Task MigrateDatabaseAsync(this IServiceProvider services, TimeSpan patience, CancellationToken ct = default)
-    {
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup));
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            try
-            {
-                await using var scope = services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<ModerationDb>();
-                await db.Database.OpenConnectionAsync(ct);
-                try
-                {
-                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({AdvisoryLocks.Migration})", ct);
-                    await db.Database.MigrateAsync(ct);
-                }
-                finally
-                {
-                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({AdvisoryLocks.Migration})", CancellationToken.None);
-                    await db.Database.CloseConnectionAsync();
-                }
-                return;
-            }
-            catch (NpgsqlException ex) when (ex.IsTransient && DateTime.UtcNow < deadline)
-            {
-                logger.LogWarning("PostgreSQL is not reachable yet ({Message}); retrying.", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            }
-        }
-    }
+    public static Task MigrateDatabaseAsync(this IServiceProvider services, TimeSpan patience, CancellationToken ct = default) =>
+        services.MigrateUnderLockAsync<ModerationDb>(AdvisoryLocks.Migration, patience, ct);
 }

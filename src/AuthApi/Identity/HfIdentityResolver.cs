@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -6,33 +7,41 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Telemetry;
 using Moderation.Contracts.Identity;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Moderation.AuthApi.Identity;
 
 /// <summary>
 /// Resolves a bearer HF token to the user behind it: user access tokens through <c>/api/whoami-v2</c>, HF OAuth access
 /// tokens through <c>/oauth/userinfo</c>. Results are cached by a SHA-256 of the token (raw tokens are never kept), and
-/// concurrent lookups of one token share a single call to HF.
+/// concurrent lookups of one token share a single call to HF. When the Hub fails, an identity resolved before is served
+/// stale for at most <see cref="HfOptions.StaleIfErrorSeconds"/> past its freshness (logged and counted), and the Hub
+/// is asked again for it only every <see cref="HfOptions.RetryAfterSeconds"/>.
 /// </summary>
 public sealed class HfIdentityResolver(
     IHttpClientFactory httpClients,
     IMemoryCache cache,
     IOptions<HfOptions> options,
+    ModerationMetrics metrics,
+    TimeProvider clock,
     ILogger<HfIdentityResolver> logger)
 {
-    public const string HttpClientName = "huggingface";
+    public const string HttpClientName = HubClientSetup.LookupClient;
 
     private readonly ConcurrentDictionary<string, Lazy<Task<HfIdentity?>>> _inFlight = new();
 
     /// <returns>The identity, or null when HF says the token is not valid.</returns>
-    /// <exception cref="HfUnavailableException">HF is down, slow or failing.</exception>
+    /// <exception cref="HfUnavailableException">HF is down, slow or failing, and no earlier answer may stand in.</exception>
     public async Task<HfIdentity?> ResolveAsync(string token, CancellationToken cancellationToken)
     {
         var key = CacheKey(token);
-        if (cache.TryGetValue(key, out CachedLookup? cached))
+        if (cache.TryGetValue(key, out CachedLookup? cached) && cached!.FreshUntil > clock.GetUtcNow())
         {
-            return cached!.Identity;
+            metrics.IdentityCache("hit");
+            return cached.Identity;
         }
 
         var lookup = _inFlight.GetOrAdd(key, k => new Lazy<Task<HfIdentity?>>(() => LookUpAndCacheAsync(k, token)));
@@ -44,13 +53,25 @@ public sealed class HfIdentityResolver(
         try
         {
             var settings = options.Value;
+            metrics.IdentityCache("miss");
             // The lookup is shared by every waiting request, so it has its own deadline rather than any caller's.
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(settings.TimeoutSeconds));
-            var identity = await LookUpAsync(token, deadline.Token);
-            var lifetime = TimeSpan.FromSeconds(identity is null ? settings.NegativeCacheSeconds : settings.CacheSeconds);
-            if (lifetime > TimeSpan.Zero)
+            HfIdentity? identity;
+            try
             {
-                cache.Set(key, new CachedLookup(identity), lifetime);
+                identity = await LookUpAsync(token, deadline.Token);
+            }
+            catch (HfUnavailableException ex) when (StaleCopy(key) is { } stale)
+            {
+                return ServeStale(key, stale, ex);
+            }
+            var now = clock.GetUtcNow();
+            var fresh = TimeSpan.FromSeconds(identity is null ? settings.NegativeCacheSeconds : settings.CacheSeconds);
+            // A good answer is kept past its freshness, to stand in while the Hub fails; a rejection is not.
+            var kept = identity is null ? fresh : fresh + TimeSpan.FromSeconds(settings.StaleIfErrorSeconds);
+            if (kept > TimeSpan.Zero)
+            {
+                cache.Set(key, new CachedLookup(identity, now, now + fresh), kept);
             }
             return identity;
         }
@@ -60,47 +81,86 @@ public sealed class HfIdentityResolver(
         }
     }
 
+    /// <summary>An identity resolved earlier whose stale-if-error window is still open.</summary>
+    private CachedLookup? StaleCopy(string key) =>
+        cache.TryGetValue(key, out CachedLookup? cached) && cached!.Identity is not null && clock.GetUtcNow() < StaleUntil(cached)
+            ? cached
+            : null;
+
+    private DateTimeOffset StaleUntil(CachedLookup cached) =>
+        cached.ResolvedAt + TimeSpan.FromSeconds(options.Value.CacheSeconds + options.Value.StaleIfErrorSeconds);
+
+    private HfIdentity ServeStale(string key, CachedLookup stale, HfUnavailableException failure)
+    {
+        var now = clock.GetUtcNow();
+        metrics.IdentityCache("stale");
+        logger.LogWarning("Hugging Face is unavailable ({Failure}); serving {User}'s identity resolved {Age:F0} s ago (stale until {StaleUntil:O}).",
+            failure.Message, stale.Identity!.Username, (now - stale.ResolvedAt).TotalSeconds, StaleUntil(stale));
+        // Until the Retry-After has passed, requests with this token get the stale identity without asking the Hub again.
+        var retryAt = now + TimeSpan.FromSeconds(options.Value.RetryAfterSeconds);
+        cache.Set(key, stale with { FreshUntil = retryAt < StaleUntil(stale) ? retryAt : StaleUntil(stale) }, StaleUntil(stale) - now);
+        return stale.Identity;
+    }
+
     private async Task<HfIdentity?> LookUpAsync(string token, CancellationToken cancellationToken)
     {
         var client = httpClients.CreateClient(HttpClientName);
+        var call = "whoami";
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using (var whoami = await SendAsync(client, "api/whoami-v2", token, cancellationToken))
             {
                 if (whoami.IsSuccessStatusCode)
                 {
-                    return ParseWhoAmI(await ReadJsonAsync(whoami, cancellationToken));
+                    var parsed = ParseWhoAmI(await ReadJsonAsync(whoami, cancellationToken));
+                    metrics.HubCall(call, "ok", Stopwatch.GetElapsedTime(started));
+                    return parsed;
                 }
                 if (!IsRejection(whoami.StatusCode))
                 {
-                    throw Unavailable($"whoami-v2 answered {(int)whoami.StatusCode}");
+                    throw Unavailable(call, started, $"whoami-v2 answered {(int)whoami.StatusCode}");
                 }
+                metrics.HubCall(call, "rejected", Stopwatch.GetElapsedTime(started));
             }
 
             // Not a user access token: it may be an HF OAuth access token, which userinfo accepts.
+            (call, started) = ("userinfo", Stopwatch.GetTimestamp());
             using var userinfo = await SendAsync(client, "oauth/userinfo", token, cancellationToken);
             if (userinfo.IsSuccessStatusCode)
             {
-                return ParseUserInfo(await ReadJsonAsync(userinfo, cancellationToken));
+                var parsed = ParseUserInfo(await ReadJsonAsync(userinfo, cancellationToken));
+                metrics.HubCall(call, "ok", Stopwatch.GetElapsedTime(started));
+                return parsed;
             }
-            return IsRejection(userinfo.StatusCode) ? null : throw Unavailable($"userinfo answered {(int)userinfo.StatusCode}");
+            if (!IsRejection(userinfo.StatusCode))
+            {
+                throw Unavailable(call, started, $"userinfo answered {(int)userinfo.StatusCode}");
+            }
+            metrics.HubCall(call, "rejected", Stopwatch.GetElapsedTime(started));
+            return null;
         }
-        catch (OperationCanceledException ex)
+        catch (BrokenCircuitException ex)
         {
-            throw Unavailable("no answer within the timeout", ex);
+            throw Unavailable(call, started, "no answer: too many recent calls failed, so calls are paused for a moment", ex, "circuit_open");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutRejectedException)
+        {
+            throw Unavailable(call, started, "no answer within the timeout", ex);
         }
         catch (HttpRequestException ex)
         {
-            throw Unavailable("unreachable", ex);
+            throw Unavailable(call, started, "unreachable", ex);
         }
         catch (JsonException ex)
         {
-            throw Unavailable("an unreadable answer", ex);
+            throw Unavailable(call, started, "an unreadable answer", ex);
         }
     }
 
-    private HfUnavailableException Unavailable(string what, Exception? inner = null)
+    private HfUnavailableException Unavailable(string call, long started, string what, Exception? inner = null, string result = "unavailable")
     {
+        metrics.HubCall(call, result, Stopwatch.GetElapsedTime(started));
         logger.LogWarning(inner, "Hugging Face identity lookup failed: {What}", what);
         return new HfUnavailableException($"Hugging Face gave {what}.", inner);
     }
@@ -166,5 +226,7 @@ public sealed class HfIdentityResolver(
     private static string CacheKey(string token) =>
         "hf-identity:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private sealed record CachedLookup(HfIdentity? Identity);
+    /// <param name="ResolvedAt">When the Hub gave this answer.</param>
+    /// <param name="FreshUntil">Until when it is used without asking the Hub.</param>
+    private sealed record CachedLookup(HfIdentity? Identity, DateTimeOffset ResolvedAt, DateTimeOffset FreshUntil);
 }

@@ -19,6 +19,13 @@ public sealed class HfOptions
     [Range(0, 86400)]
     public int CacheSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// While the Hub fails, an identity it gave before is still served for up to this long after its
+    /// <see cref="CacheSeconds"/> ran out (logged and counted; 0 turns it off).
+    /// </summary>
+    [Range(0, 7 * 86400)]
+    public int StaleIfErrorSeconds { get; set; } = 3600;
+
     /// <summary>How long a token HF rejected stays rejected without asking again.</summary>
     [Range(0, 3600)]
     public int NegativeCacheSeconds { get; set; } = 30;

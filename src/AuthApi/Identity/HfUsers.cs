@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Telemetry;
 
 namespace Moderation.AuthApi.Identity;
 
@@ -9,7 +11,7 @@ namespace Moderation.AuthApi.Identity;
 /// Looks a Hugging Face account up by name (<c>GET /api/users/{name}/overview</c>, which matches names without regard
 /// to case): its permanent id and its name in the Hub's spelling, so moderators cannot act on a typo.
 /// </summary>
-public sealed class HfUsers(IHttpClientFactory httpClients, HybridCache cache, IOptions<HfOptions> options)
+public sealed class HfUsers(IHttpClientFactory httpClients, HybridCache cache, IOptions<HfOptions> options, ModerationMetrics metrics)
 {
     // Short: a renamed account's old name can be taken by someone else, and moderators act on what a name means now.
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromSeconds(30), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
@@ -26,19 +28,29 @@ public sealed class HfUsers(IHttpClientFactory httpClients, HybridCache cache, I
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using var response = await httpClients.CreateClient(HfIdentityResolver.HttpClientName)
                 .GetAsync($"api/users/{Uri.EscapeDataString(username)}/overview", deadline.Token);
-            return response.StatusCode switch
+            var user = response.StatusCode switch
             {
                 HttpStatusCode.OK => Parse(await response.Content.ReadFromJsonAsync<JsonElement>(deadline.Token)),
                 HttpStatusCode.NotFound => null,
                 _ => throw new HfUnavailableException($"Hugging Face answered {(int)response.StatusCode} when asked about a user."),
             };
+            metrics.HubCall("user", user is null ? "rejected" : "ok", Stopwatch.GetElapsedTime(started));
+            return user;
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (HfUnavailableException)
         {
+            metrics.HubCall("user", "unavailable", Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or Polly.ExecutionRejectedException
+                                   || ex is OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            metrics.HubCall("user", ex is Polly.CircuitBreaker.BrokenCircuitException ? "circuit_open" : "unavailable", Stopwatch.GetElapsedTime(started));
             throw new HfUnavailableException("Hugging Face could not be asked about a user.", ex);
         }
     }

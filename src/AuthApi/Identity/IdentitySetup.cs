@@ -16,13 +16,7 @@ public static class IdentitySetup
                 + "(a name can be renamed and taken over; 'id' in https://huggingface.co/api/whoami-v2).")
             .ValidateOnStart();
         services.AddMemoryCache();
-        services.AddHttpClient(HfIdentityResolver.HttpClientName, (sp, client) =>
-        {
-            var baseUrl = sp.GetRequiredService<IOptions<HfOptions>>().Value.BaseUrl.TrimEnd('/') + "/";
-            client.BaseAddress = new Uri(baseUrl);
-            // The resolver bounds each lookup itself (HfOptions.TimeoutSeconds).
-            client.Timeout = Timeout.InfiniteTimeSpan;
-        });
+        services.AddHubClients();
         services.AddSingleton<HfIdentityResolver>();
         services.AddSingleton<HfUsers>();
         services.AddSingleton<UserDirectory>();

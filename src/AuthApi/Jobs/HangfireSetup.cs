@@ -1,11 +1,14 @@
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
+using Moderation.AuthApi.Telemetry;
 
 namespace Moderation.AuthApi.Jobs;
 
@@ -14,24 +17,32 @@ public static class HangfireSetup
     private static readonly ILoggerFactory HangfireLogs =
         LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
 
-    /// <summary>Hangfire on the same PostgreSQL database (its own <c>hangfire</c> schema), so jobs are shared by every replica.</summary>
+    /// <summary>
+    /// Hangfire on the same PostgreSQL database (its own <c>hangfire</c> schema), so jobs are shared by every replica.
+    /// Each instance runs three worker pools, one per queue (<see cref="JobQueues"/>), so rollbacks waiting on the Hub
+    /// never hold the workers that lift expired bans or build the leaderboard.
+    /// </summary>
     public static IServiceCollection AddModerationJobs(this IServiceCollection services)
     {
+        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // The storage is this application's own service, not Hangfire's process-wide JobStorage.Current, so several
         // hosts in one process (as in the tests) each keep to their own database.
         services.AddSingleton<JobStorage>(sp =>
         {
-            var configuration = sp.GetRequiredService<IConfiguration>();
+            var jobs = sp.GetRequiredService<IOptions<JobOptions>>().Value;
             var options = new PostgreSqlStorageOptions
             {
                 SchemaName = "hangfire",
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = TimeSpan.FromSeconds(1),
-                // A job whose server died is taken up by another after this long (jobs here take seconds).
-                InvisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("Hangfire:InvisibilityTimeoutSeconds", 300)),
+                // A running job renews its claim every fifth of this; a job whose instance died is free again after it.
+                InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+                UseSlidingInvisibilityTimeout = true,
             };
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(DatabaseSetup.ConnectionString(configuration), options), options);
+            var connectionString = DatabaseSetup.ConnectionString(sp.GetRequiredService<IConfiguration>());
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
+        services.AddSingleton<JobMetricsFilter>();
         services.AddHangfire(config => config
             // Hangfire's log provider is process-wide: it must not be a host's logger factory, which dies with the host.
             .UseLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(HangfireLogs))
@@ -41,24 +52,47 @@ public static class HangfireSetup
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Outbox>();
         services.AddHostedService<OutboxDispatcher>();
-        services.AddHangfireServer((sp, options) =>
-        {
-            options.WorkerCount = sp.GetRequiredService<IConfiguration>().GetValue("Hangfire:WorkerCount", 4);
-            // Jobs are built from this application's services, not from whichever host set Hangfire's global activator last.
-            options.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
-            options.ShutdownTimeout = TimeSpan.FromSeconds(5);
-        });
+        // The default pool also runs the schedulers and the storage's upkeep (including renewing running jobs' claims);
+        // the other two are workers only.
+        AddServer(services, JobQueues.Default, o => o.WorkerCount, lightweight: false);
+        AddServer(services, JobQueues.Critical, _ => 1, lightweight: true);
+        AddServer(services, JobQueues.Rollbacks, o => o.RollbackWorkerCount, lightweight: true);
         return services;
     }
+
+    private static void AddServer(IServiceCollection services, string queue, Func<JobOptions, int> workers, bool lightweight) =>
+        services.AddHangfireServer((sp, options) =>
+        {
+            var jobs = sp.GetRequiredService<IOptions<JobOptions>>().Value;
+            options.ServerName = $"{Environment.MachineName}.{queue}";
+            options.Queues = [queue];
+            options.WorkerCount = workers(jobs);
+            options.IsLightweightServer = lightweight;
+            options.SchedulePollingInterval = TimeSpan.FromSeconds(jobs.SchedulePollingIntervalSeconds);
+            // Jobs are built from this application's services, not from whichever host set Hangfire's global activator last.
+            options.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
+            // This instance's filters: the global ones and its own metrics (a global filter would count other hosts' jobs too).
+            options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers,
+                new JobFilterCollection { sp.GetRequiredService<JobMetricsFilter>() });
+            options.ShutdownTimeout = TimeSpan.FromSeconds(5);
+        });
 
     /// <summary>Registers the recurring jobs (idempotent: every replica may call it at start-up).</summary>
     public static WebApplication ScheduleModerationJobs(this WebApplication app)
     {
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
-        recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
-        recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
-        recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, job => job.RunAsync(null, CancellationToken.None),
+        var jobs = app.Services.GetRequiredService<IOptions<JobOptions>>().Value;
+        recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Daily());
+        try
+        {
+            recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), jobs.BanExpiryCron);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"Hangfire:BanExpiryCron '{jobs.BanExpiryCron}' is not a valid cron expression: {ex.Message}", ex);
+        }
+        recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
+        recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None),
             app.Configuration.GetValue("Contributions:LeaderboardCron", Cron.Minutely())!);
         return app;
     }

@@ -15,7 +15,7 @@ public static class JoinEndpoints
 {
     public static IEndpointRouteBuilder MapJoin(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/experiments/{org}/{model}/join", Join)
+        app.MapPost("/api/v1/experiments/{org}/{model}/join", Join).AddEndpointFilter(new Telemetry.JoinMetricsFilter("native"))
             .ForExperimentRole(ExperimentRole.None).RequireRateLimiting(RateLimits.Joins).WithTags("Join").Validate<JoinInput>()
             .WithName("JoinExperiment")
             .WithSummary("Exchange your HF token and your peer's public key for signed peer tokens (any admitted participant).");

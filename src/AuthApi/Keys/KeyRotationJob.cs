@@ -2,17 +2,22 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Jobs;
 
 namespace Moderation.AuthApi.Keys;
 
 /// <summary>Rotates every experiment key older than <see cref="TokenOptions.RotationPeriodDays"/>. Runs daily as a Hangfire recurring job.</summary>
-public sealed class KeyRotationJob(ModerationDb db, UnitOfWork work, KeyRing keys, TimeProvider clock, IOptions<TokenOptions> options, ILogger<KeyRotationJob> logger)
+public sealed class KeyRotationJob(
+    ModerationDb db, UnitOfWork work, KeyRing keys, TimeProvider clock, IOptions<TokenOptions> options, IOptions<JobOptions> jobOptions,
+    ILogger<KeyRotationJob> logger)
 {
     public const string RecurringJobId = "rotate-experiment-keys";
 
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
-    public async Task<int> RunAsync(CancellationToken ct)
+    public async Task<int> RunAsync(CancellationToken shutdown)
     {
+        using var deadline = JobDeadline.Start(jobOptions.Value, shutdown);
+        var ct = deadline.Token;
         if (options.Value.RotationPeriodDays <= 0)
         {
             return 0;

@@ -1,4 +1,5 @@
 using Moderation.AuthApi.Join;
+using Moderation.ServiceDefaults;
 
 namespace Moderation.AuthApi.Keys;
 
@@ -7,7 +8,12 @@ public static class PeerTokenSetup
     /// <summary>Signing keys, joins and the peer tokens they issue.</summary>
     public static IServiceCollection AddPeerTokens(this IServiceCollection services)
     {
-        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations()
+            // Behind a proxy the request's own origin is not the public one: a peer token's iss must not depend on it.
+            .Validate<IHostEnvironment>((o, env) => env.IsLocal() || !string.IsNullOrWhiteSpace(o.Issuer),
+                "Tokens:Issuer must be set outside Development: the public https origin of this service (e.g. https://auth.example.org), " +
+                "written into every peer token's iss.")
+            .ValidateOnStart();
         services.AddSingleton<KeyRing>();
         services.AddScoped<KeyRotationJob>();
         services.AddSingleton<PeerTokenIssuer>();

@@ -6,7 +6,7 @@ public sealed class TokenOptions
 {
     public const string Section = "Tokens";
 
-    /// <summary>The JWT <c>iss</c>; defaults to the origin the request came in on.</summary>
+    /// <summary>The JWT <c>iss</c>; required outside Development, where it defaults to the origin the request came in on.</summary>
     public string? Issuer { get; set; }
 
     /// <summary>How long a replica keeps using the active key it looked up before checking for a rotation elsewhere.</summary>

@@ -44,6 +44,10 @@ public sealed class RevocationListCache(IServiceScopeFactory scopes, RevocationL
         }
     }
 
+    /// <summary>The version of each experiment's list as this instance last built it (for the metrics).</summary>
+    public IEnumerable<(string Experiment, long Version)> ServedVersions() =>
+        _entries.Select(e => (e.Key, e.Value.State?.Document?.List.Version)).Where(e => e.Item2 is not null).Select(e => (e.Key, e.Item2!.Value));
+
     private Task Refresh(Entry entry, string org, string model)
     {
         lock (entry)

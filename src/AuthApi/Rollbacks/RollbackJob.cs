@@ -5,6 +5,7 @@ using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Checkpoints;
 using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Jobs;
 using Npgsql;
 
 namespace Moderation.AuthApi.Rollbacks;
@@ -13,14 +14,22 @@ namespace Moderation.AuthApi.Rollbacks;
 /// Applies one rollback: under a per-experiment lock (two rollbacks of one experiment never run at once), applies the
 /// target to the checkpoint store with retries and backoff (attempts and the last error recorded), then moves the
 /// registry: later checkpoints superseded, the target current, contributions after its step marked rolled back. Re-running a finished rollback does nothing, so a job
-/// Hangfire restarts after a crash applies nothing twice.
+/// Hangfire restarts after a crash applies nothing twice. Runs in the <c>rollbacks</c> worker pool, never waits for the
+/// lock (a busy experiment's rollback is scheduled again), and is cut off after <see cref="JobOptions.JobTimeoutSeconds"/>.
 /// </summary>
 public sealed class RollbackJob(
-    ModerationDb db, ICheckpointStore store, UnitOfWork work, TimeProvider clock, IOptions<CheckpointStoreOptions> options, ILogger<RollbackJob> logger)
+    ModerationDb db, ICheckpointStore store, UnitOfWork work, TimeProvider clock, IOptions<CheckpointStoreOptions> options,
+    IOptions<JobOptions> jobOptions, IBackgroundJobClient jobs, ILogger<RollbackJob> logger)
 {
+    /// <summary>How long a rollback whose experiment is busy with another waits before it tries again.</summary>
+    public static readonly TimeSpan BusyRetryDelay = TimeSpan.FromSeconds(3);
+
     [AutomaticRetry(Attempts = 0)]
-    public async Task RunAsync(long rollbackId, CancellationToken ct)
+    [Queue(JobQueues.Rollbacks)]
+    public async Task RunAsync(long rollbackId, CancellationToken shutdown)
     {
+        using var deadline = JobDeadline.Start(jobOptions.Value, shutdown);
+        var ct = deadline.Token;
         var experimentId = await db.Rollbacks.Where(r => r.Id == rollbackId).Select(r => (int?)r.ExperimentId).FirstOrDefaultAsync(ct);
         if (experimentId is null)
         {
@@ -31,13 +40,28 @@ public sealed class RollbackJob(
         var lockConnectionString = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString;
         await using var lockConnection = new NpgsqlConnection(lockConnectionString);
         await lockConnection.OpenAsync(ct);
-        await using (var takeLock = new NpgsqlCommand(AdvisoryLocks.Rollback, lockConnection))
+        await using (var takeLock = new NpgsqlCommand(AdvisoryLocks.TryRollback, lockConnection))
         {
             takeLock.Parameters.AddWithValue("experiment", experimentId.Value);
-            takeLock.CommandTimeout = 0;
-            await takeLock.ExecuteNonQueryAsync(ct);
+            if (!(bool)(await takeLock.ExecuteScalarAsync(ct))!)
+            {
+                // Another rollback of this experiment is running: come back later rather than hold a worker meanwhile.
+                jobs.Schedule<RollbackJob>(job => job.RunAsync(rollbackId, CancellationToken.None), BusyRetryDelay);
+                return;
+            }
         }
-        await RunLockedAsync(rollbackId, ct);
+        try
+        {
+            await RunLockedAsync(rollbackId, ct);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !shutdown.IsCancellationRequested)
+        {
+            db.ChangeTracker.Clear();
+            var rollback = await db.Rollbacks.FirstAsync(r => r.Id == rollbackId, CancellationToken.None);
+            var experiment = await db.Experiments.AsNoTracking().FirstAsync(e => e.Id == rollback.ExperimentId, CancellationToken.None);
+            await FinishAsync(rollback, experiment,
+                $"The rollback did not finish within {jobOptions.Value.JobTimeoutSeconds} s (Hangfire:JobTimeoutSeconds).", CancellationToken.None);
+        }
     }
 
     private async Task RunLockedAsync(long rollbackId, CancellationToken ct)
@@ -83,6 +107,7 @@ public sealed class RollbackJob(
             }
         }
 
+        var earlierError = rollback.LastError;
         await work.RunAsync(async action =>
         {
             rollback.SupersededCheckpoints = await db.Checkpoints
@@ -92,12 +117,13 @@ public sealed class RollbackJob(
             target.Status = CheckpointStatus.Active;
             rollback.Status = RollbackStatus.Succeeded;
             rollback.FinishedAt = clock.GetUtcNow();
+            // An error of an earlier attempt is history once the rollback succeeded; the audit entry keeps it.
             rollback.LastError = null;
             action.Audit(new AuditRecord(experiment, "system:rollback", "rollback.succeeded", $"step {target.Step} ({target.Revision})",
                 rollback.Reason, After: new
                 {
                     rollback_id = rollback.Id, rollback.Attempts, superseded = rollback.SupersededCheckpoints,
-                    contributions_marked = rollback.MarkedContributions,
+                    contributions_marked = rollback.MarkedContributions, earlier_error = earlierError,
                 }));
             action.Changes(experiment);
             return true;

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
+using Moderation.ServiceDefaults;
 
 namespace Moderation.ModeratorUi.Account;
 
@@ -53,6 +55,32 @@ public static class LoginSetup
                 o.ClientSecret = hf.Value.ClientSecret;
                 o.RequireHttpsMetadata = hf.Value.RequireHttpsMetadata;
             });
+        // Outside Development the site is https only: every cookie Secure, the session cookie __Host- prefixed (no
+        // Domain, Path=/), so no other host or plain-http page can set or read it.
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme).Configure<IHostEnvironment>((o, env) =>
+        {
+            if (!env.IsLocal())
+            {
+                o.Cookie.Name = "__Host-moderation.session";
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            }
+        });
+        services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme).Configure<IHostEnvironment>((o, env) =>
+        {
+            if (!env.IsLocal())
+            {
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.Always;
+                o.NonceCookie.SecurePolicy = CookieSecurePolicy.Always;
+            }
+        });
+        services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((o, env) =>
+        {
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            if (!env.IsLocal())
+            {
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            }
+        });
         services.AddAuthorization();
         return services;
     }

@@ -68,8 +68,10 @@ public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFix
         var done = await api.WaitForRollbackAsync(name, accepted.Id);
         Assert.Equal("succeeded", done.Status);
         Assert.Equal(3, done.Attempts);
-        // The failures are history once it succeeded: last_error describes only a rollback that has not (yet) worked.
+        // The failures of the first two attempts are history once it succeeded; the audit entry keeps the last one.
         Assert.Null(done.LastError);
+        var audit = await (await api.ClientFor("alice").GetAsync($"/api/v1/experiments/demo-org/{name}/audit")).ReadAsync<Paged<AuditEntryResponse>>();
+        Assert.Contains("500", audit.Items.Single(a => a.Action == "rollback.succeeded").After, StringComparison.Ordinal);
     }
 
     [Fact]

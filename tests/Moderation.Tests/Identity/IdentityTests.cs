@@ -131,11 +131,5 @@ public sealed class IdentityTests(AuthApiFactory api) : IClassFixture<AuthApiFac
         }
     }
 
-    /// <summary>What the emulator's token endpoint would hand an OAuth app after the user signs in.</summary>
-    private string IssueOAuthToken(string user, string scope)
-    {
-        var token = "hf_oauth_test_" + Guid.NewGuid().ToString("N");
-        api.Hub.State.AccessTokens[token] = new OAuthGrant(api.Hub.State.FindUser(user)!, scope, DateTimeOffset.UtcNow.AddHours(1));
-        return token;
-    }
+    private string IssueOAuthToken(string user, string scope) => api.Hub.IssueOAuthToken(user, scope);
 }

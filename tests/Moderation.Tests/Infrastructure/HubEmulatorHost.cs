@@ -30,6 +30,14 @@ public sealed class HubEmulatorHost : IAsyncDisposable
         return new HubEmulatorHost(app);
     }
 
+    /// <summary>What the emulator's token endpoint would hand an OAuth app after <paramref name="user"/> signs in: a token never seen before.</summary>
+    public string IssueOAuthToken(string user, string scope = "openid profile")
+    {
+        var token = "hf_oauth_test_" + Guid.NewGuid().ToString("N");
+        State.AccessTokens[token] = new OAuthGrant(State.FindUser(user)!, scope, DateTimeOffset.UtcNow.AddHours(1));
+        return token;
+    }
+
     public async ValueTask DisposeAsync()
     {
         State.Mode = HubMode.Normal;

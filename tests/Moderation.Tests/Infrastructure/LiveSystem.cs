@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
-using Moderation.ModeratorUi;
 
 namespace Moderation.Tests.Infrastructure;
 
@@ -14,7 +11,7 @@ public sealed class LiveSystem : IAsyncLifetime
     public const string Collection = "browser";
 
     private readonly KestrelAuthApiFactory _api = new();
-    private UiFactory? _ui;
+    private ModeratorUiFactory? _ui;
     private IPlaywright? _playwright;
 
     public AuthApiFactory Api => _api;
@@ -28,8 +25,7 @@ public sealed class LiveSystem : IAsyncLifetime
         _api.StartServer();
         ApiUrl = _api.ClientOptions.BaseAddress.ToString().TrimEnd('/');
 
-        _ui = new UiFactory(_api.Hub.BaseUrl, ApiUrl);
-        _ui.StartServer();
+        _ui = new ModeratorUiFactory(_api, ApiUrl, kestrel: true).Start();
         UiUrl = _ui.ClientOptions.BaseAddress.ToString().TrimEnd('/');
 
         Assertions.SetDefaultExpectTimeout(15_000);
@@ -80,30 +76,6 @@ public sealed class LiveSystem : IAsyncLifetime
     private sealed class KestrelAuthApiFactory : AuthApiFactory
     {
         public KestrelAuthApiFactory() => UseKestrel(0);
-    }
-
-    private sealed class UiFactory : WebApplicationFactory<UiAssembly>
-    {
-        private readonly string _hubUrl;
-        private readonly string _apiUrl;
-
-        public UiFactory(string hubUrl, string apiUrl)
-        {
-            _hubUrl = hubUrl;
-            _apiUrl = apiUrl;
-            UseKestrel(0);
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("HuggingFace:BaseUrl", _hubUrl);
-            builder.UseSetting("HuggingFace:ClientId", "moderation-ui");
-            builder.UseSetting("HuggingFace:ClientSecret", "moderation-ui-dev-secret");
-            builder.UseSetting("HuggingFace:RequireHttpsMetadata", "false");
-            builder.UseSetting("AuthApi:BaseUrl", _apiUrl);
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        }
     }
 }
 

@@ -149,6 +149,9 @@ public sealed class PostgresCluster : IAsyncDisposable
             "Install PostgreSQL (apt-get install postgresql) or set MODERATION_TEST_PG to a connection string.");
     }
 
+    /// <summary>Runs one of PostgreSQL's tools (pg_ctl, …) from the machine's binaries, as the postgres user when root.</summary>
+    public static Task RunToolAsync(string tool, params string[] args) => RunPgAsync(FindBinDir(), tool, args);
+
     private static Task RunPgAsync(string binDir, string tool, IEnumerable<string> args)
     {
         var exe = Path.Combine(binDir, tool);

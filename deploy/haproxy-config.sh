@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Prints the HAProxy configuration of the local run: REPLICAS AuthApi and ModeratorUi replicas (on API_PORT+i and
+# UI_PORT+i) behind API_PORT and UI_PORT, round-robin, no sticky sessions, health checks on /readyz.
+# Usage: haproxy-config.sh REPLICAS API_PORT UI_PORT STATS_SOCKET
+set -euo pipefail
+replicas="$1" api_port="$2" ui_port="$3" socket="$4"
+
+cat <<CFG
+global
+    maxconn 4096
+    stats socket $socket mode 600 level admin
+
+defaults
+    mode http
+    option forwardfor
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    # A replica that refuses the connection or dies mid-answer: the request goes to another (no client error).
+    retries 2
+    option redispatch 1
+    retry-on conn-failure empty-response
+    # Readiness: a replica that cannot reach PostgreSQL, or is gone, stops getting requests within about 2 s.
+    option httpchk GET /readyz
+    default-server check inter 1s fastinter 500ms downinter 500ms fall 2 rise 1
+    # No replica ready (PostgreSQL down, all replicas gone): fail fast, and say when to come back.
+    http-error status 503 content-type "application/problem+json" string "{\"title\":\"Service unavailable\",\"status\":503,\"detail\":\"No instance can answer right now. Try again shortly.\"}" hdr Retry-After 5
+
+frontend authapi
+    bind 127.0.0.1:$api_port
+    default_backend authapi
+
+frontend moderatorui
+    bind 127.0.0.1:$ui_port
+    default_backend moderatorui
+
+backend authapi
+    balance roundrobin
+    http-response set-header X-Served-By %s
+CFG
+for i in $(seq 1 "$replicas"); do echo "    server api$i 127.0.0.1:$((api_port + i))"; done
+cat <<CFG
+
+backend moderatorui
+    balance roundrobin
+    http-response set-header X-Served-By %s
+CFG
+for i in $(seq 1 "$replicas"); do echo "    server ui$i 127.0.0.1:$((ui_port + i))"; done

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Moderation.ServiceDefaults;
+
+namespace Moderation.ModeratorUi.Data;
+
+/// <summary>
+/// ModeratorUi's own tables, in schema <c>moderator_ui</c> of the service's database (next to AuthApi's tables and
+/// Hangfire's schema): the Data Protection key ring every replica shares, so a session cookie made by one replica is
+/// read by all, and sessions survive restarts.
+/// </summary>
+public sealed class UiDb(DbContextOptions<UiDb> options) : DbContext(options), IDataProtectionKeyContext
+{
+    public const string Schema = "moderator_ui";
+
+    /// <summary>Held while an instance migrates this schema (AuthApi's lock is another key).</summary>
+    public const long MigrationLock = 0x4D6F_6455_4944_62;
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.HasDefaultSchema(Schema);
+
+    public static void Configure(DbContextOptionsBuilder options, string connectionString) => options
+        .UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__ef_migrations_history", Schema))
+        .UseSnakeCaseNamingConvention();
+}
+
+public static class UiDbSetup
+{
+    public static IServiceCollection AddUiDatabase(this IServiceCollection services)
+    {
+        services.AddDbContext<UiDb>((sp, options) =>
+            UiDb.Configure(options, sp.GetRequiredService<IConfiguration>().GetConnectionString("Moderation") ?? ""));
+        return services;
+    }
+
+    public static Task MigrateUiDatabaseAsync(this IServiceProvider services) =>
+        services.MigrateUnderLockAsync<UiDb>(UiDb.MigrationLock, TimeSpan.FromSeconds(60));
+}
+
+/// <summary>For <c>dotnet ef migrations add</c> in this project.</summary>
+public sealed class DesignTimeUiDbFactory : IDesignTimeDbContextFactory<UiDb>
+{
+    public UiDb CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<UiDb>();
+        UiDb.Configure(options, "Host=127.0.0.1;Database=moderation;Username=moderation");
+        return new UiDb(options.Options);
+    }
+}

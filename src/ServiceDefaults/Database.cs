@@ -1,0 +1,108 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Moderation.ServiceDefaults;
+
+/// <summary>The PostgreSQL database both apps use (AuthApi's tables, Hangfire's schema, ModeratorUi's key ring schema).</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "ConnectionStrings";
+
+    /// <summary>The PostgreSQL connection string (<c>ConnectionStrings:Moderation</c>).</summary>
+    [Required(ErrorMessage = "ConnectionStrings:Moderation is not set: it must name the PostgreSQL database.")]
+    public string Moderation { get; set; } = "";
+}
+
+public static class Database
+{
+    public static IServiceCollection AddDatabaseSettings(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    /// <summary>Liveness (<c>/healthz</c>: the process answers) and readiness (<c>/readyz</c>: PostgreSQL answers too).</summary>
+    public static IEndpointConventionBuilder[] MapHealthEndpoints(this IEndpointRouteBuilder app) =>
+    [
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).WithTags("Health"),
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).WithTags("Health"),
+    ];
+
+    /// <summary>
+    /// Applies <typeparamref name="TContext"/>'s committed migrations. Safe when several instances start at once: they
+    /// queue on the advisory lock <paramref name="lockKey"/>, and the later ones find nothing left to apply. Waits for
+    /// PostgreSQL to come up for up to <paramref name="patience"/>. Logs how many it applied.
+    /// </summary>
+    public static async Task MigrateUnderLockAsync<TContext>(this IServiceProvider services, long lockKey, TimeSpan patience, CancellationToken ct = default)
+        where TContext : DbContext
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Database));
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                await db.Database.OpenConnectionAsync(ct);
+                try
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", ct);
+                    var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
+                    await db.Database.MigrateAsync(ct);
+                    logger.LogInformation("{Context}: applied {Count} migrations.", typeof(TContext).Name, pending);
+                }
+                finally
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
+                    await db.Database.CloseConnectionAsync();
+                }
+                return;
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && DateTime.UtcNow < deadline)
+            {
+                logger.LogWarning("PostgreSQL is not reachable yet ({Message}); retrying.", ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Opens a fresh, unpooled connection each time, so a database that went away and came back is seen as it is now,
+/// not through a pool of dead connections.
+/// </summary>
+public sealed class DatabaseHealthCheck(IConfiguration configuration) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Moderation"))
+        {
+            Pooling = false,
+            Timeout = 3,
+            CommandTimeout = 3,
+        };
+        try
+        {
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable.");
+        }
+    }
+}

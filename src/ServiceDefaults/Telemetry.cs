@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Moderation.ServiceDefaults;
+
+/// <summary>Where metrics and traces go. Metrics: Prometheus at <c>/metrics</c>; traces: OTLP, when an endpoint is set.</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>An OTLP/gRPC collector (e.g. <c>http://otel-collector:4317</c>); traces are exported only when set.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>
+    /// Serve <c>/metrics</c> only on this port (listen on it too: <c>ASPNETCORE_URLS=http://+:8080;http://+:9090</c>), so it
+    /// need not be exposed where the app is. 0: on the app's port.
+    /// </summary>
+    public int MetricsPort { get; set; }
+
+    /// <summary>Networks (CIDR) allowed to read <c>/metrics</c> outside Development, e.g. the Prometheus pods' network.</summary>
+    public string[] MetricsAllowedNetworks { get; set; } = [];
+}
+
+public static class Telemetry
+{
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>
+    /// OpenTelemetry: HTTP server and client, runtime, Npgsql, Polly and the service's own meters (<c>Moderation.*</c>)
+    /// for Prometheus; traces of ASP.NET Core, HttpClient and Npgsql over OTLP; in Production, JSON console logs with trace ids.
+    /// </summary>
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section)
+            .Validate(o => o.OtlpEndpoint is null or "" || Uri.TryCreate(o.OtlpEndpoint, UriKind.Absolute, out _), "Telemetry:OtlpEndpoint must be an absolute URL.")
+            .Validate(o => o.MetricsPort is >= 0 and <= 65535, "Telemetry:MetricsPort must be a port number (0: the app's port).")
+            .Validate(o => o.MetricsAllowedNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
+                "Telemetry:MetricsAllowedNetworks must be networks in CIDR notation.")
+            .ValidateOnStart();
+        var settings = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        if (builder.Environment.IsProduction())
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter("Moderation.*", "Polly")
+                .AddPrometheusExporter());
+        if (!string.IsNullOrEmpty(settings.OtlpEndpoint))
+        {
+            otel.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsPlumbing(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddOtlpExporter(o => o.Endpoint = new Uri(settings.OtlpEndpoint)));
+        }
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>/metrics</c>: open in Development and the tests; elsewhere only on <see cref="TelemetryOptions.MetricsPort"/> or to
+    /// <see cref="TelemetryOptions.MetricsAllowedNetworks"/>, and not at all when neither is set.
+    /// </summary>
+    public static IEndpointConventionBuilder MapMetrics(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
+        var endpoint = app.MapPrometheusScrapingEndpoint(MetricsPath);
+        if (settings.MetricsPort > 0)
+        {
+            endpoint.RequireHost($"*:{settings.MetricsPort}");
+            return endpoint;
+        }
+        if (app.Environment.IsLocal())
+        {
+            return endpoint;
+        }
+        var networks = settings.MetricsAllowedNetworks.Select(n => System.Net.IPNetwork.Parse(n)).ToList();
+        if (networks.Count == 0)
+        {
+            app.Logger.LogWarning("/metrics is not served: set Telemetry:MetricsPort or Telemetry:MetricsAllowedNetworks.");
+        }
+        // The scraping endpoint is a plain request delegate (no endpoint filters), so the check is a middleware before it.
+        app.Use(async (context, next) =>
+        {
+            var address = context.Connection.RemoteIpAddress;
+            if (context.Request.Path.StartsWithSegments(MetricsPath)
+                && !(address is not null && networks.Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address))))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            await next(context);
+        });
+        return endpoint;
+    }
+
+    private static bool IsPlumbing(PathString path) =>
+        path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Moderation.Tests.Replicas;
+
+/// <summary>
+/// Reference-compatible joins with fresh peer keys (so every join signs and writes a token) from a few concurrent
+/// clients through the balancer, until stopped. Records every answer.
+/// </summary>
+public sealed class JoinLoad(string baseUrl, string model, int clients = 6)
+{
+    private readonly List<Answer> _answers = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _running;
+
+    public sealed record Answer(DateTimeOffset Finished, TimeSpan Took, int Status, bool RetryAfter, string? Signature);
+
+    public void Start() => _running = Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(ClientAsync)));
+
+    public async Task<List<Answer>> StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _running!;
+        lock (_answers)
+        {
+            return [.. _answers];
+        }
+    }
+
+    private async Task ClientAsync()
+    {
+        // No client-side wait longer than this: a hang shows up as a 0 status taking 15 s.
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(15) };
+        http.DefaultRequestHeaders.Add("Authorization", "Bearer hf_dev_alice");
+        while (!_stop.IsCancellationRequested)
+        {
+            var clock = Stopwatch.StartNew();
+            Answer answer;
+            try
+            {
+                using var response = await http.PutAsJsonAsync($"/api/experiments/join?organization_name=demo-org&model_name={model}",
+                    new { experiment_join_input = new { peer_public_key = RandomPeerKey() } });
+                string? signature = null;
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                    signature = body.RootElement.GetProperty("hivemind_access").GetProperty("signature").GetString();
+                }
+                answer = new Answer(DateTimeOffset.UtcNow, clock.Elapsed, (int)response.StatusCode, response.Headers.RetryAfter is not null, signature);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                answer = new Answer(DateTimeOffset.UtcNow, clock.Elapsed, 0, false, null);
+            }
+            lock (_answers)
+            {
+                _answers.Add(answer);
+            }
+        }
+    }
+
+    /// <summary>A structurally valid 2048-bit OpenSSH RSA key with a random modulus (the server checks form and size, not primality).</summary>
+    public static string RandomPeerKey()
+    {
+        var modulus = new byte[257];
+        RandomNumberGenerator.Fill(modulus.AsSpan(1));
+        modulus[1] |= 0x80;
+        modulus[256] |= 1;
+        using var blob = new MemoryStream();
+        foreach (var part in new[] { "ssh-rsa"u8.ToArray(), new byte[] { 1, 0, 1 }, modulus })
+        {
+            blob.Write([(byte)(part.Length >> 24), (byte)(part.Length >> 16), (byte)(part.Length >> 8), (byte)part.Length]);
+            blob.Write(part);
+        }
+        return "ssh-rsa " + Convert.ToBase64String(blob.ToArray());
+    }
+}

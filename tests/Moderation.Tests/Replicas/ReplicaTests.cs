@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Moderation.Contracts.Checkpoints;
+using Moderation.Contracts.Experiments;
+using Moderation.Contracts.Moderation;
+using Moderation.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Moderation.Tests.Replicas;
+
+/// <summary>
+/// Two replicas of each app behind HAProxy, as <c>REPLICAS=2 deploy/run-local.sh</c> runs them: sign-in and pages on
+/// either replica, bans on every replica's list within a second, jobs once, migration once, and the faults — a replica
+/// killed, PostgreSQL restarted — survived without losing an acknowledged write. Steps run in order (the last ones kill).
+/// </summary>
+[Collection(ReplicaSystem.Collection)]
+[TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
+public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
+{
+    private static string? _model;
+
+    [Fact, Step(Order = 1)]
+    public void BothReplicasStartedAtOnceMigratedTheEmptyDatabaseOnce()
+    {
+        foreach (var (service, context) in new[] { ("auth-api", "ModerationDb"), ("moderator-ui", "UiDb") })
+        {
+            var applied = Enumerable.Range(1, 2).Select(i => Regex.Match(system.Log($"{service}-{i}"), $@"{context}: applied (\d+) migrations").Groups[1].Value).ToList();
+            Assert.Single(applied, a => a is not ("0" or ""));
+            Assert.Single(applied, a => a == "0");
+        }
+    }
+
+    [Fact, Step(Order = 2)]
+    public async Task ABanThroughOneReplicaIsOnEveryReplicasRevocationListWithinASecond()
+    {
+        var model = await ModelAsync();
+        // Both replicas have built the list before the ban.
+        foreach (var i in new[] { 1, 2 })
+        {
+            Assert.DoesNotContain("mallory", await BannedAsync(system.ApiReplicaUrl(i), model));
+        }
+        using var replica1 = Client(system.ApiReplicaUrl(1), "alice");
+        Assert.Equal(HttpStatusCode.Created, (await replica1.PostWireAsync($"/api/v1/experiments/demo-org/{model}/bans", new CreateBanRequest("mallory", "spam"))).StatusCode);
+        var clock = Stopwatch.StartNew(); // from the moment the ban was acknowledged
+        var seen = new Dictionary<int, TimeSpan>();
+        while (seen.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            foreach (var i in new[] { 1, 2 }.Where(i => !seen.ContainsKey(i)))
+            {
+                if ((await BannedAsync(system.ApiReplicaUrl(i), model)).Contains("mallory"))
+                {
+                    seen[i] = clock.Elapsed;
+                }
+            }
+            await Task.Delay(50);
+        }
+        output.WriteLine($"ban on replica 1's list after {seen.GetValueOrDefault(1).TotalMilliseconds:F0} ms, on replica 2's after {seen.GetValueOrDefault(2).TotalMilliseconds:F0} ms");
+        Assert.Equal(2, seen.Count);
+        // Replica 2 rechecks the version at most once a second (plus the time to answer on a loaded machine).
+        Assert.True(seen[2] < TimeSpan.FromMilliseconds(1500), $"replica 2 after {seen[2]}");
+    }
+
+    [Fact, Step(Order = 3)]
+    public async Task SignInThroughTheBalancerThenEveryPageWorksWhicheverReplicaAnswers()
+    {
+        var model = await ModelAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium", Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = system.UiUrl });
+        // Generous: six processes, PostgreSQL and Chromium on two cores.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/signin");
+        await page.GetByRole(AriaRole.Button, new() { Name = "alice", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("alice", new() { Timeout = 60_000 });
+
+        var servedBy = new List<string>();
+        var experiment = $"/experiments/demo-org/{model}";
+        string[] paths = ["/", experiment, $"{experiment}/requests", $"{experiment}/allowlist", $"{experiment}/bans", $"{experiment}/peers",
+            $"{experiment}/checkpoints", $"{experiment}/contributions", $"{experiment}/audit", $"{experiment}/service-keys"];
+        foreach (var path in paths.Concat(paths))
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(200, response!.Status);
+            servedBy.Add((await response.HeaderValueAsync("x-served-by"))!);
+            await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("alice");
+        }
+        var jobs = await page.GotoAsync("/jobs");
+        Assert.Equal(200, jobs!.Status);
+        output.WriteLine("pages served by: " + string.Join(" ", servedBy));
+        Assert.Contains("ui1", servedBy);
+        Assert.Contains("ui2", servedBy);
+    }
+
+    [Fact, Step(Order = 4)]
+    public async Task RecurringJobsRunOncePerScheduleAcrossReplicasAndARollbackRunsOnce()
+    {
+        var model = await ModelAsync();
+        using var alice = Client(system.ApiUrl, "alice");
+        var url = $"/api/v1/experiments/demo-org/{model}";
+        var key = await (await alice.PostWireAsync($"{url}/service-keys", new CreateServiceKeyRequest("aux", ["checkpoints:write"])))
+            .ReadAsync<ServiceKeyResponse>(HttpStatusCode.Created);
+        using var aux = Client(system.ApiUrl, null, key.Secret);
+        var ids = new List<long>();
+        foreach (var step in new[] { 100, 200 })
+        {
+            ids.Add((await (await aux.PostWireAsync($"{url}/checkpoints", new RegisterCheckpointRequest(step, $"demo-org/{model}",
+                CheckpointSetup.Revision(step), 1.0, DateTimeOffset.UtcNow.AddMinutes(-5)))).ReadAsync<CheckpointResponse>(HttpStatusCode.Created)).Id);
+        }
+        var before = await BranchCreationsAsync();
+        var rollback = await (await alice.PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[0], "diverged")))
+            .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await (await alice.GetAsync($"{url}/rollbacks/{rollback.Id}")).ReadAsync<RollbackResponse>()).Status != "succeeded")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the rollback did not finish within a minute");
+            await Task.Delay(250);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(8)); // a few more runs of the 3-second schedules, on both replicas
+
+        Assert.Equal(before + 1, await BranchCreationsAsync());
+        Assert.Equal(1, await system.QueryAsync<long>(
+            $"SELECT count(*) FROM audit_entries WHERE action = 'rollback.succeeded' AND experiment = 'demo-org/{model}'"));
+        // Each occurrence of a recurring job was enqueued once, and each job ran once.
+        Assert.True(await system.QueryAsync<long>(
+            "SELECT count(*) FROM hangfire.jobparameter WHERE name = 'RecurringJobId' AND value LIKE '%lift-expired-bans%'") >= 3);
+        Assert.Equal(0, await system.QueryAsync<long>("""
+            SELECT count(*) FROM (SELECT r.value, t.value FROM hangfire.jobparameter r
+              JOIN hangfire.jobparameter t ON t.jobid = r.jobid AND t.name = 'Time'
+             WHERE r.name = 'RecurringJobId' GROUP BY r.value, t.value HAVING count(*) > 1) twice
+            """));
+        Assert.Equal(0, await system.QueryAsync<long>(
+            "SELECT count(*) FROM (SELECT jobid FROM hangfire.state WHERE name = 'Succeeded' GROUP BY jobid HAVING count(*) > 1) twice"));
+        Assert.True(await system.QueryAsync<long>("SELECT count(DISTINCT split_part(id, ':', 2)) FROM hangfire.server") >= 2, "both replicas run Hangfire");
+    }
+
+    [Fact, Step(Order = 5)]
+    public async Task PostgresRestartedDuringLoadFailsFastAndComesBackWithoutLosingAnAcknowledgedJoin()
+    {
+        var load = new JoinLoad(system.ApiUrl, await ModelAsync());
+        load.Start();
+        await Task.Delay(2000);
+        var restarts = new List<(string Mode, DateTimeOffset Up)>();
+        foreach (var mode in new[] { "fast", "immediate" })
+        {
+            await system.RestartPostgresAsync(mode);
+            restarts.Add((mode, DateTimeOffset.UtcNow));
+            await Task.Delay(4000);
+        }
+        await Task.Delay(2000);
+        var answers = await load.StopAsync();
+
+        var ok = answers.Where(a => a.Status == 200).ToList();
+        var statuses = string.Join(", ", answers.GroupBy(a => a.Status).Select(g => $"{g.Key}: {g.Count()}"));
+        output.WriteLine($"answers: {statuses}; slowest {answers.Max(a => a.Took).TotalMilliseconds:F0} ms");
+        Assert.All(answers, a => Assert.True(a.Status is 200 or 503, $"status {a.Status} after {a.Took}"));
+        Assert.All(answers.Where(a => a.Status == 503), a => Assert.True(a.RetryAfter, "503 without Retry-After"));
+        Assert.True(answers.Max(a => a.Took) < TimeSpan.FromSeconds(10), "a request hung");
+        foreach (var (mode, up) in restarts)
+        {
+            var back = ok.Where(a => a.Finished > up).Min(a => (DateTimeOffset?)a.Finished) - up;
+            output.WriteLine($"PostgreSQL restart ({mode}): joins answered again {back?.TotalMilliseconds:F0} ms after it was back");
+            Assert.True(back < TimeSpan.FromSeconds(5), $"{mode}: back after {back}");
+        }
+        await AssertAllStoredAsync(ok);
+    }
+
+    [Fact, Step(Order = 6)]
+    public async Task AReplicaKilledDuringLoadLosesNoAnsweredJoinAndTheBalancerStopsUsingIt()
+    {
+        var load = new JoinLoad(system.ApiUrl, await ModelAsync());
+        load.Start();
+        await Task.Delay(2000);
+        Process.Start("kill", ["-KILL", system.Pid("auth-api-2").ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        var clock = Stopwatch.StartNew();
+        while (!(await system.BalancerStatusAsync("authapi", "api2")).StartsWith("DOWN", StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "HAProxy still sends to the killed replica");
+            await Task.Delay(100);
+        }
+        var down = clock.Elapsed;
+        await Task.Delay(3000);
+        var answers = await load.StopAsync();
+
+        var statuses = string.Join(", ", answers.GroupBy(a => a.Status).Select(g => $"{g.Key}: {g.Count()}"));
+        output.WriteLine($"replica marked down {down.TotalMilliseconds:F0} ms after SIGKILL; answers: {statuses}");
+        Assert.True(down < TimeSpan.FromSeconds(5));
+        Assert.All(answers, a => Assert.True(a.Status is 200 or 502 or 503, $"status {a.Status} after {a.Took}"));
+        Assert.True(answers.Count(a => a.Status == 200) > 20, statuses);
+        Assert.Equal("UP", (await system.BalancerStatusAsync("authapi", "api1"))[..2]);
+        await AssertAllStoredAsync(answers.Where(a => a.Status == 200).ToList());
+    }
+
+    private async Task AssertAllStoredAsync(List<JoinLoad.Answer> acknowledged)
+    {
+        Assert.NotEmpty(acknowledged);
+        await using var connection = new NpgsqlConnection(system.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(DISTINCT hivemind_signature) FROM issued_tokens WHERE hivemind_signature = ANY(@signatures)", connection);
+        command.Parameters.AddWithValue("signatures", acknowledged.Select(a => a.Signature!).Distinct().ToArray());
+        Assert.Equal(acknowledged.Select(a => a.Signature).Distinct().Count(), (int)(long)(await command.ExecuteScalarAsync())!);
+    }
+
+    private async Task<string> ModelAsync()
+    {
+        if (_model is null)
+        {
+            using var alice = Client(system.ApiUrl, "alice");
+            // Freshly started processes on a loaded machine may miss the first Hub lookup's deadline: a client retries a 503.
+            HttpResponseMessage created;
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((created = await alice.PostWireAsync("/api/v1/experiments", new CreateExperimentRequest("demo-org", "replicas"))).StatusCode
+                   == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(created.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+            }
+            _model = (await created.ReadAsync<ExperimentResponse>(HttpStatusCode.Created)).ModelName;
+        }
+        return _model;
+    }
+
+    private static async Task<List<string>> BannedAsync(string replica, string model)
+    {
+        using var client = Client(replica, null);
+        var jws = await client.GetStringAsync($"/api/v1/experiments/demo-org/{model}/revocations");
+        var payload = jws.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        using var json = JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=')));
+        return json.RootElement.GetProperty("banned_usernames").EnumerateArray().Select(u => u.GetString()!).ToList();
+    }
+
+    private async Task<int> BranchCreationsAsync()
+    {
+        using var hub = Client(system.HubUrl, null);
+        using var stats = JsonDocument.Parse(await hub.GetStringAsync("/_emulator/stats"));
+        return stats.RootElement.GetProperty("branch_creations").GetInt32();
+    }
+
+    private static HttpClient Client(string baseUrl, string? user, string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if ((token ?? (user is null ? null : "hf_dev_" + user)) is { } bearer)
+        {
+            client.DefaultRequestHeaders.Add("Authorization", "Bearer " + bearer);
+        }
+        return client;
+    }
+}
