@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Moderation.ServiceDefaults;
@@ -61,6 +62,7 @@ public static class Database
                     var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
                     await db.Database.MigrateAsync(ct);
                     logger.LogInformation("{Context}: applied {Count} migrations.", typeof(TContext).Name, pending);
+                    EnsureDataProtectionKey(services);
                 }
                 finally
                 {
@@ -74,6 +76,26 @@ public static class Database
                 logger.LogWarning("PostgreSQL is not reachable yet ({Message}); retrying.", ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
+        }
+    }
+
+    /// <summary>
+    /// Replicas starting together on an empty key ring would each make a key of their own (Data Protection makes one
+    /// at first use); made here, under the migration lock, there is one key that every replica finds. The key ring's
+    /// protection settings are checked first, so no key is ever written unprotected where that is refused.
+    /// </summary>
+    private static void EnsureDataProtectionKey(IServiceProvider services)
+    {
+        if (services.GetService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>() is not { } keys
+            || services.GetService<IOptions<KeyProtectionOptions>>() is not { } protection)
+        {
+            return;
+        }
+        _ = protection.Value; // throws the start-up refusal, naming the settings
+        var now = DateTimeOffset.UtcNow;
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
+        {
+            keys.CreateNewKey(now, now.AddDays(90));
         }
     }
 }

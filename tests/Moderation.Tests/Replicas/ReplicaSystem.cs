@@ -119,6 +119,10 @@ public sealed class ReplicaSystem : IAsyncLifetime
             }
         }
         _script?.Dispose();
+        if (Environment.GetEnvironmentVariable("MODERATION_KEEP_E2E") == "1")
+        {
+            return; // logs kept for a look (deploy/test.sh removes the folder at its end)
+        }
         try
         {
             Directory.Delete(DataDir, recursive: true);
