@@ -47,6 +47,8 @@ export ASPNETCORE_ENVIRONMENT=Development DOTNET_NOLOGO=1
 export ConnectionStrings__Moderation="Host=127.0.0.1;Port=$PG_PORT;Database=moderation;Username=moderation"
 export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT"
 export AuthApi__BaseUrl="http://127.0.0.1:$API_PORT"
+# The public pages' "Join this run" buttons lead to the moderator console.
+export PublicPages__ModeratorUiUrl="http://127.0.0.1:$UI_PORT"
 
 start() { # name, dll, port
   echo "== starting $1 on http://127.0.0.1:$3 (log: $LOG_DIR/$1.log)"

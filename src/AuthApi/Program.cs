@@ -43,6 +43,7 @@ builder.Services.AddCheckpointStore();
 builder.Services.AddContributions();
 builder.Services.AddOutputCache();
 builder.Services.AddOpenApi();
+builder.Services.AddPublicPages();
 builder.LimitRequestBodies();
 
 var app = builder.Build();
@@ -58,7 +59,7 @@ app.UseAuthorization();
 app.UseOutputCache();
 
 app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.MapScalarApiReference("/docs", o => o.DisableDefaultFonts());
 app.MapHealth();
 app.MapMe();
 app.MapExperiments();

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Moderation.ModeratorUi;
 
@@ -13,7 +15,7 @@ public sealed class LiveSystem : IAsyncLifetime
 {
     public const string Collection = "browser";
 
-    private readonly KestrelAuthApiFactory _api = new();
+    private readonly KestrelAuthApiFactory _api;
     private UiFactory? _ui;
     private IPlaywright? _playwright;
 
@@ -21,6 +23,9 @@ public sealed class LiveSystem : IAsyncLifetime
     public string ApiUrl { get; private set; } = "";
     public string UiUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
+
+    // AuthApi starts first (the console needs its address); its "Join this run" links read the console's address late.
+    public LiveSystem() => _api = new KestrelAuthApiFactory(() => UiUrl);
 
     public async Task InitializeAsync()
     {
@@ -79,7 +84,20 @@ public sealed class LiveSystem : IAsyncLifetime
 
     private sealed class KestrelAuthApiFactory : AuthApiFactory
     {
-        public KestrelAuthApiFactory() => UseKestrel(0);
+        private readonly Func<string> _uiUrl;
+
+        public KestrelAuthApiFactory(Func<string> uiUrl)
+        {
+            _uiUrl = uiUrl;
+            UseKestrel(0);
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services =>
+                services.PostConfigure<Moderation.AuthApi.Pages.PublicPagesOptions>(o => o.ModeratorUiUrl ??= _uiUrl() is { Length: > 0 } url ? url : null));
+        }
     }
 
     private sealed class UiFactory : WebApplicationFactory<UiAssembly>
