@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Moderation.ModeratorUi.Account;
 using Moderation.ModeratorUi.Api;
+using Moderation.ModeratorUi.Security;
 
 namespace Moderation.ModeratorUi;
 
@@ -26,6 +27,7 @@ public static class Program
         {
             app.UseExceptionHandler("/Error");
         }
+        app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
