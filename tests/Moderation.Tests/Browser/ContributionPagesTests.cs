@@ -106,6 +106,8 @@ public sealed class ContributionPagesTests(LiveSystem system) : IClassFixture<Li
         Assert.True(int.Parse((await chart.GetAttributeAsync("data-buckets"))!, CultureInfo.InvariantCulture) >= 14);
         await Assertions.Expect(chart).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("per day \\(UTC\\)"));
         await page.AssertAccessibleAsync();
+        await page.SetViewportSizeAsync(1000, 900);
+        await page.ScreenshotAsync("leaderboard");
 
         // The window is in the address: 24 hours is a 24-hour axis of hourly bars; the back button returns to all time.
         await page.GetByRole(AriaRole.Button, new() { Name = "24 hours" }).ClickAsync();

@@ -116,6 +116,16 @@ public sealed class IncidentModel(AuthApiClient api) : ExperimentPageModel(api)
         return reports;
     }
 
+    /// <summary>Bucket sizes for the timeline, the smallest that keeps it under <see cref="MaxBuckets"/> bars.</summary>
+    private static readonly TimeSpan[] BucketSizes =
+        [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromHours(6), TimeSpan.FromDays(1)];
+
+    private const int MaxBuckets = 72;
+
+    /// <summary>
+    /// Clipped reports per bucket, from a little before the first (at least half an hour, so the quiet time before the
+    /// attack shows) to now, in buckets small enough that an attack of minutes is not one solid bar.
+    /// </summary>
     private List<Bucket> BuildTimeline(List<ContributionReportResponse> reports)
     {
         if (reports.Count == 0)
@@ -123,15 +133,39 @@ public sealed class IncidentModel(AuthApiClient api) : ExperimentPageModel(api)
             return [];
         }
         var first = reports.Min(r => r.Time);
-        var last = reports.Max(r => r.Time);
-        BucketSize = last - first > TimeSpan.FromDays(7) ? TimeSpan.FromDays(1) : TimeSpan.FromHours(1);
-        var start = new DateTimeOffset(first.UtcTicks - first.UtcTicks % BucketSize.Ticks, TimeSpan.Zero);
-        var count = (int)((last - start).Ticks / BucketSize.Ticks) + 1;
-        var counts = new int[count];
+        var last = Max(reports.Max(r => r.Time), DateTimeOffset.UtcNow);
+        var from = first - Max(TimeSpan.FromMinutes(30), (last - first) / 4);
+        BucketSize = BucketSizes.FirstOrDefault(b => (last - from).Ticks / b.Ticks < MaxBuckets, BucketSizes[^1]);
+        var start = new DateTimeOffset(from.UtcTicks - from.UtcTicks % BucketSize.Ticks, TimeSpan.Zero);
+        var counts = new int[(int)((last - start).Ticks / BucketSize.Ticks) + 1];
         foreach (var r in reports)
         {
-            counts[(int)((r.Time - start).Ticks / BucketSize.Ticks)]++;
+            counts[Math.Clamp((int)((r.Time - start).Ticks / BucketSize.Ticks), 0, counts.Length - 1)]++;
         }
         return counts.Select((n, i) => new Bucket(start + BucketSize * i, n)).ToList();
     }
+
+    private static T Max<T>(T a, T b) where T : IComparable<T> => a.CompareTo(b) >= 0 ? a : b;
+
+    /// <summary>Where on the timeline (0 to 1) a moment falls, or null outside it.</summary>
+    public double? Position(DateTimeOffset at)
+    {
+        if (Timeline.Count == 0)
+        {
+            return null;
+        }
+        var start = Timeline[0].Start;
+        var end = Timeline[^1].Start + BucketSize;
+        return at < start || at > end ? null : (at - start) / (end - start);
+    }
+
+    /// <summary>"per minute", "per 5 minutes", "per hour"…</summary>
+    public string BucketWords => BucketSize.TotalMinutes switch
+    {
+        1 => "per minute",
+        < 60 => $"per {BucketSize.TotalMinutes} minutes",
+        60 => "per hour",
+        < 1440 => $"per {BucketSize.TotalHours} hours",
+        _ => "per day",
+    };
 }

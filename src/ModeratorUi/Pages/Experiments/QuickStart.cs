@@ -13,6 +13,8 @@ public static class QuickStart
         import hivemind
         from huggingface_auth import HuggingFaceAuthorizer  # huggingface_auth.py of dalle-hivemind / sahajBERT
 
+        INITIAL_PEERS = []  # multiaddrs of the run's peers, as its organizers publish them
+
         # Ask this server, not the default one, for peer tokens.
         HuggingFaceAuthorizer._AUTH_SERVER_URL = "{{serverUrl}}"
 
