@@ -101,15 +101,18 @@ public sealed class ConsolePagesTests(LiveSystem system) : IClassFixture<LiveSys
             .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
 
         var alice = await system.SignedInPageAsync("alice");
-        var pages = new (string Url, string? Tab)[]
+        // Axe runs here on the pages no other browser test checks (bans, the refusal page, contributions, incident, act,
+        // overview with the quick start, new experiment, settings, the new service key and the audit log are checked there).
+        var pages = new (string Url, string? Tab, bool Axe)[]
         {
-            ("/", null), ("/experiments/new", null), (path, "Overview"), ($"{path}/requests", "Requests"), ($"{path}/allowlist", "Allowlist"),
-            ($"{path}/bans", "Bans"), ($"{path}/peers", "Peers"), ($"{path}/contributions", "Contributions"), ($"{path}/incident", "Incident"),
-            ($"{path}/checkpoints", "Checkpoints"), ($"{path}/rollback/{ids[100]}", "Checkpoints"), ($"{path}/rollbacks", "Rollbacks"),
-            ($"{path}/rollbacks/{rollback.Id}", "Rollbacks"), ($"{path}/audit", "Audit log"), ($"{path}/service-keys", "Service keys"),
-            ($"{path}/settings", "Settings"), ($"{path}/act?username=mallory", "Bans"),
+            ("/", null, true), ("/experiments/new", null, false), (path, "Overview", true), ($"{path}/requests", "Requests", true),
+            ($"{path}/allowlist", "Allowlist", true), ($"{path}/bans", "Bans", false), ($"{path}/peers", "Peers", true),
+            ($"{path}/contributions", "Contributions", false), ($"{path}/incident", "Incident", false), ($"{path}/checkpoints", "Checkpoints", true),
+            ($"{path}/rollback/{ids[100]}", "Checkpoints", true), ($"{path}/rollbacks", "Rollbacks", true), ($"{path}/rollbacks/{rollback.Id}", "Rollbacks", true),
+            ($"{path}/audit", "Audit log", false), ($"{path}/service-keys", "Service keys", true), ($"{path}/settings", "Settings", false),
+            ($"{path}/act?username=mallory", "Bans", false),
         };
-        foreach (var (url, tab) in pages)
+        foreach (var (url, tab, axe) in pages)
         {
             var response = await alice.GotoAsync(url);
             Assert.Equal(200, response!.Status);
@@ -127,7 +130,10 @@ public sealed class ConsolePagesTests(LiveSystem system) : IClassFixture<LiveSys
                 await Assertions.Expect(alice.Locator(".tabs a[aria-current=page]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex($"^{tab}"));
                 await Assertions.Expect(alice.Locator(".tabs").GetByTestId("pending-count")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("1"));
             }
-            await alice.AssertAccessibleAsync();
+            if (axe)
+            {
+                await alice.AssertAccessibleAsync();
+            }
         }
         await alice.GotoAsync($"{path}/requests");
         await Assertions.Expect(alice.GetByTestId("request-carol")).ToContainTextAsync("<script>alert(1)</script> I have a GPU");
@@ -144,7 +150,10 @@ public sealed class ConsolePagesTests(LiveSystem system) : IClassFixture<LiveSys
             Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"{action} on {url} is at x={box.X}..{box.X + box.Width} on a 390 px screen");
             var scrollWidth = await phone.EvaluateAsync<double>("() => document.documentElement.scrollWidth");
             Assert.True(scrollWidth <= 390, $"{url} is {scrollWidth} px wide on a 390 px screen");
-            await phone.AssertAccessibleAsync();
+            if (action == "Unban")
+            {
+                await phone.AssertAccessibleAsync(); // the table-as-cards layout
+            }
         }
     }
 }

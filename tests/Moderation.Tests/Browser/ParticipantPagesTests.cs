@@ -76,5 +76,12 @@ public sealed class ParticipantPagesTests(LiveSystem system) : IClassFixture<Liv
         await Assertions.Expect(dave.GetByTestId("membership-reason")).ToContainTextAsync("sent NaN gradients");
         await Assertions.Expect(dave.GetByTestId("request-access")).ToHaveCountAsync(0);
         await Assertions.Expect(dave.GetByTestId("quick-start")).ToHaveCountAsync(0);
+
+        // Asking after a moderator admitted you meanwhile: the API's 409 beside the form, the message kept.
+        await mallory.GetByLabel("Message to the moderators").FillAsync("second try");
+        await system.Api.AllowlistAsync(experiment, "mallory");
+        await mallory.GetByTestId("request-access").ClickAsync();
+        await Assertions.Expect(mallory.Locator("[role=alert][data-form='request']")).ToContainTextAsync("no request is needed");
+        await Assertions.Expect(mallory.GetByTestId("membership-status")).ToHaveTextAsync("admitted");
     }
 }
