@@ -20,6 +20,17 @@ public static class EmulatorControl
             return Results.Ok(new { failing = count });
         });
         app.MapGet("/_emulator/branches", (HubState state) => state.Branches);
+        app.MapPost("/_emulator/users", (HubUser user, HubState state) =>
+            state.AddUser(user) ? Results.Ok(user) : Results.Problem($"A user {user.Name} or {user.Id} exists.", statusCode: 409));
+        app.MapPost("/_emulator/users/{name}/rename/{newName}", (string name, string newName, HubState state) =>
+            state.Rename(name, newName) is { } renamed ? Results.Ok(renamed) : Results.Problem($"Cannot rename {name} to {newName}.", statusCode: 409));
+        app.MapPost("/_emulator/users/{name}/orgs/{org}/{role}", (string name, string org, string role, HubState state) =>
+            state.SetOrgRole(name, org, role == "none" ? null : role) is { } changed ? Results.Ok(changed) : Results.NotFound());
+        app.MapPost("/_emulator/repos/{owner}/{name}/revisions/{revision}", (string owner, string name, string revision, HubState state) =>
+        {
+            state.AddRevision($"{owner}/{name}", revision);
+            return Results.Ok();
+        });
         app.MapGet("/_emulator/stats", (HubState state) => new { mode = state.Mode.ToString().ToLowerInvariant(), whoami_calls = state.WhoAmICalls });
         app.MapGet("/avatars/{name}.svg", (string name) =>
         {

@@ -56,7 +56,18 @@ public static class HubApi
             {
                 return Results.Json(new { error = "startingPoint is required" }, statusCode: 400);
             }
-            return state.Branches.TryAdd($"{owner}/{name}@{branch}", revision)
+            if (!state.HasRevision($"{owner}/{name}", revision))
+            {
+                return Results.Json(new { error = $"Invalid rev id: {revision}" }, statusCode: 400);
+            }
+            var key = $"{owner}/{name}@{branch}";
+            // The Hub's overwrite: create the branch, or move it if it exists, in one call.
+            if (body.TryGetProperty("overwrite", out var overwrite) && overwrite.ValueKind == System.Text.Json.JsonValueKind.True)
+            {
+                state.Branches[key] = revision;
+                return Results.Ok();
+            }
+            return state.Branches.TryAdd(key, revision)
                 ? Results.Ok()
                 : Results.Json(new { error = $"Reference already exists: refs/heads/{branch}" }, statusCode: 409);
         });
@@ -70,10 +81,15 @@ public static class HubApi
             {
                 return Results.Json(new { error = "Internal Error" }, statusCode: 500);
             }
+            state.CountBranchDeletion();
             return state.Branches.TryRemove($"{owner}/{name}@{branch}", out _)
                 ? Results.Ok()
                 : Results.Json(new { error = "Branch not found" }, statusCode: 404);
         });
+        app.MapGet("/api/models/{owner}/{name}/revision/{revision}", (string owner, string name, string revision, HubState state) =>
+            state.HasRevision($"{owner}/{name}", revision)
+                ? Results.Json(new { id = $"{owner}/{name}", sha = revision })
+                : Results.Json(new { error = $"Invalid rev id: {revision}" }, statusCode: 404));
         app.MapGet("/api/users/{name}/overview", (string name, HttpContext context, HubState state) =>
             state.FindUser(name) is { } user
                 ? Results.Json(new

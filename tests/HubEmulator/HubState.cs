@@ -17,19 +17,89 @@ public enum HubMode
 /// <summary>The emulator's mutable state: users, issued OAuth codes and tokens, the outage switch and call counters.</summary>
 public sealed class HubState(IReadOnlyList<HubUser> users)
 {
+    private readonly Lock _usersLock = new();
+    private List<HubUser> _users = [.. users];
     private int _whoAmICalls;
     private int _failBranchCalls;
 
-    public IReadOnlyList<HubUser> Users { get; } = users;
+    public IReadOnlyList<HubUser> Users => _users;
     public HubMode Mode { get; set; } = HubMode.Normal;
     public ConcurrentDictionary<string, PendingCode> Codes { get; } = new();
     public ConcurrentDictionary<string, OAuthGrant> AccessTokens { get; } = new();
 
     public int WhoAmICalls => Volatile.Read(ref _whoAmICalls);
 
+    private int _branchDeletions;
+
+    /// <summary>How many branches were deleted through the API (a rollback should move branches, never delete them).</summary>
+    public int BranchDeletions => Volatile.Read(ref _branchDeletions);
+
+    public void CountBranchDeletion() => Interlocked.Increment(ref _branchDeletions);
+
     public void CountWhoAmI() => Interlocked.Increment(ref _whoAmICalls);
 
-    public HubUser? FindUser(string name) => Users.FirstOrDefault(u => u.Name == name);
+    /// <summary>As on the Hub, names match without regard to case.</summary>
+    public HubUser? FindUser(string name) => Users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Adds a user (tests make accounts of their own).</summary>
+    public bool AddUser(HubUser user)
+    {
+        lock (_usersLock)
+        {
+            if (_users.Any(u => u.Id == user.Id || string.Equals(u.Name, user.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+            _users = [.. _users, user];
+            return true;
+        }
+    }
+
+    /// <summary>Renames a user as the Hub does: same id, same token, new name; the old name is free for anyone to take.</summary>
+    public HubUser? Rename(string name, string newName)
+    {
+        lock (_usersLock)
+        {
+            var user = FindUser(name);
+            if (user is null || (FindUser(newName) is { } taken && taken.Id != user.Id))
+            {
+                return null;
+            }
+            var renamed = user with { Name = newName, Token = user.UserAccessToken };
+            _users = [.. _users.Select(u => u.Id == user.Id ? renamed : u)];
+            return renamed;
+        }
+    }
+
+    /// <summary>Gives a user a role in an organization, or takes them out of it (<paramref name="role"/> null).</summary>
+    public HubUser? SetOrgRole(string name, string org, string? role)
+    {
+        lock (_usersLock)
+        {
+            if (FindUser(name) is not { } user)
+            {
+                return null;
+            }
+            var existing = user.Orgs.FirstOrDefault(o => string.Equals(o.Name, org, StringComparison.OrdinalIgnoreCase));
+            var others = user.Orgs.Where(o => o != existing);
+            var changed = user with
+            {
+                Orgs = role is null ? [.. others] : [.. others, new HubOrg(existing?.Id ?? Guid.NewGuid().ToString("N")[..24], org, existing?.Fullname, role)],
+                Token = user.UserAccessToken,
+            };
+            _users = [.. _users.Select(u => u.Id == user.Id ? changed : u)];
+            return changed;
+        }
+    }
+
+    /// <summary>Commits that exist, by repository ("owner/name"), for the revision lookups a rollback makes.</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> Revisions { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public void AddRevision(string repository, string revision) =>
+        Revisions.GetOrAdd(repository, _ => new ConcurrentDictionary<string, bool>())[revision] = true;
+
+    public bool HasRevision(string repository, string revision) =>
+        Revisions.TryGetValue(repository, out var known) && known.ContainsKey(revision);
 
     /// <summary>Branches created through the API, by "owner/name@branch": the revision each points at.</summary>
     public ConcurrentDictionary<string, string> Branches { get; } = new();

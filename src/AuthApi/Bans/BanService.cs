@@ -1,106 +1,92 @@
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Revocations;
+using Moderation.AuthApi.Identity;
 using Moderation.Contracts.Moderation;
 
 namespace Moderation.AuthApi.Bans;
 
-/// <summary>Bans and unbans, shared by the API and the expiry job: each is one transaction with its revocations, list version and audit entry.</summary>
-public sealed class BanService(AuditLog audit, RevocationChanges changes, TimeProvider clock)
+/// <summary>Bans and unbans, by HF user id, shared by the API and the expiry job; each is one unit of work.</summary>
+public sealed class BanService(ModerationDb db, UnitOfWork work, UserDirectory users, TimeProvider clock)
 {
+    public const string ExpiryActor = "system:ban-expiry";
+
     /// <returns>The ban and how many live tokens it revoked; null ban when one is already in force (nothing changed).</returns>
-    public async Task<(Ban? Ban, int TokensRevoked)> BanAsync(
-        ModerationDb db, Experiment? experiment, string actor, CreateBanRequest request, CancellationToken ct)
+    public async Task<(Ban? Ban, int TokensRevoked)> BanAsync(Experiment? experiment, HfUserRef user, string actor, CreateBanRequest request, CancellationToken ct)
     {
-        var username = request.Username!;
         int? experimentId = experiment?.Id;
-        var result = await db.InTransactionAsync(async () =>
+        return await work.RunAsync(async action =>
         {
-            await db.LockUserAsync(experiment?.Id, username, ct);
             var now = clock.GetUtcNow();
-            var duplicate = await db.Bans.AnyAsync(b => b.Username == username && b.ExperimentId == experimentId
-                && b.LiftedAt == null && (b.ExpiresAt == null || b.ExpiresAt > now), ct);
-            if (duplicate)
+            if (await db.Bans.InForce(now).AnyAsync(b => b.UserId == user.Id && b.ExperimentId == experimentId, ct))
             {
                 return ((Ban?)null, 0);
             }
+            await users.EnsureAsync(db, user, ct);
             var ban = new Ban
             {
-                ExperimentId = experiment?.Id,
-                Username = username,
-                Reason = request.Reason!,
-                Evidence = request.Evidence,
-                BannedBy = actor,
-                CreatedAt = now,
+                ExperimentId = experimentId, UserId = user.Id, Reason = request.Reason!, Evidence = request.Evidence, BannedBy = actor, CreatedAt = now,
                 ExpiresAt = request.ExpiresAt,
             };
             db.Bans.Add(ban);
             var reason = $"banned: {request.Reason}";
             var revoked = await db.IssuedTokens
-                .Where(t => t.Username == username && (experimentId == null || t.ExperimentId == experimentId) && t.RevokedAt == null && t.ExpiresAt > now)
+                .Where(t => t.UserId == user.Id && (experimentId == null || t.ExperimentId == experimentId) && t.RevokedAt == null && t.ExpiresAt > now)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now).SetProperty(t => t.RevokedBy, actor)
                     .SetProperty(t => t.RevocationReason, reason.Length > 1000 ? reason[..1000] : reason), ct);
-            await db.BumpRevocationVersionAsync(ct);
             await db.SaveChangesAsync(ct);
-            await audit.AppendAsync(db, new AuditRecord(experiment, actor, experiment is null ? "ban.global.created" : "ban.created", username,
-                request.Reason, After: new { ban.Id, ban.ExpiresAt, ban.Evidence, tokens_revoked = revoked }), ct);
-            await db.SaveChangesAsync(ct);
+            action.RevokesOrRestores();
+            action.Audit(new AuditRecord(experiment, actor, experiment is null ? "ban.global.created" : "ban.created", user.Username, request.Reason,
+                After: new { ban.Id, user_id = user.Id, ban.ExpiresAt, ban.Evidence, tokens_revoked = revoked }));
             return ((Ban?)ban, revoked);
-        }, ct);
-        changes.Committed();
-        return result;
+        }, ct, lockUser: (experimentId, user.Id));
     }
 
     /// <returns>The lifted ban, or null when none was in force.</returns>
-    public async Task<Ban?> UnbanAsync(ModerationDb db, Experiment? experiment, string username, string actor, CancellationToken ct)
+    public Task<Ban?> UnbanAsync(Experiment? experiment, HfUserRef user, string actor, CancellationToken ct)
     {
         int? experimentId = experiment?.Id;
-        var lifted = await db.InTransactionAsync(async () =>
+        return work.RunAsync(async action =>
         {
-            await db.LockUserAsync(experiment?.Id, username, ct);
             var now = clock.GetUtcNow();
-            var ban = await db.Bans.FirstOrDefaultAsync(b => b.Username == username && b.ExperimentId == experimentId
-                && b.LiftedAt == null && (b.ExpiresAt == null || b.ExpiresAt > now), ct);
+            var ban = await db.Bans.InForce(now).FirstOrDefaultAsync(b => b.UserId == user.Id && b.ExperimentId == experimentId, ct);
             if (ban is null)
             {
                 return null;
             }
             ban.LiftedAt = now;
             ban.LiftedBy = actor;
-            await db.BumpRevocationVersionAsync(ct);
-            await audit.AppendAsync(db, new AuditRecord(experiment, actor, experiment is null ? "ban.global.lifted" : "ban.lifted", username,
-                Before: new { ban.Id, ban.Reason, ban.ExpiresAt }), ct);
-            await db.SaveChangesAsync(ct);
+            action.RevokesOrRestores();
+            action.Audit(new AuditRecord(experiment, actor, experiment is null ? "ban.global.lifted" : "ban.lifted", user.Username,
+                Before: new { ban.Id, user_id = user.Id, ban.Reason, ban.ExpiresAt }));
             return ban;
-        }, ct);
-        changes.Committed();
-        return lifted;
+        }, ct, lockUser: (experimentId, user.Id));
     }
 
     /// <summary>Records the end of every temporary ban whose time is up (joins already ignore them).</summary>
-    public async Task<int> LiftExpiredAsync(ModerationDb db, CancellationToken ct)
+    public async Task<int> LiftExpiredAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var expired = await db.Bans.Where(b => b.LiftedAt == null && b.ExpiresAt != null && b.ExpiresAt <= now).ToListAsync(ct);
+        var expired = await db.Bans.Include(b => b.User).Where(b => b.LiftedAt == null && b.ExpiresAt != null && b.ExpiresAt <= now).ToListAsync(ct);
         if (expired.Count == 0)
         {
             return 0;
         }
-        var experiments = await db.Experiments.AsNoTracking().Where(e => expired.Select(b => b.ExperimentId).Contains(e.Id)).ToListAsync(ct);
-        await db.InTransactionAsync(async () =>
+        var experimentIds = expired.Select(b => b.ExperimentId).ToList();
+        var experiments = await db.Experiments.AsNoTracking().Where(e => experimentIds.Contains(e.Id)).ToListAsync(ct);
+        await work.RunAsync(action =>
         {
-            await db.BumpRevocationVersionAsync(ct);
+            action.RevokesOrRestores();
             foreach (var ban in expired)
             {
                 ban.LiftedAt = ban.ExpiresAt;
-                ban.LiftedBy = "system:ban-expiry";
-                await audit.AppendAsync(db, new AuditRecord(experiments.FirstOrDefault(e => e.Id == ban.ExperimentId), "system:ban-expiry",
-                    ban.ExperimentId is null ? "ban.global.expired" : "ban.expired", ban.Username, Before: new { ban.Id, ban.Reason, ban.ExpiresAt }), ct);
+                ban.LiftedBy = ExpiryActor;
+                action.Audit(new AuditRecord(experiments.FirstOrDefault(e => e.Id == ban.ExperimentId), ExpiryActor,
+                    ban.ExperimentId is null ? "ban.global.expired" : "ban.expired", ban.User?.Username ?? ban.UserId,
+                    Before: new { ban.Id, user_id = ban.UserId, ban.Reason, ban.ExpiresAt }));
             }
-            return await db.SaveChangesAsync(ct);
+            return Task.FromResult(true);
         }, ct);
-        changes.Committed();
         return expired.Count;
     }
 }

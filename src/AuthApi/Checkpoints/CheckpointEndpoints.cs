@@ -1,12 +1,11 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Audit;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.AuthApi.Keys;
@@ -19,38 +18,34 @@ using Moderation.Contracts.Tokens;
 namespace Moderation.AuthApi.Checkpoints;
 
 /// <summary>
-/// The checkpoint registry: auxiliary peers register checkpoints with a service key (<c>checkpoints:write</c>),
-/// moderators list and quarantine them, and peers read the current one as a signed document.
+/// The checkpoint registry: auxiliary peers register checkpoints of the experiment's allowed repositories with a service
+/// key (<c>checkpoints:write</c>), moderators list and quarantine them, and peers read the current one as a signed document.
 /// </summary>
 public static class CheckpointEndpoints
 {
     public static IEndpointRouteBuilder MapCheckpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/experiments/{org}/{model}/checkpoints").WithTags("Checkpoints");
-        group.MapPost("/", Register).RequireAuthorization(IdentitySetup.ServiceKeyPolicy).Validate<RegisterCheckpointRequest>()
+        group.MapPost("/", Register).ForServiceKeys(ServiceKeyAuthenticator.CheckpointsWrite).Validate<RegisterCheckpointRequest>()
             .WithName("RegisterCheckpoint").WithSummary("Register an uploaded checkpoint; idempotent on the revision (service key with checkpoints:write).");
-        group.MapGet("/", List).RequireAuthorization().WithName("ListCheckpoints").WithSummary("Checkpoints by step, newest first (moderators).");
-        group.MapPost("/{id:long}/quarantine", Quarantine).RequireAuthorization().Validate<QuarantineRequest>()
+        group.MapGet("/", List).ForExperimentRole(ExperimentRole.Moderator).WithName("ListCheckpoints")
+            .WithSummary("See the checkpoints by step, newest first (moderators).");
+        group.MapPost("/{id:long}/quarantine", Quarantine).ForExperimentRole(ExperimentRole.Moderator).Validate<QuarantineRequest>()
             .WithName("QuarantineCheckpoint").WithSummary("Never offer this checkpoint as current again (moderators).");
-        group.MapGet("/current", Current).AllowAnonymous().WithName("GetCurrentCheckpoint")
+        group.MapGet("/current", Current).ForAnyone().WithName("GetCurrentCheckpoint")
             .WithSummary("The checkpoint peers should load from, signed by the experiment (anyone).");
         return app;
     }
 
     private static async Task<Results<Created<CheckpointResponse>, Ok<CheckpointResponse>, ProblemHttpResult>> Register(
-        string org, string model, RegisterCheckpointRequest request, ClaimsPrincipal principal, ModerationDb db, TimeProvider clock,
-        CancellationToken ct)
+        RegisterCheckpointRequest request, ExperimentContext context, Caller caller, ModerationDb db, TimeProvider clock, CancellationToken ct)
     {
-        var experiment = await db.Experiments.AsNoTracking().FirstOrDefaultAsync(e => e.OrganizationName == org && e.ModelName == model, ct);
-        if (experiment is null)
+        if (!CheckpointRepositories.IsAllowed(context.Experiment, request.Repository!))
         {
-            return Problems.NotFound($"There is no experiment {org}/{model}.");
+            return TypedResults.Problem(CheckpointRepositories.Refusal(context.Experiment, request.Repository!),
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Repository not allowed");
         }
-        if (!principal.IsServiceKeyFor(experiment.Id, ServiceKeyAuthenticator.CheckpointsWrite))
-        {
-            return Problems.Forbidden($"This service key may not register checkpoints of {org}/{model}: it needs the scope checkpoints:write there.");
-        }
-        var existing = await db.Checkpoints.AsNoTracking().FirstOrDefaultAsync(c => c.ExperimentId == experiment.Id && c.Revision == request.Revision, ct);
+        var existing = await db.Checkpoints.AsNoTracking().FirstOrDefaultAsync(c => c.ExperimentId == context.Id && c.Revision == request.Revision, ct);
         if (existing is not null)
         {
             return existing.Step == request.Step && existing.Repository == request.Repository
@@ -59,67 +54,58 @@ public static class CheckpointEndpoints
         }
         var checkpoint = new Checkpoint
         {
-            ExperimentId = experiment.Id,
+            ExperimentId = context.Id,
             Step = request.Step!.Value,
             Repository = request.Repository!,
             Revision = request.Revision!,
             Loss = request.Loss,
             CreatedAt = request.CreatedAt!.Value,
             RegisteredAt = clock.GetUtcNow(),
-            RegisteredByKey = principal.ServiceKeyId()!.Value,
+            RegisteredByKey = caller.ServiceKey!.Id,
             SizeBytes = request.SizeBytes,
             Url = request.Url,
             Status = CheckpointStatus.Active,
         };
         db.Checkpoints.Add(checkpoint);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/experiments/{org}/{model}/checkpoints/{checkpoint.Id}", checkpoint.ToDto());
+        return TypedResults.Created($"/api/v1/experiments/{context.Name}/checkpoints/{checkpoint.Id}", checkpoint.ToDto());
     }
 
     private static async Task<Results<Ok<Paged<CheckpointResponse>>, ProblemHttpResult>> List(
-        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, CancellationToken ct,
-        int page = 1, [FromQuery(Name = "page_size")] int pageSize = 50)
+        ExperimentContext context, ModerationDb db, CancellationToken ct, int page = 1, [FromQuery(Name = "page_size")] int pageSize = 50)
     {
-        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Moderator, "see its checkpoints", ct);
-        if (found.Refusal is { } refusal)
+        if (Paging.Check(page, pageSize, ModerationLimits.MaxPageSize) is { } invalid)
         {
-            return refusal;
+            return invalid;
         }
-        page = Math.Max(page, 1);
-        pageSize = Math.Clamp(pageSize, 1, ModerationLimits.MaxPageSize);
-        var query = db.Checkpoints.AsNoTracking().Where(c => c.ExperimentId == found.Experiment!.Id);
+        var query = db.Checkpoints.AsNoTracking().Where(c => c.ExperimentId == context.Id);
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(c => c.Step).ThenByDescending(c => c.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var items = await query.OrderByDescending(c => c.Step).ThenByDescending(c => c.Id).Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(ct);
         return TypedResults.Ok(new Paged<CheckpointResponse>(items.Select(c => c.ToDto()).ToList(), page, pageSize, total));
     }
 
     private static async Task<Results<Ok<CheckpointResponse>, ProblemHttpResult>> Quarantine(
-        string org, string model, long id, QuarantineRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        AuditLog audit, TimeProvider clock, CancellationToken ct)
+        long id, QuarantineRequest request, ExperimentContext context, Caller caller, ModerationDb db, UnitOfWork work, TimeProvider clock,
+        CancellationToken ct)
     {
-        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Moderator, "quarantine its checkpoints", ct);
-        if (found.Refusal is { } refusal)
-        {
-            return refusal;
-        }
-        var checkpoint = await db.Checkpoints.FirstOrDefaultAsync(c => c.Id == id && c.ExperimentId == found.Experiment!.Id, ct);
+        var checkpoint = await db.Checkpoints.FirstOrDefaultAsync(c => c.Id == id && c.ExperimentId == context.Id, ct);
         if (checkpoint is null)
         {
-            return Problems.NotFound($"{org}/{model} has no checkpoint {id}.");
+            return Problems.NotFound($"{context.Name} has no checkpoint {id}.");
         }
         if (checkpoint.Status == CheckpointStatus.Quarantined)
         {
             return TypedResults.Ok(checkpoint.ToDto());
         }
-        checkpoint.Status = CheckpointStatus.Quarantined;
-        checkpoint.QuarantineReason = request.Reason;
-        checkpoint.QuarantinedBy = found.User.Username;
-        checkpoint.QuarantinedAt = clock.GetUtcNow();
-        await db.InTransactionAsync(async () =>
+        await work.RunAsync(action =>
         {
-            await audit.AppendAsync(db, new AuditRecord(found.Experiment, found.User.Username, "checkpoint.quarantined",
-                $"step {checkpoint.Step} ({checkpoint.Revision})", request.Reason), ct);
-            return await db.SaveChangesAsync(ct);
+            checkpoint.Status = CheckpointStatus.Quarantined;
+            checkpoint.QuarantineReason = request.Reason;
+            checkpoint.QuarantinedBy = caller.ActorName;
+            checkpoint.QuarantinedAt = clock.GetUtcNow();
+            action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "checkpoint.quarantined", $"step {checkpoint.Step} ({checkpoint.Revision})",
+                request.Reason));
+            return Task.FromResult(true);
         }, ct);
         return TypedResults.Ok(checkpoint.ToDto());
     }

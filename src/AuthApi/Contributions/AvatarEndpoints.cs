@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.Contracts.Validation;
 
@@ -23,7 +24,7 @@ public static class AvatarEndpoints
             }
             http.Response.Headers.CacheControl = "public, max-age=86400";
             return TypedResults.Text(Svg(username), "image/svg+xml", Encoding.UTF8);
-        }).AllowAnonymous().WithTags("Leaderboard").WithName("GetAvatar").WithSummary("An initials avatar for a username (SVG).");
+        }).ForAnyone().WithTags("Leaderboard").WithName("GetAvatar").WithSummary("An initials avatar for a username (SVG).");
         return app;
     }
 

@@ -22,7 +22,7 @@ internal static class ContributionChunk
         public DateTimeOffset ReceivedAt;
         public bool WasRolledBack;
         public bool RolledBack;
-        public string? Username;
+        public string? UserId;
         public TimeSpan WorkTime;
         public TimeSpan Granted;
         public long Credited;
@@ -126,7 +126,7 @@ internal static class ContributionChunk
     private static async Task<List<Row>> ReadAsync(NpgsqlConnection connection, long after, long high, int size, CancellationToken ct)
     {
         var command = Sql(connection, """
-            SELECT id, experiment_id, peer_key_fingerprint, step, samples, samples_per_second, "time", rolled_back, username, received_at
+            SELECT id, experiment_id, peer_key_fingerprint, step, samples, samples_per_second, "time", rolled_back, user_id, received_at
             FROM contribution_reports WHERE id > @after AND id <= @high ORDER BY id LIMIT @size
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("after", after));
@@ -147,7 +147,7 @@ internal static class ContributionChunk
                 Time = reader.GetFieldValue<DateTimeOffset>(6),
                 RolledBack = reader.GetBoolean(7),
                 WasRolledBack = reader.GetBoolean(7),
-                Username = reader.IsDBNull(8) ? null : reader.GetString(8),
+                UserId = reader.IsDBNull(8) ? null : reader.GetString(8),
                 ReceivedAt = reader.GetFieldValue<DateTimeOffset>(9),
             });
         }
@@ -241,10 +241,10 @@ internal static class ContributionChunk
         foreach (var row in rows)
         {
             var hour = new DateTimeOffset(row.Time.UtcTicks - row.Time.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
-            var key = new HourKey(row.ExperimentId, row.Username ?? row.Fingerprint, hour);
+            var key = new HourKey(row.ExperimentId, row.UserId ?? row.Fingerprint, hour);
             if (!hours.TryGetValue(key, out var totals))
             {
-                hours[key] = totals = new HourTotals { Attributed = row.Username is not null, LastSeen = row.Time };
+                hours[key] = totals = new HourTotals { Attributed = row.UserId is not null, LastSeen = row.Time };
             }
             totals.Claimed += row.Samples;
             if (row.RolledBack)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 
+
 namespace Moderation.AuthApi.Contributions;
 
 public static class ContributionSetup
@@ -9,7 +10,6 @@ public static class ContributionSetup
         services.AddOptions<CreditOptions>().BindConfiguration(CreditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new CreditRule(sp.GetRequiredService<IOptions<CreditOptions>>().Value));
         services.AddScoped<LeaderboardJob>();
-        services.AddSingleton<PeerKeyOwners>();
         return services;
     }
 }

@@ -9,8 +9,8 @@ namespace Moderation.AuthApi.Contributions;
 public readonly record struct NewReport(
     string PeerKeyFingerprint, long Step, long Samples, double SamplesPerSecond, int MiniSteps, double? Loss, DateTimeOffset Time);
 
-/// <summary>A report ready to store, with the user it is credited to (null: unattributed).</summary>
-public readonly record struct AttributedReport(NewReport Report, string? Username);
+/// <summary>A report ready to store, with the user (HF id) it is credited to (null: unattributed).</summary>
+public readonly record struct AttributedReport(NewReport Report, string? UserId);
 
 /// <summary>
 /// Stores batches of reports with one statement (<c>unnest</c> of arrays), skipping those already stored for the same peer
@@ -21,10 +21,10 @@ public static class ContributionStore
 {
     private const string Insert = """
         INSERT INTO contribution_reports
-            (experiment_id, peer_key_fingerprint, step, samples, samples_per_second, mini_steps, loss, "time", received_at, reported_by, username,
+            (experiment_id, peer_key_fingerprint, step, samples, samples_per_second, mini_steps, loss, "time", received_at, reported_by, user_id,
              clipped, rolled_back)
-        SELECT @experiment, u.fp, u.step, u.samples, u.sps, u.mini, u.loss, u.t, @now, @by, u.username, false, false
-        FROM unnest(@fp, @step, @samples, @sps, @mini, @loss, @time, @username) AS u(fp, step, samples, sps, mini, loss, t, username)
+        SELECT @experiment, u.fp, u.step, u.samples, u.sps, u.mini, u.loss, u.t, @now, @by, u.user_id, false, false
+        FROM unnest(@fp, @step, @samples, @sps, @mini, @loss, @time, @user_id) AS u(fp, step, samples, sps, mini, loss, t, user_id)
         ON CONFLICT (experiment_id, peer_key_fingerprint, step) WHERE NOT rolled_back DO NOTHING;
         """;
 
@@ -44,7 +44,7 @@ public static class ContributionStore
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
             command.Parameters.Add(new NpgsqlParameter<string>("by", reportedBy));
             var reports = attributed.Select(a => a.Report).ToArray();
-            command.Parameters.Add(new NpgsqlParameter("username", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = attributed.Select(a => a.Username).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("user_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = attributed.Select(a => a.UserId).ToArray() });
             command.Parameters.Add(new NpgsqlParameter<string[]>("fp", reports.Select(r => r.PeerKeyFingerprint).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<long[]>("step", reports.Select(r => r.Step).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<long[]>("samples", reports.Select(r => r.Samples).ToArray()));

@@ -29,7 +29,7 @@ internal static class LeaderboardBuilder
                        count(*) FILTER (WHERE h.reports > 0)::int AS active_hours, sum(h.reports)::int AS steps,
                        sum(h.clipped_reports)::int AS clipped, max(h.last_seen) AS last_seen,
                        EXISTS (SELECT 1 FROM bans b
-                               WHERE b.username = h.contributor AND (b.experiment_id = @experiment OR b.experiment_id IS NULL)
+                               WHERE b.user_id = h.contributor AND (b.experiment_id = @experiment OR b.experiment_id IS NULL)
                                  AND b.lifted_at IS NULL AND (b.expires_at IS NULL OR b.expires_at > @now)) AS banned
                 FROM contribution_hours h
                 WHERE h.experiment_id = @experiment AND (@since::timestamptz IS NULL OR h.hour >= @since)

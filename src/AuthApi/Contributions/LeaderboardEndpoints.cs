@@ -1,10 +1,11 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
@@ -31,14 +32,14 @@ public static class LeaderboardEndpoints
     public static IEndpointRouteBuilder MapLeaderboards(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/experiments/{org}/{model}").WithTags("Leaderboard");
-        group.MapGet("/leaderboard", Get).AllowAnonymous().CacheOutput(Cached).WithName("GetLeaderboard")
+        group.MapGet("/leaderboard", Get).ForAnyone().CacheOutput(Cached).WithName("GetLeaderboard")
             .WithSummary("Ranking for a window (all, 7d, 24h), paged; banned users and unattributed keys follow unranked.");
-        group.MapGet("/leaderboard.csv", Csv).AllowAnonymous().CacheOutput(Cached).WithName("GetLeaderboardCsv").WithSummary("The whole leaderboard of a window as CSV.");
-        group.MapGet("/leaderboard/history", History).AllowAnonymous().CacheOutput(Cached).WithName("GetLeaderboardHistory")
+        group.MapGet("/leaderboard.csv", Csv).ForAnyone().CacheOutput(Cached).WithName("GetLeaderboardCsv").WithSummary("The whole leaderboard of a window as CSV.");
+        group.MapGet("/leaderboard/history", History).ForAnyone().CacheOutput(Cached).WithName("GetLeaderboardHistory")
             .WithSummary("Credited samples over time, for the experiment or one user.");
-        group.MapPost("/leaderboard/refresh", Refresh).RequireAuthorization().WithName("RefreshLeaderboard")
+        group.MapPost("/leaderboard/refresh", Refresh).ForExperimentRole(ExperimentRole.Moderator).WithName("RefreshLeaderboard")
             .WithSummary("Process new reports and rebuild the leaderboards now (moderators).");
-        app.MapGet("/api/v1/leaderboards", Public).AllowAnonymous().CacheOutput(Cached).WithTags("Leaderboard").WithName("ListLeaderboards")
+        app.MapGet("/api/v1/leaderboards", Public).ForAnyone().CacheOutput(Cached).WithTags("Leaderboard").WithName("ListLeaderboards")
             .WithSummary("Experiments whose leaderboard is public.");
         return app;
     }
@@ -47,16 +48,18 @@ public static class LeaderboardEndpoints
         string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct,
         string window = LeaderboardWindows.All, int page = 1, [FromQuery(Name = "page_size")] int pageSize = 100)
     {
+        if (Paging.Check(page, pageSize, MaxPageSize) is { } invalid)
+        {
+            return invalid;
+        }
         var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
         if (refusal is not null)
         {
             return refusal;
         }
-        page = Math.Max(page, 1);
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         var rows = db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window);
         var total = await rows.CountAsync(ct);
-        var entries = await rows.OrderBy(e => e.Position).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var entries = await Named(db, rows.OrderBy(e => e.Position).Skip(Paging.Offset(page, pageSize)).Take(pageSize)).ToListAsync(ct);
         var builtAt = await BuiltAtAsync(db, experiment!.Id, ct);
         Cacheable(http, experiment);
         return TypedResults.Ok(new LeaderboardResponse($"{org}/{model}", window, builtAt, page, pageSize, total, entries.Select(ToDto).ToList()));
@@ -71,8 +74,8 @@ public static class LeaderboardEndpoints
         {
             return refusal;
         }
-        var entries = await db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window)
-            .OrderBy(e => e.Position).ToListAsync(ct);
+        var entries = await Named(db, db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window)
+            .OrderBy(e => e.Position)).ToListAsync(ct);
         var csv = new StringBuilder(LeaderboardCsv.Header).Append("\r\n");
         foreach (var entry in entries)
         {
@@ -96,7 +99,9 @@ public static class LeaderboardEndpoints
         var hours = db.ContributionHours.AsNoTracking().Where(h => h.ExperimentId == experiment!.Id && h.Hour >= since);
         if (!string.IsNullOrEmpty(username))
         {
-            hours = hours.Where(h => h.Contributor == username && h.Attributed);
+            // Public: names are matched against the accounts seen here, never looked up on the Hub.
+            var ids = db.HfUsers.Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username))).Select(u => u.Id);
+            hours = hours.Where(h => h.Attributed && ids.Contains(h.Contributor));
         }
         var perHour = await hours.GroupBy(h => h.Hour).Select(g => new { Hour = g.Key, Credited = g.Sum(h => h.CreditedSamples) })
             .OrderBy(p => p.Hour).ToListAsync(ct);
@@ -110,10 +115,9 @@ public static class LeaderboardEndpoints
     }
 
     private static async Task<Results<Ok<LeaderboardRefreshResponse>, ProblemHttpResult>> Refresh(
-        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, LeaderboardJob job, CancellationToken ct)
+        ExperimentContext context, LeaderboardJob job, CancellationToken ct)
     {
-        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Moderator, "refresh its leaderboard", ct);
-        return found.Refusal is { } refusal ? refusal : TypedResults.Ok(await job.RunAsync(rebuildAll: true, ct));
+        return TypedResults.Ok(await job.RunAsync(rebuildAll: true, ct));
     }
 
     private static async Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>
@@ -137,14 +141,32 @@ public static class LeaderboardEndpoints
         {
             return (null, Problems.NotFound($"There is no experiment {org}/{model}."));
         }
-        if (!experiment.LeaderboardVisible
-            && !(http.User.HasClaim(c => c.Type == HfIdentity.IdentityClaim)
-                 && roles.RoleIn(experiment, HfIdentity.FromPrincipal(http.User)) >= ExperimentRole.Moderator))
+        if (!experiment.LeaderboardVisible && !await IsModeratorAsync(http, experiment, roles))
         {
             return (null, Problems.NotFound($"The leaderboard of {org}/{model} is hidden by its owners."));
         }
         return (experiment, null);
     }
+
+    /// <summary>
+    /// Whether the caller moderates the experiment. Only asked for hidden leaderboards, so public ones never resolve a
+    /// token: the caller is authenticated here, on demand.
+    /// </summary>
+    private static async Task<bool> IsModeratorAsync(HttpContext http, Experiment experiment, ExperimentRoles roles)
+    {
+        if (!(await http.AuthenticateAsync(HfBearerHandler.SchemeName)).Succeeded)
+        {
+            return false;
+        }
+        var caller = http.RequestServices.GetRequiredService<Caller>();
+        return caller.Kind == CallerKind.User && roles.RoleIn(experiment, caller) >= ExperimentRole.Moderator;
+    }
+
+    /// <summary>Leaderboard rows with the current names of their users (contributors are HF ids, or fingerprints when unattributed).</summary>
+    private static IQueryable<NamedEntry> Named(ModerationDb db, IQueryable<LeaderboardEntry> rows) =>
+        rows.Select(e => new NamedEntry(e, e.Attributed ? db.HfUsers.Where(u => u.Id == e.Contributor).Select(u => u.Username).FirstOrDefault() : null));
+
+    internal sealed record NamedEntry(LeaderboardEntry Entry, string? Username);
 
     private static void Cacheable(HttpContext http, Experiment experiment) =>
         // Public leaderboards may be cached by any HTTP cache for a little while; hidden ones only by the moderator's browser.
@@ -153,8 +175,9 @@ public static class LeaderboardEndpoints
     private static async Task<DateTimeOffset?> BuiltAtAsync(ModerationDb db, int experimentId, CancellationToken ct) =>
         await db.LeaderboardStates.AsNoTracking().Where(s => s.ExperimentId == experimentId).Select(s => s.BuiltAt).FirstOrDefaultAsync(ct);
 
-    internal static LeaderboardEntryResponse ToDto(LeaderboardEntry e)
+    internal static LeaderboardEntryResponse ToDto(NamedEntry named)
     {
+        var e = named.Entry;
         var flags = new List<string>();
         if (e.Banned)
         {
@@ -172,8 +195,9 @@ public static class LeaderboardEndpoints
         {
             flags.Add(ContributionFlags.RolledBack);
         }
-        return new LeaderboardEntryResponse(e.Rank, e.Attributed ? e.Contributor : null, e.Attributed ? null : e.Contributor,
-            e.Attributed ? AvatarEndpoints.Url(e.Contributor) : null, e.CreditedSamples, e.ClaimedSamples, e.RolledBackSamples, e.ActiveHours,
+        var username = e.Attributed ? named.Username ?? e.Contributor : null;
+        return new LeaderboardEntryResponse(e.Rank, username, e.Attributed ? null : e.Contributor,
+            username is null ? null : AvatarEndpoints.Url(username), e.CreditedSamples, e.ClaimedSamples, e.RolledBackSamples, e.ActiveHours,
             e.Steps, e.LastSeen, flags);
     }
 }

@@ -21,7 +21,7 @@ public static class RolledBackContributions
             WITH marked AS (
                 UPDATE contribution_reports SET rolled_back = true
                 WHERE experiment_id = @experiment AND step > @step AND NOT rolled_back
-                RETURNING id, coalesce(username, peer_key_fingerprint) AS contributor, date_trunc('hour', "time", 'UTC') AS hour,
+                RETURNING id, coalesce(user_id, peer_key_fingerprint) AS contributor, date_trunc('hour', "time", 'UTC') AS hour,
                           coalesce(credited_samples, samples) AS credited
             ), totals AS (
                 -- Only what the leaderboard job has already counted; it sees the rest as rolled back when it gets to them.

@@ -32,8 +32,7 @@ public static class AdvisoryLocks
 
     private const int ContributionsClass = 4;
 
-    /// <summary>Serialises moderation of one user in one experiment (ban, unban, approve), for the rest of the transaction.</summary>
-    public static Task LockUserAsync(this ModerationDb db, int? experimentId, string username, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync(
-            $"SELECT pg_advisory_xact_lock(hashtextextended({$"user:{experimentId ?? 0}:{username.ToLowerInvariant()}"}, 0))", ct);
+    /// <summary>Serialises moderation of one user (by HF id) in one experiment (ban, unban, approve), for the rest of the transaction.</summary>
+    public static Task LockUserAsync(this ModerationDb db, int? experimentId, string userId, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({$"user:{experimentId ?? 0}:{userId}"}, 0))", ct);
 }

@@ -4,7 +4,8 @@ namespace Moderation.AuthApi.Data;
 public sealed class AllowlistEntry
 {
     public int ExperimentId { get; set; }
-    public required string Username { get; set; }
+    public required string UserId { get; set; }
+    public HfUser? User { get; set; }
     public required string AddedBy { get; set; }
     public DateTimeOffset AddedAt { get; set; }
     public string? Reason { get; set; }

@@ -5,7 +5,8 @@ public sealed class Ban
 {
     public long Id { get; set; }
     public int? ExperimentId { get; set; }
-    public required string Username { get; set; }
+    public required string UserId { get; set; }
+    public HfUser? User { get; set; }
     public required string Reason { get; set; }
     public string? Evidence { get; set; }
     public required string BannedBy { get; set; }

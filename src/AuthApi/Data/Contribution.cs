@@ -1,8 +1,8 @@
 namespace Moderation.AuthApi.Data;
 
 /// <summary>
-/// One peer's report for one training step, stored as received with whom it is credited to (<see cref="Username"/>:
-/// the user the key's first token was issued for; null when we never issued one). The leaderboard job processes reports
+/// One peer's report for one training step, stored as received with whom it is credited to (<see cref="UserId"/>:
+/// the owner of the peer key; null when we never issued a token for it). The leaderboard job processes reports
 /// in id order (its watermark says how far); it writes <see cref="CreditedSamples"/> only for clipped reports — the
 /// others are credited as claimed. A rollback marks reports after its target step <see cref="RolledBack"/>.
 /// </summary>
@@ -19,15 +19,15 @@ public sealed class ContributionReport
     public DateTimeOffset Time { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public required string ReportedBy { get; set; }
-    public string? Username { get; set; }
+    public string? UserId { get; set; }
     public long? CreditedSamples { get; set; }
     public bool Clipped { get; set; }
     public bool RolledBack { get; set; }
 }
 
 /// <summary>
-/// A contributor's credit in one hour: the unit the leaderboard is built from. A contributor is an HF user, or an
-/// unattributed peer key (<see cref="Attributed"/> false, <see cref="Contributor"/> the fingerprint).
+/// A contributor's credit in one hour: the unit the leaderboard is built from. A contributor is an HF user (<see cref="Contributor"/>
+/// their user id), or an unattributed peer key (<see cref="Attributed"/> false, <see cref="Contributor"/> the fingerprint).
 /// </summary>
 public sealed class ContributionHour
 {

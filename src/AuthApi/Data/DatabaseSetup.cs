@@ -31,6 +31,7 @@ public static class DatabaseSetup
         services.AddDbContextPool<ModerationDb>((sp, options) => options
             .UseNpgsql(ConnectionString(sp.GetRequiredService<IConfiguration>()))
             .UseSnakeCaseNamingConvention());
+        services.AddScoped<UnitOfWork>();
         return services;
     }
 

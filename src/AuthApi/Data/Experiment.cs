@@ -12,6 +12,16 @@ public sealed class Experiment
     public AccessPolicy AccessPolicy { get; set; } = AccessPolicy.OrgMembers;
     public int TokenLifetimeMinutes { get; set; } = ExperimentLimits.DefaultTokenLifetimeMinutes;
     public bool LeaderboardVisible { get; set; } = true;
+
+    /// <summary>
+    /// Hub repositories (<c>owner/name</c>) whose checkpoints may be registered besides those of the experiment's own
+    /// organization, added explicitly by owners.
+    /// </summary>
+    public List<string> AllowedCheckpointRepositories { get; set; } = [];
+
+    /// <summary>How many peer keys one user may hold live tokens for at once in this experiment.</summary>
+    public int MaxPeerKeysPerUser { get; set; } = ExperimentLimits.DefaultMaxPeerKeysPerUser;
+
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

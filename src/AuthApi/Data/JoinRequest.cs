@@ -1,12 +1,5 @@
 namespace Moderation.AuthApi.Data;
 
-public enum JoinRequestStatus
-{
-    Pending,
-    Approved,
-    Rejected,
-}
-
 /// <summary>
 /// A request to join an experiment, recorded when a join is refused or when a participant asks, with the HF profile
 /// facts moderators screen on. At most one pending request per user and experiment.
@@ -15,8 +8,8 @@ public sealed class JoinRequest
 {
     public long Id { get; set; }
     public int ExperimentId { get; set; }
-    public required string Username { get; set; }
     public required string UserId { get; set; }
+    public HfUser? User { get; set; }
     public string? Fullname { get; set; }
     public string? AvatarUrl { get; set; }
     public bool EmailVerified { get; set; }
@@ -29,11 +22,4 @@ public sealed class JoinRequest
     public DateTimeOffset? DecidedAt { get; set; }
     public string? DecidedBy { get; set; }
     public string? DecisionReason { get; set; }
-}
-
-/// <summary>The single row whose <see cref="Version"/> every change to any revocation list increments.</summary>
-public sealed class RevocationState
-{
-    public int Id { get; set; }
-    public long Version { get; set; }
 }

@@ -24,6 +24,11 @@ public sealed class ModerationDb(DbContextOptions<ModerationDb> options) : DbCon
     public DbSet<LeaderboardState> LeaderboardStates => Set<LeaderboardState>();
     public DbSet<PeerProgress> PeerProgress => Set<PeerProgress>();
     public DbSet<ContributionWatermark> ContributionWatermarks => Set<ContributionWatermark>();
+    public DbSet<HfUser> HfUsers => Set<HfUser>();
+    public DbSet<PeerKey> PeerKeys => Set<PeerKey>();
+    public DbSet<PeerKeyConflict> PeerKeyConflicts => Set<PeerKeyConflict>();
+    public DbSet<OutboxJob> OutboxJobs => Set<OutboxJob>();
+    public DbSet<UsedProof> UsedProofs => Set<UsedProof>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -5,7 +5,7 @@ public sealed class RevokedPeerKey
 {
     public int ExperimentId { get; set; }
     public required string PeerKeyFingerprint { get; set; }
-    public required string Username { get; set; }
+    public required string UserId { get; set; }
     public required string RevokedBy { get; set; }
     public DateTimeOffset RevokedAt { get; set; }
     public required string Reason { get; set; }

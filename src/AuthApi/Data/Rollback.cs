@@ -1,13 +1,5 @@
 namespace Moderation.AuthApi.Data;
 
-public enum RollbackStatus
-{
-    Pending,
-    Running,
-    Succeeded,
-    Failed,
-}
-
 /// <summary>A moderator's request to move an experiment back to a checkpoint an attack did not touch, tracked through its Hangfire job.</summary>
 public sealed class Rollback
 {

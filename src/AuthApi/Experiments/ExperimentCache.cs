@@ -29,10 +29,10 @@ public sealed class ExperimentCache(IMemoryCache cache, IOutputCacheStore output
         });
 
     /// <summary>After a write: forget this experiment here, and the leaderboard answers that depend on its settings.</summary>
-    public async Task EvictAsync(Experiment experiment)
+    public async Task EvictAsync(int id, string org, string model)
     {
-        cache.Remove(NameKey(experiment.OrganizationName, experiment.ModelName));
-        cache.Remove(IdKey(experiment.Id));
+        cache.Remove(NameKey(org, model));
+        cache.Remove(IdKey(id));
         await outputCache.EvictByTagAsync(Contributions.LeaderboardEndpoints.CacheTag, CancellationToken.None);
     }
 

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Moderation.AuthApi.Audit;
+using Moderation.AuthApi.Access;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
-using Moderation.AuthApi.Keys;
 using Moderation.Contracts.Experiments;
-using System.Security.Claims;
 
 namespace Moderation.AuthApi.Experiments;
 
@@ -15,127 +15,82 @@ public static class ExperimentEndpoints
 {
     public static IEndpointRouteBuilder MapExperiments(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/experiments").WithTags("Experiments").RequireAuthorization();
-
-        group.MapPost("/", Create).Validate<CreateExperimentRequest>()
+        var group = app.MapGroup("/api/v1/experiments").WithTags("Experiments");
+        group.MapPost("/", Create).ForSignedInUsers().Validate<CreateExperimentRequest>()
             .WithName("CreateExperiment").WithSummary("Create an experiment (global admins, or admins of its HF organization).");
-        group.MapGet("/", List).WithName("ListExperiments").WithSummary("List experiments, with your role in each.");
-        group.MapGet("/{org}/{model}", Get).WithName("GetExperiment").WithSummary("One experiment.");
-        group.MapPatch("/{org}/{model}", Update).Validate<UpdateExperimentRequest>()
+        group.MapGet("/", List).ForSignedInUsers().WithName("ListExperiments").WithSummary("List experiments, with your role in each.");
+        group.MapGet("/{org}/{model}", Get).ForExperimentRole(ExperimentRole.None).WithName("GetExperiment")
+            .WithSummary("One experiment; its coordinator address only for those who may join it.");
+        group.MapPatch("/{org}/{model}", Update).ForExperimentRole(ExperimentRole.Owner).Validate<UpdateExperimentRequest>()
             .WithName("UpdateExperiment").WithSummary("Change an experiment's settings (owners).");
-        group.MapDelete("/{org}/{model}", Delete).WithName("DeleteExperiment").WithSummary("Delete an experiment (owners).");
+        group.MapDelete("/{org}/{model}", Delete).ForExperimentRole(ExperimentRole.Owner).WithName("DeleteExperiment")
+            .WithSummary("Delete an experiment (owners).");
         return app;
     }
 
     private static async Task<Results<Created<ExperimentResponse>, ProblemHttpResult>> Create(
-        CreateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        ExperimentCreation creation, CancellationToken ct)
+        CreateExperimentRequest request, ExperimentService experiments, CancellationToken ct)
     {
-        var user = HfIdentity.FromPrincipal(principal);
-        var org = request.OrganizationName!;
-        if (!roles.CanCreateFor(user, org))
+        var draft = new Experiment
         {
-            return Problems.Forbidden($"Only admins of the Hugging Face organization '{org}' (or global admins) may create its experiments.");
-        }
-        if (await db.Experiments.AnyAsync(e => e.OrganizationName == org && e.ModelName == request.ModelName, ct))
-        {
-            return Problems.Conflict($"The experiment {org}/{request.ModelName} already exists.");
-        }
-
-        var experiment = new Experiment
-        {
-            OrganizationName = org,
+            OrganizationName = request.OrganizationName!,
             ModelName = request.ModelName!,
             CoordinatorIp = request.CoordinatorIp,
             CoordinatorPort = request.CoordinatorPort,
             AccessPolicy = request.AccessPolicy ?? AccessPolicy.OrgMembers,
             TokenLifetimeMinutes = request.TokenLifetimeMinutes ?? ExperimentLimits.DefaultTokenLifetimeMinutes,
             LeaderboardVisible = request.LeaderboardVisible ?? true,
-            CreatedBy = user.Username,
+            CreatedBy = "",
         };
-        await creation.CreateAsync(db, experiment, ct);
-        return TypedResults.Created($"/api/v1/experiments/{experiment.OrganizationName}/{experiment.ModelName}",
-            experiment.ToDto(ExperimentRole.Owner));
+        return await experiments.CreateAsync(draft, ct) switch
+        {
+            ExperimentOutcome.NotAdminOfOrganization => Problems.Forbidden(
+                $"Only admins of the Hugging Face organization '{draft.OrganizationName}' (or global admins) may create its experiments."),
+            ExperimentOutcome.NameTaken => Problems.Conflict($"The experiment {draft.OrganizationName}/{draft.ModelName} already exists."),
+            _ => TypedResults.Created($"/api/v1/experiments/{draft.OrganizationName}/{draft.ModelName}", draft.ToDto(ExperimentRole.Owner, true)),
+        };
     }
 
-    private static async Task<Ok<ExperimentPage>> List(
-        ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, CancellationToken ct,
-        int page = 1, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page_size")] int pageSize = 50)
+    private static async Task<Results<Ok<ExperimentPage>, ProblemHttpResult>> List(
+        Caller caller, ModerationDb db, ExperimentRoles roles, JoinAccess access, CancellationToken ct,
+        int page = 1, [FromQuery(Name = "page_size")] int pageSize = 50)
     {
-        var user = HfIdentity.FromPrincipal(principal);
-        page = Math.Max(page, 1);
-        pageSize = Math.Clamp(pageSize, 1, 200);
+        if (Paging.Check(page, pageSize, 200) is { } invalid)
+        {
+            return invalid;
+        }
         var total = await db.Experiments.CountAsync(ct);
         var experiments = await db.Experiments.AsNoTracking().Include(e => e.Members)
             .OrderBy(e => e.OrganizationName).ThenBy(e => e.ModelName)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        var items = experiments.Select(e => e.ToDto(roles.RoleIn(e, user))).ToList();
+            .Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(ct);
+        var admitted = await access.AdmittedAsync(db, experiments, caller, ct);
+        var items = experiments.Select(e =>
+        {
+            var role = roles.RoleIn(e, caller);
+            return e.ToDto(role, role >= ExperimentRole.Moderator || admitted.Contains(e.Id));
+        }).ToList();
         return TypedResults.Ok(new ExperimentPage(items, page, pageSize, total));
     }
 
-    private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> Get(
-        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
+    private static async Task<Ok<ExperimentResponse>> Get(ExperimentContext context, Caller caller, ModerationDb db, JoinAccess access, CancellationToken ct)
     {
-        var experiment = await db.FindByNameAsync(org, model, ct);
-        return experiment is null
-            ? Problems.NotFound($"There is no experiment {org}/{model}.")
-            : TypedResults.Ok(experiment.ToDto(roles.RoleIn(experiment, HfIdentity.FromPrincipal(principal))));
+        var visible = context.Role >= ExperimentRole.Moderator || await access.DecideAsync(db, context.Experiment, caller, ct) is null;
+        return TypedResults.Ok(context.Experiment.ToDto(context.Role, visible));
     }
 
     private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> Update(
-        string org, string model, UpdateExperimentRequest request, ClaimsPrincipal principal, ModerationDb db,
-        ExperimentRoles roles, ExperimentCache cache, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        UpdateExperimentRequest request, ExperimentContext context, ExperimentService experiments, CancellationToken ct)
     {
-        var user = HfIdentity.FromPrincipal(principal);
-        var experiment = await db.FindByNameAsync(org, model, ct);
-        if (experiment is null)
-        {
-            return Problems.NotFound($"There is no experiment {org}/{model}.");
-        }
-        if (roles.RoleIn(experiment, user) != ExperimentRole.Owner)
-        {
-            return Problems.Forbidden($"Only owners of {org}/{model} may change its settings.");
-        }
-
-        var before = experiment.ToDto(ExperimentRole.None);
-        experiment.CoordinatorIp = request.CoordinatorIp ?? experiment.CoordinatorIp;
-        experiment.CoordinatorPort = request.CoordinatorPort ?? experiment.CoordinatorPort;
-        experiment.AccessPolicy = request.AccessPolicy ?? experiment.AccessPolicy;
-        experiment.TokenLifetimeMinutes = request.TokenLifetimeMinutes ?? experiment.TokenLifetimeMinutes;
-        experiment.LeaderboardVisible = request.LeaderboardVisible ?? experiment.LeaderboardVisible;
-        experiment.UpdatedAt = clock.GetUtcNow();
-        await db.InTransactionAsync(async () =>
-        {
-            await audit.AppendAsync(db, new AuditRecord(experiment, user.Username, "experiment.updated",
-                $"{org}/{model}", Before: before, After: experiment.ToDto(ExperimentRole.None)), ct);
-            return await db.SaveChangesAsync(ct);
-        }, ct);
-        await cache.EvictAsync(experiment);
-        return TypedResults.Ok(experiment.ToDto(ExperimentRole.Owner));
+        var change = new ExperimentChange(CoordinatorIp: request.CoordinatorIp, CoordinatorPort: request.CoordinatorPort,
+            AccessPolicy: request.AccessPolicy, TokenLifetimeMinutes: request.TokenLifetimeMinutes, LeaderboardVisible: request.LeaderboardVisible,
+            AllowedCheckpointRepositories: request.AllowedCheckpointRepositories, MaxPeerKeysPerUser: request.MaxPeerKeysPerUser);
+        var (experiment, _) = await experiments.UpdateAsync(context.Id, change, ct);
+        return TypedResults.Ok(experiment.ToDto(ExperimentRole.Owner, true));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, ExperimentCache cache,
-        AuditLog audit, CancellationToken ct)
+    private static async Task<NoContent> Delete(ExperimentContext context, ExperimentService experiments, CancellationToken ct)
     {
-        var experiment = await db.FindByNameAsync(org, model, ct);
-        if (experiment is null)
-        {
-            return Problems.NotFound($"There is no experiment {org}/{model}.");
-        }
-        var user = HfIdentity.FromPrincipal(principal);
-        if (roles.RoleIn(experiment, user) != ExperimentRole.Owner)
-        {
-            return Problems.Forbidden($"Only owners of {org}/{model} may delete it.");
-        }
-        await db.InTransactionAsync(async () =>
-        {
-            await audit.AppendAsync(db, new AuditRecord(experiment, user.Username, "experiment.deleted", $"{org}/{model}",
-                Before: experiment.ToDto(ExperimentRole.None)), ct);
-            db.Experiments.Remove(experiment);
-            return await db.SaveChangesAsync(ct);
-        }, ct);
-        await cache.EvictAsync(experiment);
+        await experiments.DeleteAsync(context.Id, ct);
         return TypedResults.NoContent();
     }
 }

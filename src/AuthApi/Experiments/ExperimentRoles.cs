@@ -6,26 +6,26 @@ using Moderation.Contracts.Experiments;
 namespace Moderation.AuthApi.Experiments;
 
 /// <summary>
-/// The one place that decides roles: global admin (configured) › owner (creator, admin of the experiment's HF org)
-/// › moderator (granted per experiment) › participant.
+/// The one place that decides roles, by HF user id: global admin (configured ids) › owner (a current admin of the
+/// experiment's HF organization, as the Hub says in the caller's identity, or an explicit owner grant) › moderator
+/// (granted per experiment) › participant. Nothing is owned for having created it.
 /// </summary>
 public sealed class ExperimentRoles(IOptionsMonitor<ModerationOptions> options)
 {
-    public bool IsGlobalAdmin(HfIdentity user) =>
-        options.CurrentValue.GlobalAdmins.Contains(user.Username, StringComparer.OrdinalIgnoreCase);
+    public bool IsGlobalAdmin(HfIdentity user) => options.CurrentValue.GlobalAdminIds.Contains(user.Id, StringComparer.Ordinal);
 
     /// <summary>Global admins create anywhere; an admin of an HF org creates for that org, as in the reference server.</summary>
-    public bool CanCreateFor(HfIdentity user, string organizationName) =>
-        IsGlobalAdmin(user) || user.IsAdminOf(organizationName);
+    public bool CanCreateFor(Caller caller, string organizationName) => caller.IsGlobalAdmin || caller.User.IsAdminOf(organizationName);
+
+    public ExperimentRole RoleIn(Experiment experiment, Caller caller) => RoleIn(experiment, caller.User, caller.IsGlobalAdmin);
 
     /// <param name="experiment">Loaded with its <see cref="Experiment.Members"/>.</param>
-    public ExperimentRole RoleIn(Experiment experiment, HfIdentity user)
+    public ExperimentRole RoleIn(Experiment experiment, HfIdentity user, bool isGlobalAdmin)
     {
-        if (IsGlobalAdmin(user) || user.IsAdminOf(experiment.OrganizationName))
+        if (isGlobalAdmin || user.IsAdminOf(experiment.OrganizationName))
         {
             return ExperimentRole.Owner;
         }
-        var member = experiment.Members.FirstOrDefault(m => string.Equals(m.Username, user.Username, StringComparison.OrdinalIgnoreCase));
-        return member?.Role ?? ExperimentRole.None;
+        return experiment.Members.FirstOrDefault(m => m.UserId == user.Id)?.Role ?? ExperimentRole.None;
     }
 }

@@ -1,20 +1,30 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Experiments;
+using Moderation.AuthApi.ServiceKeys;
+using Moderation.Contracts.Tokens;
 
 namespace Moderation.AuthApi.Identity;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer …</c>: a service key (<c>msk_…</c>) against the database, a peer JWT against
-/// the experiment's keys and revocations, anything else as a Hugging Face token by asking Hugging Face who it belongs to.
+/// Authenticates the caller of an endpoint that needs one (anonymous endpoints never get here): a service key
+/// (<c>Bearer msk_…</c>) against the database, a peer token with its DPoP proof (<c>DPoP &lt;token&gt;</c>) against the
+/// experiment's keys and revocations, and anything else as a Hugging Face token by asking Hugging Face. The result goes
+/// into the request's <see cref="Caller"/>; the principal carries only what authorization policies read.
 /// </summary>
 public sealed class HfBearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     HfIdentityResolver resolver,
-    ServiceKeys.ServiceKeyAuthenticator serviceKeys,
+    ServiceKeyAuthenticator serviceKeys,
     PeerTokenAuthenticator peerTokens,
+    ExperimentRoles roles,
+    UserDirectory users,
+    Caller caller,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -28,68 +38,84 @@ public sealed class HfBearerHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var (scheme, token) = header.IndexOf(' ') is > 0 and var space ? (header[..space], header[(space + 1)..].Trim()) : (header, "");
+        if (token.Length is 0 or > MaxTokenLength || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <Hugging Face token>'.");
+            return AuthenticateResult.Fail("The bearer token is empty, too long or contains spaces or control characters.");
         }
-        var token = header["Bearer ".Length..].Trim();
-        if (token.Length is 0 or > MaxTokenLength || token.Any(char.IsWhiteSpace))
+        if (scheme.Equals(DpopProof.Scheme, StringComparison.OrdinalIgnoreCase))
         {
-            return AuthenticateResult.Fail("The bearer token is empty, too long or contains spaces.");
+            var (peer, failure) = await peerTokens.AuthenticateAsync(Request, token, Context.RequestAborted);
+            if (peer is null)
+            {
+                return AuthenticateResult.Fail(failure!);
+            }
+            caller.SetPeer(peer);
+            return Success(CallerKind.Peer, new Claim(ClaimTypes.Name, caller.ActorName));
         }
-
-        if (ServiceKeys.ServiceKeyAuthenticator.LooksLikeServiceKey(token))
+        if (!scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            var serviceKey = await serviceKeys.AuthenticateAsync(token, SchemeName, Context.RequestAborted);
-            return serviceKey is null
-                ? AuthenticateResult.Fail("The service key is unknown or was revoked.")
-                : AuthenticateResult.Success(new AuthenticationTicket(serviceKey, SchemeName));
+            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <Hugging Face token or service key>' or 'DPoP <peer token>'.");
+        }
+        if (ServiceKeyAuthenticator.LooksLikeServiceKey(token))
+        {
+            var serviceKey = await serviceKeys.AuthenticateAsync(token, Context.RequestAborted);
+            if (serviceKey is null)
+            {
+                return AuthenticateResult.Fail("The service key is unknown or was revoked.");
+            }
+            caller.SetServiceKey(serviceKey);
+            return Success(CallerKind.ServiceKey, new Claim(ClaimTypes.Name, caller.ActorName));
         }
         if (PeerTokenAuthenticator.LooksLikePeerJwt(token))
         {
-            var (peer, failure) = await peerTokens.AuthenticateAsync(token, SchemeName, Context.RequestAborted);
-            return peer is null ? AuthenticateResult.Fail(failure!) : AuthenticateResult.Success(new AuthenticationTicket(peer, SchemeName));
+            return AuthenticateResult.Fail(
+                "A peer token is not accepted as a bearer token: send it as 'Authorization: DPoP <token>' with a 'DPoP' header holding a proof signed with the peer's private key (RFC 9449).");
         }
         var identity = await resolver.ResolveAsync(token, Context.RequestAborted);
-        return identity is null
-            ? AuthenticateResult.Fail("Hugging Face does not recognise this token: it is invalid, expired or revoked.")
-            : AuthenticateResult.Success(new AuthenticationTicket(identity.ToPrincipal(SchemeName), SchemeName));
+        if (identity is null)
+        {
+            return AuthenticateResult.Fail("Hugging Face does not recognise this token: it is invalid, expired or revoked.");
+        }
+        caller.SetUser(identity, roles.IsGlobalAdmin(identity));
+        await users.RecordSeenAsync(identity.Ref, Context.RequestAborted);
+        return Success(CallerKind.User, new Claim(ClaimTypes.NameIdentifier, identity.Id), new Claim(ClaimTypes.Name, identity.Username),
+            new Claim(AccessPolicies.GlobalAdminClaim, caller.IsGlobalAdmin ? "true" : "false"));
+    }
+
+    private static AuthenticateResult Success(CallerKind kind, params Claim[] claims)
+    {
+        var identity = new ClaimsIdentity(claims.Append(new Claim(AccessPolicies.CallerKindClaim, kind.ToString())), SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        var detail = result.Failure?.Message ?? "Send a Hugging Face access token as 'Authorization: Bearer hf_...'.";
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer";
+        Response.Headers.WWWAuthenticate = Request.Headers.Authorization.ToString().StartsWith(DpopProof.Scheme + " ", StringComparison.OrdinalIgnoreCase)
+                                           || detail.Contains("DPoP", StringComparison.Ordinal)
+            ? $"DPoP algs=\"RS256 PS256\", error=\"invalid_dpop_proof\", error_description=\"{HeaderSafe(detail)}\""
+            : result.Failure is null ? "Bearer" : $"Bearer error=\"invalid_token\", error_description=\"{HeaderSafe(detail)}\"";
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Authentication required",
-                Detail = result.Failure?.Message
-                    ?? "Send a Hugging Face access token as 'Authorization: Bearer hf_...'.",
-            },
+            ProblemDetails = { Status = StatusCodes.Status401Unauthorized, Title = "Authentication required", Detail = detail },
         });
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
+        var rule = Context.GetEndpoint()?.Metadata.GetMetadata<AccessRule>();
+        // The reference server answers every refusal with 401; its clients treat anything else as worth retrying.
+        Response.StatusCode = rule?.Reference == true ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Detail = Context.User.HasClaim(c => c.Type == ServiceKeys.ServiceKeyAuthenticator.KeyIdClaim)
-                    ? "This endpoint needs a Hugging Face user's token; service keys may only report checkpoints and contributions."
-                    : Context.User.IsPeer()
-                        ? "A peer token may only report its own peer's contributions; this endpoint needs a Hugging Face user's token or a service key."
-                        : "This endpoint is for auxiliary peers: send a service key with the scope it needs.",
-            },
+            ProblemDetails = { Status = Response.StatusCode, Title = "Forbidden", Detail = AccessPolicies.Refusal(caller, rule) },
         });
     }
+
+    private static string HeaderSafe(string text) => new(text.Where(c => c is >= ' ' and <= '~' and not '"' and not '\\').ToArray());
 }

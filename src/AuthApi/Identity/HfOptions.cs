@@ -27,11 +27,3 @@ public sealed class HfOptions
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 5;
 }
-
-public sealed class ModerationOptions
-{
-    public const string Section = "Moderation";
-
-    /// <summary>HF usernames with every power in every experiment.</summary>
-    public string[] GlobalAdmins { get; set; } = [];
-}

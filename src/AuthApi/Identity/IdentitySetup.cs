@@ -1,18 +1,20 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.ServiceKeys;
 
 namespace Moderation.AuthApi.Identity;
 
 public static class IdentitySetup
 {
-    public const string ServiceKeyPolicy = "ServiceKey";
-    public const string ContributionReporterPolicy = "ContributionReporter";
-
     public static IServiceCollection AddHuggingFaceIdentity(this IServiceCollection services)
     {
         services.AddOptions<HfOptions>().BindConfiguration(HfOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.Section);
+        services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.Section)
+            .Validate(o => o.GlobalAdmins is not { Length: > 0 },
+                "Moderation:GlobalAdmins (HF usernames) is no longer read: list global admins by HF user id in Moderation:GlobalAdminIds "
+                + "(a name can be renamed and taken over; 'id' in https://huggingface.co/api/whoami-v2).")
+            .ValidateOnStart();
         services.AddMemoryCache();
         services.AddHttpClient(HfIdentityResolver.HttpClientName, (sp, client) =>
         {
@@ -23,18 +25,22 @@ public static class IdentitySetup
         });
         services.AddSingleton<HfIdentityResolver>();
         services.AddSingleton<HfUsers>();
-        services.AddAuthentication(HfBearerHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, HfBearerHandler>(HfBearerHandler.SchemeName, null);
-        services.AddScoped<ServiceKeys.ServiceKeyAuthenticator>();
+        services.AddSingleton<UserDirectory>();
+        services.AddSingleton<UsedProofs>();
+        services.AddScoped<UsedProofPurgeJob>();
+        services.AddScoped<Caller>();
+        services.AddHostedService<LegacyAccounts>();
+        services.AddScoped<ServiceKeyAuthenticator>();
         services.AddScoped<PeerTokenAuthenticator>();
-        services.AddAuthorizationBuilder()
-            // Every RequireAuthorization() endpoint is for HF users; service keys go only where ServiceKeyPolicy says.
-            .SetDefaultPolicy(new AuthorizationPolicyBuilder(HfBearerHandler.SchemeName).RequireClaim(HfIdentity.IdentityClaim).Build())
-            .AddPolicy(ServiceKeyPolicy, p => p.AddAuthenticationSchemes(HfBearerHandler.SchemeName)
-                .RequireClaim(ServiceKeys.ServiceKeyAuthenticator.KeyIdClaim))
-            // Contributions come from auxiliary peers (service keys) or from a peer itself (its peer token).
-            .AddPolicy(ContributionReporterPolicy, p => p.AddAuthenticationSchemes(HfBearerHandler.SchemeName)
-                .RequireAssertion(c => c.User.HasClaim(claim => claim.Type is ServiceKeys.ServiceKeyAuthenticator.KeyIdClaim or PeerTokenAuthenticator.PeerKeyClaim)));
+        // No default scheme: a request is authenticated only when its endpoint's policy asks (anonymous ones never are).
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        services.AddAuthentication(o =>
+            {
+                o.DefaultChallengeScheme = HfBearerHandler.SchemeName;
+                o.DefaultForbidScheme = HfBearerHandler.SchemeName;
+            })
+            .AddScheme<AuthenticationSchemeOptions, HfBearerHandler>(HfBearerHandler.SchemeName, null);
+        services.AddAccessPolicies();
         return services;
     }
 }

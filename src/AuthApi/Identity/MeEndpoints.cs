@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
 using Moderation.Contracts.Experiments;
@@ -11,24 +11,26 @@ public static class MeEndpoints
 {
     public static IEndpointRouteBuilder MapMe(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/me", GetMe).RequireAuthorization().WithTags("Identity")
+        app.MapGet("/api/v1/me", GetMe).ForSignedInUsers().WithTags("Identity")
             .WithName("GetMe").WithSummary("Who you are on Hugging Face, and your roles in this service.");
         return app;
     }
 
-    private static async Task<MeResponse> GetMe(ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
+    private static async Task<MeResponse> GetMe(Caller caller, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
     {
-        var user = HfIdentity.FromPrincipal(principal);
-        var adminOrgs = user.Orgs.Where(o => o.RoleInOrg == "admin").Select(o => o.Name).ToList();
+        var user = caller.User;
+        var adminOrgs = user.Orgs.Where(o => o.RoleInOrg == "admin").Select(o => o.Name.ToLowerInvariant()).ToList();
+#pragma warning disable CA1304, CA1311, CA1862 // translated to SQL lower(): HF org names are unique regardless of case
         var experiments = await db.Experiments.AsNoTracking().Include(e => e.Members)
-            .Where(e => e.Members.Any(m => m.Username == user.Username) || adminOrgs.Contains(e.OrganizationName))
+            .Where(e => e.Members.Any(m => m.UserId == user.Id) || adminOrgs.Contains(e.OrganizationName.ToLower()))
+#pragma warning restore CA1304, CA1311, CA1862
             .OrderBy(e => e.OrganizationName).ThenBy(e => e.ModelName)
             .ToListAsync(ct);
         var grants = experiments
-            .Select(e => new ExperimentRoleGrant(e.OrganizationName, e.ModelName, roles.RoleIn(e, user)))
+            .Select(e => new ExperimentRoleGrant(e.OrganizationName, e.ModelName, roles.RoleIn(e, caller)))
             .Where(g => g.Role != ExperimentRole.None)
             .ToList();
         return new MeResponse(user.Id, user.Username, user.Fullname, user.AvatarUrl, user.EmailVerified, user.IsPro, user.Orgs,
-            roles.IsGlobalAdmin(user), grants);
+            caller.IsGlobalAdmin, grants);
     }
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Security.Claims;
+using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Join;
@@ -8,24 +7,23 @@ using Moderation.Contracts.Tokens;
 namespace Moderation.AuthApi.Identity;
 
 /// <summary>
-/// Turns a peer JWT sent as a bearer token into a principal that speaks for one peer key in one experiment. Such a
-/// principal is not a user (user endpoints answer 403); it may only report its own peer's contributions.
+/// Turns a peer JWT sent as <c>Authorization: DPoP &lt;token&gt;</c> with a <c>DPoP</c> proof header into the peer it speaks
+/// for: the token must be active (signature, audience, expiry, revocations, bans), and the proof must be signed with the
+/// key the token is bound to, for this request, recent, and not seen before (on any replica).
 /// </summary>
-public sealed class PeerTokenAuthenticator(ModerationDb db, ExperimentCache experiments, PeerTokenInspector inspector)
+public sealed class PeerTokenAuthenticator(
+    ModerationDb db, ExperimentCache experiments, PeerTokenInspector inspector, UsedProofs usedProofs, TimeProvider clock,
+    IOptions<Keys.TokenOptions> options)
 {
-    public const string PeerKeyClaim = "peer_key_fingerprint";
-    public const string ExperimentClaim = "peer_experiment";
-    public const string UsernameClaim = "peer_username";
-
     public static bool LooksLikePeerJwt(string token) => token.StartsWith("eyJ", StringComparison.Ordinal) && token.Count(c => c == '.') == 2;
 
-    /// <returns>The principal, or the reason the token is not accepted.</returns>
-    public async Task<(ClaimsPrincipal? Principal, string? Failure)> AuthenticateAsync(string token, string scheme, CancellationToken ct)
+    /// <returns>The peer, or the reason the token or proof is not accepted.</returns>
+    public async Task<(PeerCaller? Peer, string? Failure)> AuthenticateAsync(HttpRequest request, string token, CancellationToken ct)
     {
         var jwt = PeerJwt.Read(token);
         if (jwt?.Claims.Audience.Split('/') is not [var org, var model])
         {
-            return (null, "The bearer token looks like a JWT but is not one of our PS256 peer tokens.");
+            return (null, "The token is not one of our PS256 peer tokens.");
         }
         var experiment = await experiments.ByNameAsync(db, org, model, ct);
         if (experiment is null)
@@ -37,24 +35,34 @@ public sealed class PeerTokenAuthenticator(ModerationDb db, ExperimentCache expe
         {
             return (null, "The peer token is not active: " + result.Reason);
         }
-        var claims = new List<Claim>
+        string? proof = request.Headers[DpopProof.HeaderName];
+        if (string.IsNullOrEmpty(proof) || request.Headers[DpopProof.HeaderName].Count != 1)
         {
-            new(PeerKeyClaim, result.PeerKeyFingerprint!),
-            new(ExperimentClaim, experiment.Id.ToString(CultureInfo.InvariantCulture)),
-            new(UsernameClaim, result.Username!),
-            new(ClaimTypes.Name, $"peer:{result.Username}"),
-        };
-        return (new ClaimsPrincipal(new ClaimsIdentity(claims, scheme)), null);
+            return (null, "A peer token must come with exactly one 'DPoP' header: a proof signed with the peer's private key (RFC 9449).");
+        }
+        var now = clock.GetUtcNow();
+        var window = TimeSpan.FromSeconds(options.Value.DpopProofWindowSeconds);
+        var check = await DpopProof.VerifyAsync(proof, request.Method, RequestUrls(request), token, result.PeerKeyFingerprint!, now, window);
+        if (!check.IsValid)
+        {
+            return (null, check.Error);
+        }
+        if (!await usedProofs.TryUseAsync(db, result.PeerKeyFingerprint!, check.Jti!, check.IssuedAt + window, ct))
+        {
+            return (null, "This DPoP proof was already used: make a new proof (a fresh 'jti') for every request.");
+        }
+        return (new PeerCaller(experiment.Id, result.PeerKeyFingerprint!, jwt.Claims.Subject, result.Username!), null);
     }
-}
 
-public static class PeerTokenPrincipal
-{
-    /// <summary>The peer-key fingerprint a peer token principal speaks for in <paramref name="experimentId"/>, or null.</summary>
-    public static string? PeerKeyIn(this ClaimsPrincipal principal, int experimentId) =>
-        principal.FindFirstValue(PeerTokenAuthenticator.ExperimentClaim) == experimentId.ToString(CultureInfo.InvariantCulture)
-            ? principal.FindFirstValue(PeerTokenAuthenticator.PeerKeyClaim)
-            : null;
-
-    public static bool IsPeer(this ClaimsPrincipal principal) => principal.HasClaim(c => c.Type == PeerTokenAuthenticator.PeerKeyClaim);
+    /// <summary>The URL the peer called, as this server sees it and as the public issuer names it (behind a proxy they differ).</summary>
+    private IReadOnlyCollection<string> RequestUrls(HttpRequest request)
+    {
+        var path = request.PathBase.Add(request.Path).ToUriComponent();
+        var urls = new List<string> { $"{request.Scheme}://{request.Host.ToUriComponent()}{path}" };
+        if (options.Value.Issuer is { Length: > 0 } origin)
+        {
+            urls.Add(origin.TrimEnd('/') + path);
+        }
+        return urls;
+    }
 }

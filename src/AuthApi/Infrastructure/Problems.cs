@@ -15,6 +15,10 @@ public static class Problems
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
+    /// <summary>A 400 when <paramref name="username"/> cannot be a Hugging Face name (checked before asking the Hub), else null.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? InvalidUsername(string? username) =>
+        Moderation.Contracts.Validation.HfNames.IsValid(username) ? null : BadRequest($"'username' {Moderation.Contracts.Validation.HfNames.Rule}.");
+
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult UnknownUser(string? username) =>
         TypedResults.Problem($"There is no Hugging Face user named '{username}'.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unknown user");
 

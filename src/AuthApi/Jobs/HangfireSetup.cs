@@ -4,6 +4,7 @@ using Hangfire.PostgreSql.Factories;
 using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
 
 namespace Moderation.AuthApi.Jobs;
@@ -37,6 +38,9 @@ public static class HangfireSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Outbox>();
+        services.AddHostedService<OutboxDispatcher>();
         services.AddHangfireServer((sp, options) =>
         {
             options.WorkerCount = sp.GetRequiredService<IConfiguration>().GetValue("Hangfire:WorkerCount", 4);
@@ -53,6 +57,7 @@ public static class HangfireSetup
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
         recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, job => job.RunAsync(false, CancellationToken.None),
             app.Configuration.GetValue("Contributions:LeaderboardCron", Cron.Minutely())!);
         return app;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.Contracts.Join;
@@ -14,7 +15,7 @@ public static class IntrospectionEndpoints
 {
     public static IEndpointRouteBuilder MapIntrospection(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/tokens/introspect", Introspect).AllowAnonymous().WithTags("Join").Validate<IntrospectionRequest>()
+        app.MapPost("/api/v1/tokens/introspect", Introspect).ForAnyone().WithTags("Join").Validate<IntrospectionRequest>()
             .WithName("IntrospectToken").WithSummary("Is this peer token (JWT or hivemind_access) active right now? Anyone may ask.");
         return app;
     }

@@ -1,12 +1,10 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Moderation.AuthApi.Access;
-using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Experiments;
+using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
-using Moderation.AuthApi.JoinRequests;
 using Moderation.AuthApi.Keys;
+using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Join;
 using Moderation.Contracts.Tokens;
 
@@ -18,33 +16,39 @@ public static class JoinEndpoints
     public static IEndpointRouteBuilder MapJoin(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/experiments/{org}/{model}/join", Join)
-            .RequireAuthorization().WithTags("Join").Validate<JoinInput>()
+            .ForExperimentRole(ExperimentRole.None).WithTags("Join").Validate<JoinInput>()
             .WithName("JoinExperiment")
             .WithSummary("Exchange your HF token and your peer's public key for signed peer tokens (any admitted participant).");
         return app;
     }
 
+    /// <summary>Where this service is, as peers and token verifiers should name it: the configured issuer, else the request's origin.</summary>
+    public static string PublicOrigin(HttpRequest request, TokenOptions options) =>
+        options.Issuer is { Length: > 0 } issuer ? issuer.TrimEnd('/') : $"{request.Scheme}://{request.Host}";
+
     private static async Task<Results<Ok<JoinResponse>, ProblemHttpResult>> Join(
-        string org, string model, JoinInput request, ClaimsPrincipal principal, HttpContext http, ModerationDb db,
-        JoinAccess access, PeerTokenIssuer issuer, JoinRequestRecorder recorder, ExperimentCache experiments, Microsoft.Extensions.Options.IOptions<TokenOptions> options,
+        JoinInput request, ExperimentContext context, Caller caller, HttpContext http, JoinService joins, IOptions<TokenOptions> options,
         CancellationToken ct)
     {
-        var experiment = await experiments.ByNameAsync(db, org, model, ct);
-        if (experiment is null)
+        var experiment = context.Experiment;
+        var origin = PublicOrigin(http.Request, options.Value);
+        var outcome = await joins.JoinAsync(experiment, caller, OpenSshRsaKey.Parse(request.PeerPublicKey), origin, ct);
+        if (outcome.Issued is not { } issued)
         {
-            return Problems.NotFound($"There is no experiment {org}/{model}.");
+            if (outcome.RetryAfter is { } wait)
+            {
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            var (status, title) = outcome.Refusal switch
+            {
+                JoinRefusal.NotAdmitted => (StatusCodes.Status403Forbidden, "Not admitted"),
+                JoinRefusal.KeyTaken => (StatusCodes.Status409Conflict, "Peer key belongs to someone else"),
+                JoinRefusal.TooManyKeys => (StatusCodes.Status429TooManyRequests, "Too many peer keys"),
+                _ => (StatusCodes.Status403Forbidden, "Banned"),
+            };
+            return TypedResults.Problem(outcome.Reason, statusCode: status, title: title,
+                extensions: new Dictionary<string, object?> { ["banned"] = outcome.Refusal is JoinRefusal.Banned or JoinRefusal.KeyRevoked });
         }
-        var user = HfIdentity.FromPrincipal(principal);
-        var peerKey = OpenSshRsaKey.Parse(request.PeerPublicKey);
-        if (await access.DecideAsync(db, experiment, user, ct, peerKey.Fingerprint) is { } refusal)
-        {
-            var reason = refusal.Banned ? refusal.Reason : await recorder.RecordRefusedJoinAsync(db, experiment, user, refusal.Reason, ct);
-            return TypedResults.Problem(reason, statusCode: StatusCodes.Status403Forbidden,
-                title: refusal.Banned ? "Banned" : "Not admitted", extensions: new Dictionary<string, object?> { ["banned"] = refusal.Banned });
-        }
-
-        var origin = $"{http.Request.Scheme}://{http.Request.Host}";
-        var issued = await issuer.IssueAsync(db, experiment, user, peerKey, options.Value.Issuer ?? origin, ct);
         return TypedResults.Ok(new JoinResponse(
             issued.Record.Jwt!, issued.Record.Kid, issued.Record.ExpiresAt, issued.HivemindAccess, issued.AuthServerPublicKey,
             issued.Record.PeerKeyFingerprint, experiment.CoordinatorIp, experiment.CoordinatorPort,

@@ -25,19 +25,26 @@ public sealed class PeerTokenInspector(KeyRing keys, JoinAccess access, TimeProv
             return result;
         }
 
-        var revoked = await db.IssuedTokens.AsNoTracking()
-            .Where(t => t.ExperimentId == experiment.Id && t.RevokedAt != null
-                        && (result.TokenId != null ? t.Id.ToString() == result.TokenId
-                            : t.Username == result.Username && t.PeerKeyFingerprint == result.PeerKeyFingerprint && t.ExpiresAt == result.ExpiresAt))
-            .AnyAsync(ct);
-        revoked = revoked || await db.RevokedPeerKeys.AnyAsync(r => r.ExperimentId == experiment.Id && r.PeerKeyFingerprint == result.PeerKeyFingerprint, ct);
-        if (revoked)
+        var tokens = db.IssuedTokens.AsNoTracking().Where(t => t.ExperimentId == experiment.Id);
+        tokens = Guid.TryParse(result.TokenId, out var id) ? tokens.Where(t => t.Id == id)
+            : tokens.Where(t => t.HivemindSignature == hivemindAccess!.Signature);
+        var issued = await tokens.Select(t => new
+            {
+                t.UserId,
+                Revoked = t.RevokedAt != null || db.RevokedPeerKeys.Any(r => r.ExperimentId == experiment.Id && r.PeerKeyFingerprint == t.PeerKeyFingerprint),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (issued is null)
         {
-            return PeerTokenVerification.Invalid("The token was revoked.");
+            return PeerTokenVerification.Invalid("This server has no record of issuing the token.");
         }
-        if (await access.BanInForceAsync(db, experiment.Id, result.Username!, ct) is { } ban)
+        if (await access.BanInForceAsync(db, experiment.Id, issued.UserId, ct) is { } ban)
         {
             return PeerTokenVerification.Invalid($"{result.Username} is banned: {ban.Reason}");
+        }
+        if (issued.Revoked)
+        {
+            return PeerTokenVerification.Invalid("The token was revoked.");
         }
         return result;
     }

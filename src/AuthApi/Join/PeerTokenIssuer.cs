@@ -12,32 +12,33 @@ public sealed record IssuedPeerToken(IssuedToken Record, HivemindAccess Hivemind
 
 /// <summary>
 /// Signs peer tokens for users the access decision admitted: a hivemind_access token always, a PS256 JWT when asked.
-/// A re-join with the same user and key gets the still-fresh token back instead of a new signature.
+/// A re-join with the same user, name and key gets the still-fresh token back instead of a new signature.
 /// </summary>
 public sealed class PeerTokenIssuer(KeyRing keys, TimeProvider clock, IOptions<TokenOptions> options)
 {
+    /// <summary>A token issued earlier for this user and key that is fresh enough to hand out again, if any.</summary>
+    public async Task<IssuedPeerToken?> ReusableAsync(
+        ModerationDb db, Experiment experiment, HfIdentity user, OpenSshRsaKey peerKey, bool wantJwt, CancellationToken ct)
+    {
+        var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
+        var freshUntil = clock.GetUtcNow() + TimeSpan.FromMinutes(experiment.TokenLifetimeMinutes) * options.Value.ReuseWhileRemaining;
+        var reusable = await db.IssuedTokens.AsNoTracking()
+            .Where(t => t.ExperimentId == experiment.Id && t.UserId == user.Id && t.PeerKeyFingerprint == peerKey.Fingerprint
+                        && t.Username == user.Username && t.RevokedAt == null && t.ExpiresAt > freshUntil && t.Kid == signingKey.Kid
+                        && (!wantJwt || t.Jwt != null))
+            .OrderByDescending(t => t.ExpiresAt)
+            .FirstOrDefaultAsync(ct);
+        return reusable is null ? null : Describe(reusable, signingKey);
+    }
+
     /// <param name="jwtIssuer">The JWT <c>iss</c>; null for a reference-compatible join, which needs no JWT.</param>
     public async Task<IssuedPeerToken> IssueAsync(
         ModerationDb db, Experiment experiment, HfIdentity user, OpenSshRsaKey peerKey, string? jwtIssuer, CancellationToken ct)
     {
         var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
         var now = clock.GetUtcNow();
-        var lifetime = TimeSpan.FromMinutes(experiment.TokenLifetimeMinutes);
-        var freshUntil = now + lifetime * options.Value.ReuseWhileRemaining;
-        var wantJwt = jwtIssuer is not null;
-
-        var reusable = await db.IssuedTokens.AsNoTracking()
-            .Where(t => t.ExperimentId == experiment.Id && t.Username == user.Username && t.PeerKeyFingerprint == peerKey.Fingerprint
-                        && t.RevokedAt == null && t.ExpiresAt > freshUntil && t.Kid == signingKey.Kid && (!wantJwt || t.Jwt != null))
-            .OrderByDescending(t => t.ExpiresAt)
-            .FirstOrDefaultAsync(ct);
-        if (reusable is not null)
-        {
-            return Describe(reusable, signingKey);
-        }
-
         // Whole seconds: expiration_time then has no fraction, and matches the JWT's exp exactly.
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds((now + lifetime).ToUnixTimeSeconds());
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds((now + TimeSpan.FromMinutes(experiment.TokenLifetimeMinutes)).ToUnixTimeSeconds());
         var id = Guid.CreateVersion7();
         var record = new IssuedToken
         {
@@ -51,11 +52,11 @@ public sealed class PeerTokenIssuer(KeyRing keys, TimeProvider clock, IOptions<T
             IssuedAt = now,
             ExpiresAt = expiresAt,
             HivemindSignature = signingKey.SignHivemindAccess(HivemindAccess.SignedMessage(user.Username, peerKey.Text, expiresAt.UtcDateTime)),
-            Jwt = wantJwt
-                ? PeerJwt.Create(new PeerTokenClaims(jwtIssuer!, user.Id, user.Username,
+            Jwt = jwtIssuer is null
+                ? null
+                : PeerJwt.Create(new PeerTokenClaims(jwtIssuer, user.Id, user.Username,
                     $"{experiment.OrganizationName}/{experiment.ModelName}", now.ToUnixTimeSeconds(), now.ToUnixTimeSeconds(),
-                    expiresAt.ToUnixTimeSeconds(), id.ToString(), new Confirmation(peerKey.Fingerprint)), signingKey.Kid, signingKey.Rsa)
-                : null,
+                    expiresAt.ToUnixTimeSeconds(), id.ToString(), new Confirmation(peerKey.Fingerprint)), signingKey.Kid, signingKey.Rsa),
         };
         // A plain INSERT rather than change tracking: this is the join's hot path.
         await db.Database.ExecuteSqlAsync($"""

@@ -1,12 +1,8 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Moderation.AuthApi.Access;
-using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Experiments;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
-using Moderation.AuthApi.JoinRequests;
+using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Join;
 using Moderation.Contracts.Tokens;
 
@@ -21,55 +17,22 @@ public static class ReferenceJoinEndpoints
 {
     public static IEndpointRouteBuilder MapReferenceJoin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/experiments/join").WithTags("Reference-compatible join").RequireAuthorization();
-        group.MapPut("/", JoinByName).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
+        var group = app.MapGroup("/api/experiments/join").WithTags("Reference-compatible join").ForExperimentRole(ExperimentRole.None, reference: true);
+        group.MapPut("/", Join).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
             .WithName("experiments:join-experiment-by-organization-and-model-name");
-        group.MapPut("/{id:int}/", JoinById).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
+        group.MapPut("/{id:int}/", Join).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
             .WithName("experiments:join-experiment-by-id");
         return app;
     }
 
-    private static async Task<Results<Ok<ReferenceJoinResponse>, ProblemHttpResult>> JoinByName(
-        ReferenceJoinRequest request, ClaimsPrincipal principal, ModerationDb db, JoinAccess access, PeerTokenIssuer issuer,
-        JoinRequestRecorder recorder, ExperimentCache experiments, CancellationToken ct,
-        [FromQuery(Name = "organization_name")] string? organizationName = null,
-        [FromQuery(Name = "model_name")] string? modelName = null)
+    private static async Task<Results<Ok<ReferenceJoinResponse>, ProblemHttpResult>> Join(
+        ReferenceJoinRequest request, ExperimentContext context, Caller caller, JoinService joins, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(organizationName) || string.IsNullOrEmpty(modelName))
-        {
-            return TypedResults.Problem("The query parameters 'organization_name' and 'model_name' are required.",
-                statusCode: StatusCodes.Status422UnprocessableEntity, title: "The request is not valid");
-        }
-        var experiment = await experiments.ByNameAsync(db, organizationName, modelName, ct);
-        return await JoinAsync(experiment, $"{organizationName}/{modelName}", request, principal, db, access, issuer, recorder, ct);
-    }
-
-    private static async Task<Results<Ok<ReferenceJoinResponse>, ProblemHttpResult>> JoinById(
-        int id, ReferenceJoinRequest request, ClaimsPrincipal principal, ModerationDb db, JoinAccess access, PeerTokenIssuer issuer,
-        JoinRequestRecorder recorder, ExperimentCache experiments, CancellationToken ct)
-    {
-        var experiment = id < 1 ? null : await experiments.ByIdAsync(db, id, ct);
-        return await JoinAsync(experiment, $"with id {id}", request, principal, db, access, issuer, recorder, ct);
-    }
-
-    private static async Task<Results<Ok<ReferenceJoinResponse>, ProblemHttpResult>> JoinAsync(
-        Experiment? experiment, string name, ReferenceJoinRequest request, ClaimsPrincipal principal, ModerationDb db,
-        JoinAccess access, PeerTokenIssuer issuer, JoinRequestRecorder recorder, CancellationToken ct)
-    {
-        if (experiment is null)
-        {
-            return Problems.ReferenceRefusal($"There is no collaborative experiment {name}.");
-        }
-        var user = HfIdentity.FromPrincipal(principal);
         var peerKey = OpenSshRsaKey.Parse(request.ExperimentJoinInput!.PeerPublicKey);
-        if (await access.DecideAsync(db, experiment, user, ct, peerKey.Fingerprint) is { } refusal)
-        {
-            return Problems.ReferenceRefusal(refusal.Banned
-                ? refusal.Reason
-                : await recorder.RecordRefusedJoinAsync(db, experiment, user, refusal.Reason, ct));
-        }
-        var issued = await issuer.IssueAsync(db, experiment, user, peerKey, jwtIssuer: null, ct);
-        return TypedResults.Ok(new ReferenceJoinResponse(
-            experiment.CoordinatorIp, experiment.CoordinatorPort, issued.HivemindAccess, issued.AuthServerPublicKey));
+        var outcome = await joins.JoinAsync(context.Experiment, caller, peerKey, jwtIssuer: null, ct);
+        return outcome.Issued is { } issued
+            ? TypedResults.Ok(new ReferenceJoinResponse(context.Experiment.CoordinatorIp, context.Experiment.CoordinatorPort, issued.HivemindAccess,
+                issued.AuthServerPublicKey))
+            : Problems.ReferenceRefusal(outcome.Reason!);
     }
 }

@@ -1,12 +1,10 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Access;
 using Moderation.AuthApi.Audit;
-using Moderation.AuthApi.Bans;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.Contracts.Experiments;
@@ -22,158 +20,86 @@ public static class JoinRequestEndpoints
 {
     public static IEndpointRouteBuilder MapJoinRequests(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/experiments/{org}/{model}").WithTags("Join requests").RequireAuthorization();
-        group.MapPost("/join-requests", Ask).Validate<CreateJoinRequestRequest>().WithName("RequestToJoin")
+        var group = app.MapGroup("/api/v1/experiments/{org}/{model}").WithTags("Join requests");
+        group.MapPost("/join-requests", Ask).ForExperimentRole(ExperimentRole.None).Validate<CreateJoinRequestRequest>().WithName("RequestToJoin")
             .WithSummary("Ask to join, with a message for the moderators (any signed-in user).");
-        group.MapGet("/join-requests", List).WithName("ListJoinRequests").WithSummary("The screening queue (moderators).");
-        group.MapPost("/join-requests/{id:long}/approve", Approve).Validate<DecideJoinRequestRequest>().WithName("ApproveJoinRequest")
+        group.MapGet("/membership", Membership).ForExperimentRole(ExperimentRole.None).WithName("GetMembership")
+            .WithSummary("Where you stand in this experiment (any signed-in user).");
+        var moderators = app.MapGroup("/api/v1/experiments/{org}/{model}/join-requests").WithTags("Join requests")
+            .ForExperimentRole(ExperimentRole.Moderator);
+        moderators.MapGet("/", List).WithName("ListJoinRequests").WithSummary("See the screening queue (moderators).");
+        moderators.MapPost("/{id:long}/approve", Approve).Validate<DecideJoinRequestRequest>().WithName("ApproveJoinRequest")
             .WithSummary("Admit the user: they go on the allowlist (moderators).");
-        group.MapPost("/join-requests/{id:long}/reject", Reject).Validate<DecideJoinRequestRequest>().WithName("RejectJoinRequest")
+        moderators.MapPost("/{id:long}/reject", Reject).Validate<DecideJoinRequestRequest>().WithName("RejectJoinRequest")
             .WithSummary("Refuse the request, with a reason the user sees (moderators).");
-        group.MapGet("/membership", Membership).WithName("GetMembership").WithSummary("Where you stand in this experiment (any signed-in user).");
         return app;
     }
 
     private static async Task<Results<Created<JoinRequestResponse>, Ok<JoinRequestResponse>, ProblemHttpResult>> Ask(
-        string org, string model, CreateJoinRequestRequest request, ClaimsPrincipal principal, ModerationDb db, JoinAccess access,
-        JoinRequestRecorder recorder, TimeProvider clock, CancellationToken ct)
+        CreateJoinRequestRequest request, ExperimentContext context, Caller caller, ModerationDb db, JoinAccess access,
+        JoinRequestRecorder recorder, CancellationToken ct)
     {
-        var experiment = await db.FindByNameAsync(org, model, ct);
-        if (experiment is null)
-        {
-            return Problems.NotFound($"There is no experiment {org}/{model}.");
-        }
-        var user = HfIdentity.FromPrincipal(principal);
-        var refusal = await access.DecideAsync(db, experiment, user, ct);
+        var user = caller.User;
+        var refusal = await access.DecideAsync(db, context.Experiment, caller, ct);
         if (refusal is null)
         {
-            return Problems.Conflict($"{user.Username} may already join {org}/{model}: no request is needed.");
+            return Problems.Conflict($"{user.Username} may already join {context.Name}: no request is needed.");
         }
         if (refusal.Banned)
         {
             return Problems.Forbidden(refusal.Reason);
         }
-        var pending = await db.JoinRequests.FirstOrDefaultAsync(r => r.ExperimentId == experiment.Id && r.Username == user.Username
-            && r.Status == JoinRequestStatus.Pending, ct);
+        var pending = await db.JoinRequests.Include(r => r.User)
+            .FirstOrDefaultAsync(r => r.ExperimentId == context.Id && r.UserId == user.Id && r.Status == JoinRequestStatus.Pending, ct);
         if (pending is not null)
         {
             pending.Message = request.Message ?? pending.Message;
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(pending.ToDto([]));
         }
-        await recorder.InsertPendingAsync(db, experiment, user, request.Message, ct);
-        var created = await db.JoinRequests.AsNoTracking().FirstAsync(r => r.ExperimentId == experiment.Id && r.Username == user.Username
-            && r.Status == JoinRequestStatus.Pending, ct);
-        return TypedResults.Created($"/api/v1/experiments/{org}/{model}/membership", created.ToDto([]));
+        await recorder.InsertPendingAsync(db, context.Experiment, user, request.Message, ct);
+        var created = await db.JoinRequests.AsNoTracking().Include(r => r.User)
+            .FirstAsync(r => r.ExperimentId == context.Id && r.UserId == user.Id && r.Status == JoinRequestStatus.Pending, ct);
+        return TypedResults.Created($"/api/v1/experiments/{context.Name}/membership", created.ToDto([]));
     }
 
     private static async Task<Results<Ok<List<JoinRequestResponse>>, ProblemHttpResult>> List(
-        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, TimeProvider clock, CancellationToken ct,
-        string status = "pending")
+        ExperimentContext context, ModerationDb db, TimeProvider clock, CancellationToken ct, string status = "pending")
     {
-        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Moderator, "screen its join requests", ct);
-        if (found.Refusal is { } refusal)
+        JoinRequestStatus? wanted = null;
+        if (!string.Equals(status, "all", StringComparison.OrdinalIgnoreCase))
         {
-            return refusal;
+            if (!Enum.TryParse<JoinRequestStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+            {
+                return Problems.BadRequest("'status' must be pending, approved, rejected or all.");
+            }
+            wanted = parsed;
         }
-        JoinRequestStatus? wanted = status.ToLowerInvariant() switch
-        {
-            "pending" => JoinRequestStatus.Pending,
-            "approved" => JoinRequestStatus.Approved,
-            "rejected" => JoinRequestStatus.Rejected,
-            "all" => null,
-            _ => (JoinRequestStatus)(-1),
-        };
-        if (wanted == (JoinRequestStatus)(-1))
-        {
-            return Problems.BadRequest("'status' must be pending, approved, rejected or all.");
-        }
-        var experimentId = found.Experiment!.Id;
-        var requests = await db.JoinRequests.AsNoTracking()
-            .Where(r => r.ExperimentId == experimentId && (wanted == null || r.Status == wanted))
+        var requests = await db.JoinRequests.AsNoTracking().Include(r => r.User)
+            .Where(r => r.ExperimentId == context.Id && (wanted == null || r.Status == wanted))
             .OrderBy(r => r.CreatedAt).Take(500).ToListAsync(ct);
-        var names = requests.Select(r => r.Username).Distinct().ToList();
+        var ids = requests.Select(r => r.UserId).Distinct().ToList();
         var now = clock.GetUtcNow();
-        var bans = await db.Bans.AsNoTracking().Where(b => names.Contains(b.Username) && (b.ExperimentId == experimentId || b.ExperimentId == null))
-            .ToListAsync(ct);
-        return TypedResults.Ok(requests.Select(r => r.ToDto(bans.Where(b => b.Username == r.Username)
-            .Select(b => new EarlierBan(b.ExperimentId is null ? null : $"{org}/{model}", b.Reason, b.CreatedAt, b.IsInForce(now))).ToList())).ToList());
+        var bans = await db.Bans.AsNoTracking().ApplyingTo(context.Id).Where(b => ids.Contains(b.UserId)).ToListAsync(ct);
+        return TypedResults.Ok(requests.Select(r => r.ToDto(bans.Where(b => b.UserId == r.UserId)
+            .Select(b => new EarlierBan(b.ExperimentId is null ? null : context.Name, b.Reason, b.CreatedAt, b.IsInForce(now))).ToList())).ToList());
     }
 
-    private static async Task<Results<Ok<JoinRequestResponse>, ProblemHttpResult>> Approve(
-        string org, string model, long id, [FromBody] DecideJoinRequestRequest? request, ClaimsPrincipal principal, ModerationDb db,
-        ExperimentRoles roles, JoinAccess access, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
-        await DecideAsync(org, model, id, approve: true, request?.Reason, principal, db, roles, access, audit, clock, ct);
+    private static Task<Results<Ok<JoinRequestResponse>, ProblemHttpResult>> Approve(
+        long id, [FromBody] DecideJoinRequestRequest? request, JoinRequestDecisions decisions, CancellationToken ct) =>
+        decisions.DecideAsync(id, approve: true, request?.Reason, ct);
 
     private static async Task<Results<Ok<JoinRequestResponse>, ProblemHttpResult>> Reject(
-        string org, string model, long id, DecideJoinRequestRequest request, ClaimsPrincipal principal, ModerationDb db,
-        ExperimentRoles roles, JoinAccess access, AuditLog audit, TimeProvider clock, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(request.Reason))
-        {
-            return Problems.BadRequest("'reason' is required to reject a request: the user sees it.");
-        }
-        return await DecideAsync(org, model, id, approve: false, request.Reason, principal, db, roles, access, audit, clock, ct);
-    }
+        long id, DecideJoinRequestRequest request, JoinRequestDecisions decisions, CancellationToken ct) =>
+        string.IsNullOrWhiteSpace(request.Reason)
+            ? Problems.BadRequest("'reason' is required to reject a request: the user sees it.")
+            : await decisions.DecideAsync(id, approve: false, request.Reason, ct);
 
-    private static async Task<Results<Ok<JoinRequestResponse>, ProblemHttpResult>> DecideAsync(
-        string org, string model, long id, bool approve, string? reason, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles,
-        JoinAccess access, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<MembershipResponse>> Membership(
+        ExperimentContext context, Caller caller, ModerationDb db, JoinAccess access, CancellationToken ct)
     {
-        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Moderator, "decide its join requests", ct);
-        if (found.Refusal is { } refusal)
-        {
-            return refusal;
-        }
-        var experiment = found.Experiment!;
-        var username = await db.JoinRequests.Where(r => r.Id == id && r.ExperimentId == experiment.Id).Select(r => r.Username).FirstOrDefaultAsync(ct);
-        if (username is null)
-        {
-            return Problems.NotFound($"{org}/{model} has no join request {id}.");
-        }
-        return await db.InTransactionAsync<Results<Ok<JoinRequestResponse>, ProblemHttpResult>>(async () =>
-        {
-            await db.LockUserAsync(experiment.Id, username, ct);
-            var joinRequest = await db.JoinRequests.FirstAsync(r => r.Id == id, ct);
-            if (joinRequest.Status != JoinRequestStatus.Pending)
-            {
-                return Problems.Conflict($"Join request {id} was already {joinRequest.Status.ToString().ToLowerInvariant()} by {joinRequest.DecidedBy}.");
-            }
-            if (approve && await access.BanInForceAsync(db, experiment.Id, username, ct) is { } ban)
-            {
-                return Problems.Conflict($"{username} is banned ({ban.Reason}); lift the ban before approving.");
-            }
-            var now = clock.GetUtcNow();
-            joinRequest.Status = approve ? JoinRequestStatus.Approved : JoinRequestStatus.Rejected;
-            joinRequest.DecidedAt = now;
-            joinRequest.DecidedBy = found.User.Username;
-            joinRequest.DecisionReason = reason;
-            if (approve && !await db.AllowlistEntries.AnyAsync(a => a.ExperimentId == experiment.Id && a.Username == username, ct))
-            {
-                db.AllowlistEntries.Add(new AllowlistEntry
-                {
-                    ExperimentId = experiment.Id, Username = username, AddedBy = found.User.Username, AddedAt = now,
-                    Reason = reason ?? $"join request {id} approved",
-                });
-            }
-            await audit.AppendAsync(db, new AuditRecord(experiment, found.User.Username, approve ? "join_request.approved" : "join_request.rejected",
-                username, reason, After: new { request_id = id }), ct);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(joinRequest.ToDto([]));
-        }, ct);
-    }
-
-    private static async Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> Membership(
-        string org, string model, ClaimsPrincipal principal, ModerationDb db, JoinAccess access, CancellationToken ct)
-    {
-        var experiment = await db.FindByNameAsync(org, model, ct);
-        if (experiment is null)
-        {
-            return Problems.NotFound($"There is no experiment {org}/{model}.");
-        }
-        var user = HfIdentity.FromPrincipal(principal);
-        var refusal = await access.DecideAsync(db, experiment, user, ct);
-        var latest = await db.JoinRequests.AsNoTracking().Where(r => r.ExperimentId == experiment.Id && r.Username == user.Username)
+        var refusal = await access.DecideAsync(db, context.Experiment, caller, ct);
+        var latest = await db.JoinRequests.AsNoTracking().Include(r => r.User).Where(r => r.ExperimentId == context.Id && r.UserId == caller.User.Id)
             .OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
         var (status, reason) = refusal switch
         {
@@ -183,11 +109,11 @@ public static class JoinRequestEndpoints
             _ when latest?.Status == JoinRequestStatus.Rejected => ("rejected", latest.DecisionReason),
             _ => ("none", refusal.Reason),
         };
-        return TypedResults.Ok(new MembershipResponse($"{org}/{model}", status, reason, latest?.ToDto([])));
+        return TypedResults.Ok(new MembershipResponse(context.Name, status, reason, latest?.ToDto([])));
     }
 
     public static JoinRequestResponse ToDto(this JoinRequest r, IReadOnlyList<EarlierBan> earlierBans) => new(
-        r.Id, r.Username, r.Fullname, r.AvatarUrl,
+        r.Id, r.User?.Username ?? r.UserId, r.Fullname, r.AvatarUrl,
         string.IsNullOrEmpty(r.Orgs) ? [] : r.Orgs.Split(','), r.EmailVerified, r.IsPro, r.Message,
         r.Status.ToString().ToLowerInvariant(), r.CreatedAt, r.DecidedAt, r.DecidedBy, r.DecisionReason, earlierBans);
 }

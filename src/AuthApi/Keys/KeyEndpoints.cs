@@ -1,12 +1,11 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.Contracts.Experiments;
@@ -21,9 +20,9 @@ public static class KeyEndpoints
     public static IEndpointRouteBuilder MapKeys(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/experiments/{org}/{model}").WithTags("Keys");
-        group.MapGet("/jwks", Jwks).AllowAnonymous()
+        group.MapGet("/jwks", Jwks).ForAnyone()
             .WithName("GetJwks").WithSummary("The experiment's published public keys (RFC 7517), with ETag; anyone may read them.");
-        group.MapPost("/keys/rotate", Rotate).RequireAuthorization()
+        group.MapPost("/keys/rotate", Rotate).ForExperimentRole(ExperimentRole.Owner)
             .WithName("RotateKeys").WithSummary("Start signing with a new key; the old one stays published until its tokens expire (owners).");
         return app;
     }
@@ -59,17 +58,11 @@ public static class KeyEndpoints
         return TypedResults.File(document.Bytes, "application/jwk-set+json");
     }
 
-    private static async Task<Results<Ok<KeyRotationResponse>, ProblemHttpResult>> Rotate(
-        string org, string model, ClaimsPrincipal principal, ModerationDb db, ExperimentRoles roles, KeyRing keys, IMemoryCache cache,
-        CancellationToken ct)
+    private static async Task<Ok<KeyRotationResponse>> Rotate(
+        ExperimentContext context, Caller caller, ModerationDb db, UnitOfWork work, KeyRing keys, IMemoryCache cache, CancellationToken ct)
     {
-        var found = await db.FindForRoleAsync(roles, org, model, principal, ExperimentRole.Owner, "rotate its keys", ct);
-        if (found.Refusal is { } refusal)
-        {
-            return refusal;
-        }
-        var (current, retired) = await keys.RotateAsync(db, found.Experiment!, found.User.Username, ct);
-        cache.Remove(CacheKey(org, model));
+        var (current, retired) = await keys.RotateAsync(db, work, context.Experiment, caller.ActorName, ct);
+        cache.Remove(CacheKey(context.Experiment.OrganizationName, context.Experiment.ModelName));
         return TypedResults.Ok(new KeyRotationResponse(current.Kid, retired?.Kid, retired?.PublishedUntil));
     }
 

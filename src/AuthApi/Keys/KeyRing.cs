@@ -13,7 +13,7 @@ namespace Moderation.AuthApi.Keys;
 /// Each experiment's signing keys: creates them, decrypts each once and keeps it in memory, rotates, and says which
 /// public keys are published. Private keys are stored only encrypted with Data Protection.
 /// </summary>
-public sealed class KeyRing(IDataProtectionProvider protection, AuditLog audit, TimeProvider clock, IOptions<TokenOptions> options) : IDisposable
+public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clock, IOptions<TokenOptions> options) : IDisposable
 {
     private readonly IDataProtector _protector = protection.CreateProtector("Moderation.ExperimentKeys.v1");
     private readonly ConcurrentDictionary<string, Lazy<SigningKey>> _decrypted = new();
@@ -50,28 +50,30 @@ public sealed class KeyRing(IDataProtectionProvider protection, AuditLog audit, 
 
     /// <summary>Retires the active key (published until the last token it signed expires) and activates a new one.</summary>
     /// <param name="actor">Who asked (an owner's username, or the scheduler), for the audit log.</param>
-    public async Task<(ExperimentKey Current, ExperimentKey? Retired)> RotateAsync(ModerationDb db, Experiment experiment, string actor, CancellationToken ct)
+    public async Task<(ExperimentKey Current, ExperimentKey? Retired)> RotateAsync(
+        ModerationDb db, UnitOfWork work, Experiment experiment, string actor, CancellationToken ct)
     {
         var experimentId = experiment.Id;
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var old = await db.ExperimentKeys
-            .FromSql($"SELECT * FROM experiment_keys WHERE experiment_id = {experimentId} AND retired_at IS NULL FOR UPDATE")
-            .FirstOrDefaultAsync(ct);
-        if (old is not null)
-        {
-            var lastExpiry = await db.IssuedTokens.Where(t => t.Kid == old.Kid).MaxAsync(t => (DateTimeOffset?)t.ExpiresAt, ct);
-            old.RetiredAt = now;
-            old.PublishedUntil = lastExpiry is { } last && last > now ? last : now;
-            await db.SaveChangesAsync(ct);
-        }
         var current = NewKey(now);
         current.ExperimentId = experimentId;
-        db.ExperimentKeys.Add(current);
-        await audit.AppendAsync(db, new AuditRecord(experiment, actor, "keys.rotated", current.Kid,
-            Before: old is null ? null : new { kid = old.Kid, published_until = old.PublishedUntil }, After: new { kid = current.Kid }), ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        var old = await work.RunAsync(async action =>
+        {
+            var old = await db.ExperimentKeys
+                .FromSql($"SELECT * FROM experiment_keys WHERE experiment_id = {experimentId} AND retired_at IS NULL FOR UPDATE")
+                .FirstOrDefaultAsync(ct);
+            if (old is not null)
+            {
+                var lastExpiry = await db.IssuedTokens.Where(t => t.Kid == old.Kid).MaxAsync(t => (DateTimeOffset?)t.ExpiresAt, ct);
+                old.RetiredAt = now;
+                old.PublishedUntil = lastExpiry is { } last && last > now ? last : now;
+                await db.SaveChangesAsync(ct);
+            }
+            db.ExperimentKeys.Add(current);
+            action.Audit(new AuditRecord(experiment, actor, "keys.rotated", current.Kid,
+                Before: old is null ? null : new { kid = old.Kid, published_until = old.PublishedUntil }, After: new { kid = current.Kid }));
+            return old;
+        }, ct);
         _active[experimentId] = new ActiveKid(current.Kid, now);
         return (current, old);
     }

@@ -6,7 +6,7 @@ using Moderation.AuthApi.Data;
 namespace Moderation.AuthApi.Keys;
 
 /// <summary>Rotates every experiment key older than <see cref="TokenOptions.RotationPeriodDays"/>. Runs daily as a Hangfire recurring job.</summary>
-public sealed class KeyRotationJob(ModerationDb db, KeyRing keys, TimeProvider clock, IOptions<TokenOptions> options, ILogger<KeyRotationJob> logger)
+public sealed class KeyRotationJob(ModerationDb db, UnitOfWork work, KeyRing keys, TimeProvider clock, IOptions<TokenOptions> options, ILogger<KeyRotationJob> logger)
 {
     public const string RecurringJobId = "rotate-experiment-keys";
 
@@ -23,7 +23,7 @@ public sealed class KeyRotationJob(ModerationDb db, KeyRing keys, TimeProvider c
         var due = await db.Experiments.AsNoTracking().Where(e => dueIds.Contains(e.Id)).ToListAsync(ct);
         foreach (var experiment in due)
         {
-            await keys.RotateAsync(db, experiment, "system:key-rotation", ct);
+            await keys.RotateAsync(db, work, experiment, "system:key-rotation", ct);
             db.ChangeTracker.Clear();
         }
         if (due.Count > 0)

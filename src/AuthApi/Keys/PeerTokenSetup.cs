@@ -1,31 +1,18 @@
-using Moderation.AuthApi.Access;
-using Moderation.AuthApi.Audit;
-using Moderation.AuthApi.Experiments;
-using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Join;
-using Moderation.AuthApi.JoinRequests;
-using Moderation.AuthApi.Revocations;
 
 namespace Moderation.AuthApi.Keys;
 
 public static class PeerTokenSetup
 {
+    /// <summary>Signing keys, joins and the peer tokens they issue.</summary>
     public static IServiceCollection AddPeerTokens(this IServiceCollection services)
     {
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KeyRing>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<ExperimentCache>();
-        services.AddSingleton<ExperimentCreation>();
-        services.AddSingleton<JoinAccess>();
+        services.AddScoped<KeyRotationJob>();
         services.AddSingleton<PeerTokenIssuer>();
         services.AddSingleton<PeerTokenInspector>();
-        services.AddScoped<KeyRotationJob>();
-        services.AddSingleton<JoinRequestRecorder>();
-        services.AddSingleton<BanService>();
-        services.AddSingleton<RevocationChanges>();
-        services.AddSingleton<RevocationListCache>();
-        services.AddScoped<BanExpiryJob>();
+        services.AddScoped<JoinService>();
         return services;
     }
 }

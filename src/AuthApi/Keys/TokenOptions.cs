@@ -21,6 +21,10 @@ public sealed class TokenOptions
     [Range(0, 3650)]
     public int RotationPeriodDays { get; set; } = 30;
 
+    /// <summary>A DPoP proof is accepted this long before or after its <c>iat</c> (by the server's clock), and only once.</summary>
+    [Range(5, 600)]
+    public int DpopProofWindowSeconds { get; set; } = 60;
+
     /// <summary>Cache lifetime of the JWKS document for HTTP caches and peers.</summary>
     [Range(0, 86400)]
     public int JwksMaxAgeSeconds { get; set; } = 60;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Authorization;
 using Moderation.Contracts.Validation;
 
 namespace Moderation.AuthApi.Pages;
@@ -48,13 +49,13 @@ public static class PublicPages
                 env.WebRootFileProvider.GetFileInfo("leaderboard.html") is { Exists: true } page
                     ? Results.Stream(page.CreateReadStream(), "text/html; charset=utf-8")
                     : Results.Problem("The leaderboard page is missing from this build.", statusCode: StatusCodes.Status500InternalServerError))
-            .AllowAnonymous().ExcludeFromDescription();
+            .ForAnyone().ExcludeFromDescription();
 
         // "Join this run": to the experiment's page in the moderator console, where a participant asks to join and finds
         // the quick start. The pages ask /join/config whether a console is configured before showing the buttons.
         app.MapGet("/join/config", (IOptions<PublicPagesOptions> options) =>
                 TypedResults.Json(new { moderator_ui_url = string.IsNullOrEmpty(options.Value.ModeratorUiUrl) ? null : options.Value.ModeratorUiUrl.TrimEnd('/') }))
-            .AllowAnonymous().ExcludeFromDescription();
+            .ForAnyone().ExcludeFromDescription();
         app.MapGet("/join/{org}/{model}", (string org, string model, IOptions<PublicPagesOptions> options) =>
                 !HfNames.IsValid(org) || !HfNames.IsValid(model)
                     ? Results.Problem($"'{org}/{model}' is not an experiment name.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request")
@@ -62,7 +63,7 @@ public static class PublicPages
                         ? Results.Problem("This server has no moderator console configured (PublicPages:ModeratorUiUrl).",
                             statusCode: StatusCodes.Status404NotFound, title: "Not found")
                         : Results.Redirect($"{ui.TrimEnd('/')}/experiments/{Uri.EscapeDataString(org)}/{Uri.EscapeDataString(model)}"))
-            .AllowAnonymous().ExcludeFromDescription();
+            .ForAnyone().ExcludeFromDescription();
         return app;
     }
 }

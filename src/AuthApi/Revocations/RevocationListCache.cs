@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Keys;
 
 namespace Moderation.AuthApi.Revocations;
 
@@ -10,7 +9,7 @@ namespace Moderation.AuthApi.Revocations;
 /// minute after the last build (to drop expired entries). One rebuild at a time per experiment; while a periodic check
 /// runs, other requests get the list as it was.
 /// </summary>
-public sealed class RevocationListCache(IServiceScopeFactory scopes, KeyRing keys, RevocationChanges changes, TimeProvider clock)
+public sealed class RevocationListCache(IServiceScopeFactory scopes, RevocationListBuilder builder, RevocationChanges changes, TimeProvider clock)
 {
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RebuildEvery = TimeSpan.FromMinutes(1);
@@ -18,7 +17,7 @@ public sealed class RevocationListCache(IServiceScopeFactory scopes, KeyRing key
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
 
     /// <returns>The document, or null when there is no such experiment.</returns>
-    public async Task<RevocationEndpoints.RevocationDocument?> GetAsync(string org, string model)
+    public async Task<RevocationDocument?> GetAsync(string org, string model)
     {
         var key = $"{org}/{model}";
         var entry = _entries.GetOrAdd(key, _ => new Entry());
@@ -69,7 +68,7 @@ public sealed class RevocationListCache(IServiceScopeFactory scopes, KeyRing key
                         && now - previous.BuiltAt < RebuildEvery;
         var document = unchanged
             ? previous!.Document
-            : await RevocationEndpoints.BuildAsync(db, keys, org, model, now, CancellationToken.None);
+            : await builder.BuildAsync(db, org, model, now, CancellationToken.None);
         entry.State = new State(document, generation, now, unchanged ? previous!.BuiltAt : now);
     }
 
@@ -79,5 +78,5 @@ public sealed class RevocationListCache(IServiceScopeFactory scopes, KeyRing key
         public Task? Refresh;
     }
 
-    private sealed record State(RevocationEndpoints.RevocationDocument? Document, long Generation, DateTimeOffset CheckedAt, DateTimeOffset BuiltAt);
+    private sealed record State(RevocationDocument? Document, long Generation, DateTimeOffset CheckedAt, DateTimeOffset BuiltAt);
 }

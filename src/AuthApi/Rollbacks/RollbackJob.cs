@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Audit;
+using Moderation.AuthApi.Checkpoints;
 using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Npgsql;
@@ -15,7 +16,7 @@ namespace Moderation.AuthApi.Rollbacks;
 /// Hangfire restarts after a crash applies nothing twice.
 /// </summary>
 public sealed class RollbackJob(
-    ModerationDb db, ICheckpointStore store, AuditLog audit, TimeProvider clock, IOptions<CheckpointStoreOptions> options, ILogger<RollbackJob> logger)
+    ModerationDb db, ICheckpointStore store, UnitOfWork work, TimeProvider clock, IOptions<CheckpointStoreOptions> options, ILogger<RollbackJob> logger)
 {
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(long rollbackId, CancellationToken ct)
@@ -65,7 +66,7 @@ public sealed class RollbackJob(
             await db.SaveChangesAsync(ct);
             try
             {
-                await store.ApplyAsync(target, ct);
+                await store.ApplyAsync(experiment, target, ct);
                 break;
             }
             catch (Exception ex) when (ex is CheckpointStoreException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
@@ -73,7 +74,7 @@ public sealed class RollbackJob(
                 logger.LogWarning("Rollback {Id}, attempt {Attempt}: {Error}", rollback.Id, rollback.Attempts, ex.Message);
                 rollback.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
                 await db.SaveChangesAsync(ct);
-                if (attempt >= delays.Length)
+                if (attempt >= delays.Length || ex is CheckpointStoreException { Permanent: true })
                 {
                     await FinishAsync(rollback, experiment, rollback.LastError, ct);
                     return;
@@ -82,7 +83,7 @@ public sealed class RollbackJob(
             }
         }
 
-        await db.InTransactionAsync(async () =>
+        await work.RunAsync(async action =>
         {
             rollback.SupersededCheckpoints = await db.Checkpoints
                 .Where(c => c.ExperimentId == rollback.ExperimentId && c.Step > target.Step && c.Status == CheckpointStatus.Active)
@@ -91,13 +92,15 @@ public sealed class RollbackJob(
             target.Status = CheckpointStatus.Active;
             rollback.Status = RollbackStatus.Succeeded;
             rollback.FinishedAt = clock.GetUtcNow();
-            await audit.AppendAsync(db, new AuditRecord(experiment, "system:rollback", "rollback.succeeded", $"step {target.Step} ({target.Revision})",
+            rollback.LastError = null;
+            action.Audit(new AuditRecord(experiment, "system:rollback", "rollback.succeeded", $"step {target.Step} ({target.Revision})",
                 rollback.Reason, After: new
                 {
                     rollback_id = rollback.Id, rollback.Attempts, superseded = rollback.SupersededCheckpoints,
                     contributions_marked = rollback.MarkedContributions,
-                }), ct);
-            return await db.SaveChangesAsync(ct);
+                }));
+            action.Changes(experiment);
+            return true;
         }, ct);
     }
 
@@ -106,11 +109,11 @@ public sealed class RollbackJob(
         rollback.Status = RollbackStatus.Failed;
         rollback.LastError = error;
         rollback.FinishedAt = clock.GetUtcNow();
-        await db.InTransactionAsync(async () =>
+        await work.RunAsync(action =>
         {
-            await audit.AppendAsync(db, new AuditRecord(experiment, "system:rollback", "rollback.failed", $"rollback {rollback.Id}", error,
-                After: new { rollback.Attempts }), ct);
-            return await db.SaveChangesAsync(ct);
+            action.Audit(new AuditRecord(experiment, "system:rollback", "rollback.failed", $"rollback {rollback.Id}", error,
+                After: new { rollback.Attempts }));
+            return Task.FromResult(true);
         }, ct);
     }
 }

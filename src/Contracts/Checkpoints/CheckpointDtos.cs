@@ -44,7 +44,7 @@ public sealed class RegisterCheckpointRequestValidator : AbstractValidator<Regis
     {
         var now = () => (clock ?? TimeProvider.System).GetUtcNow();
         RuleFor(r => r.Step).NotNull().GreaterThanOrEqualTo(0);
-        RuleFor(r => r.Repository).NotEmpty().Must(r => r is not null && r.Split('/') is [var owner, var name] && HfNames.IsValid(owner) && HfNames.IsValid(name))
+        RuleFor(r => r.Repository).NotEmpty().Must(HfNames.IsRepositoryId)
             .WithMessage("'repository' must be a Hub repository id, 'owner/name'.");
         RuleFor(r => r.Revision).NotEmpty().Must(r => r is not null && CheckpointRules.Revision().IsMatch(r))
             .WithMessage("'revision' must be a Hub commit id: 40 lowercase hex characters.");

@@ -36,7 +36,9 @@ public sealed record UpdateExperimentRequest(
     int? CoordinatorPort = null,
     AccessPolicy? AccessPolicy = null,
     int? TokenLifetimeMinutes = null,
-    bool? LeaderboardVisible = null);
+    bool? LeaderboardVisible = null,
+    IReadOnlyList<string>? AllowedCheckpointRepositories = null,
+    int? MaxPeerKeysPerUser = null);
 
 public sealed record ExperimentResponse(
     int Id,
@@ -50,15 +52,21 @@ public sealed record ExperimentResponse(
     string CreatedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    ExperimentRole YourRole);
+    ExperimentRole YourRole,
+    IReadOnlyList<string> AllowedCheckpointRepositories,
+    int MaxPeerKeysPerUser,
+    bool CoordinatorVisible);
 
 public sealed record ExperimentPage(IReadOnlyList<ExperimentResponse> Items, int Page, int PageSize, int Total);
 
-public sealed record ModeratorResponse(string Username, ExperimentRole Role, string GrantedBy, DateTimeOffset GrantedAt);
+/// <summary>An explicit role grant (moderator, or owner granted by another owner); org admins own without a grant.</summary>
+public sealed record ModeratorResponse(string Username, string UserId, ExperimentRole Role, string GrantedBy, DateTimeOffset GrantedAt);
 
 public static class ExperimentLimits
 {
     public const int DefaultTokenLifetimeMinutes = 60;
     public const int MinTokenLifetimeMinutes = 5;
     public const int MaxTokenLifetimeMinutes = 7 * 24 * 60;
+    public const int DefaultMaxPeerKeysPerUser = 100;
+    public const int MaxMaxPeerKeysPerUser = 10_000;
 }

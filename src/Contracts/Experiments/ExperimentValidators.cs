@@ -19,8 +19,15 @@ public sealed class CreateExperimentRequestValidator : AbstractValidator<CreateE
 
 public sealed class UpdateExperimentRequestValidator : AbstractValidator<UpdateExperimentRequest>
 {
+    public const int MaxAllowedRepositories = 100;
+
     public UpdateExperimentRequestValidator()
     {
+        RuleFor(r => r.AllowedCheckpointRepositories).Must(r => r is null || r.Count <= MaxAllowedRepositories)
+            .WithMessage($"'allowed_checkpoint_repositories' may list at most {MaxAllowedRepositories} repositories.");
+        RuleForEach(r => r.AllowedCheckpointRepositories).Must(HfNames.IsRepositoryId)
+            .WithMessage("Each of 'allowed_checkpoint_repositories' must be a Hub repository id 'owner/name'.");
+        RuleFor(r => r.MaxPeerKeysPerUser).InclusiveBetween(1, ExperimentLimits.MaxMaxPeerKeysPerUser);
         RuleFor(r => r.CoordinatorIp).IpAddress();
         RuleFor(r => r.CoordinatorPort).Port();
         RuleFor(r => r.AccessPolicy).IsInEnum();

@@ -30,11 +30,14 @@ public enum ImportOutcome
     Added,
     AlreadyPresent,
     InvalidName,
+
+    /// <summary>A well-formed name the Hub has no user for.</summary>
+    UnknownUser,
 }
 
 public sealed record ImportLineResult(int Line, string Text, ImportOutcome Outcome);
 
-public sealed record AllowlistImportResponse(int Added, int AlreadyPresent, int Invalid, IReadOnlyList<ImportLineResult> Lines);
+public sealed record AllowlistImportResponse(int Added, int AlreadyPresent, int Invalid, IReadOnlyList<ImportLineResult> Lines, int UnknownUsers = 0);
 
 // Join requests (screening)
 
@@ -54,9 +57,10 @@ public sealed record MembershipResponse(string Experiment, string Status, string
 
 // Peers
 
+/// <param name="RefusedClaims">Joins by other users with this key, refused because it is this user's (see peer_key.claim_refused in the audit log).</param>
 public sealed record PeerResponse(
     string Username, string PeerKeyFingerprint, DateTimeOffset FirstIssuedAt, DateTimeOffset LastIssuedAt, DateTimeOffset ExpiresAt,
-    int Tokens, DateTimeOffset? RevokedAt, string? RevokedBy, string? RevocationReason);
+    int Tokens, DateTimeOffset? RevokedAt, string? RevokedBy, string? RevocationReason, int RefusedClaims = 0);
 
 public sealed record RevokePeerRequest(string? Reason);
 

@@ -53,7 +53,8 @@ public static class PeerJwt
             var header = JsonSerializer.Deserialize<JwtHeader>(Base64Url.Decode(parts[0]), Json);
             var claims = JsonSerializer.Deserialize<PeerTokenClaims>(Base64Url.Decode(parts[1]), Json);
             var signature = Base64Url.Decode(parts[2]);
-            if (header is null || claims is null || header.Alg != Algorithm || claims.Confirmation is null)
+            if (header is null || claims is null || header.Alg != Algorithm || claims.Confirmation?.JwkThumbprint is null
+                || claims.Audience is null || claims.Username is null || claims.TokenId is null || claims.Subject is null)
             {
                 return null;
             }

@@ -16,6 +16,9 @@ public static partial class HfNames
     [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
+    /// <summary>A Hub repository id, <c>owner/name</c>, both parts valid names.</summary>
+    public static bool IsRepositoryId(string? id) => id?.Split('/') is [var owner, var name] && IsValid(owner) && IsValid(name);
+
     public static bool IsValid(string? name) =>
         name is not null && NamePattern().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal)
         && !name.Contains("..", StringComparison.Ordinal);

@@ -65,6 +65,10 @@ public static class LoginSetup
         return app;
     }
 
-    private static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) ? url : "/";
+    /// <summary>
+    /// Only a path on this site, by the framework's local-URL rule (which also refuses <c>/\evil.example</c>, <c>//evil</c>
+    /// and control characters, all of which browsers may take to another host); anything else returns home.
+    /// </summary>
+    public static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is { Length: > 0 } url && Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(url) ? url : "/";
 }

@@ -215,9 +215,10 @@ public sealed class ContributionTests(AuthApiFactory api) : IClassFixture<AuthAp
     public async Task APeerTokenReportsOnlyForItsOwnKeyAndIsNoUser()
     {
         var (experiment, url, _) = await api.OpenExperimentWithAuxAsync();
-        var joined = await api.JoinAsync(url, "carol");
+        using var carolsPeer = await DpopPeer.Create().JoinAsync(api, url, "carol");
+        var joined = carolsPeer.Joined!;
         var other = (await api.JoinAsync(url, "bob")).PeerKeyFingerprint;
-        var peer = api.ClientWithToken(joined.Token);
+        var peer = carolsPeer.Client(api);
         var now = DateTimeOffset.UtcNow.AddMinutes(-1);
 
         Assert.Equal(1, (await peer.SendAsync(url, [ContributionSetup.Report(joined.PeerKeyFingerprint, 1, 6000, 100, now)])).Stored);
@@ -314,8 +315,13 @@ public sealed class ContributionTests(AuthApiFactory api) : IClassFixture<AuthAp
     {
         var (_, url, aux) = await api.OpenExperimentWithAuxAsync();
         var anonymous = api.CreateClient();
-        var empty = await (await anonymous.GetAsync($"{url}/leaderboard?page=0&page_size=100000")).ReadAsync<LeaderboardResponse>();
+        var empty = await (await anonymous.GetAsync($"{url}/leaderboard?page=1&page_size={Moderation.AuthApi.Contributions.LeaderboardEndpoints.MaxPageSize}"))
+            .ReadAsync<LeaderboardResponse>();
         Assert.Equal((0, 1, Moderation.AuthApi.Contributions.LeaderboardEndpoints.MaxPageSize, null), (empty.Total, empty.Page, empty.PageSize, empty.BuiltAt));
+        // Out-of-range paging is refused, never clamped or wrapped.
+        await (await anonymous.GetAsync($"{url}/leaderboard?page=0")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await anonymous.GetAsync($"{url}/leaderboard?page_size=100000")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await anonymous.GetAsync($"{url}/leaderboard?page=2147483647")).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Empty(empty.Entries);
         Assert.Equal("rank,username,peer_key_fingerprint,credited_samples,claimed_samples,rolled_back_samples,active_hours,steps,last_seen,flags\r\n",
             await anonymous.GetStringAsync($"{url}/leaderboard.csv"));

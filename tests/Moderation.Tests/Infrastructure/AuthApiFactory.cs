@@ -9,7 +9,7 @@ namespace Moderation.Tests.Infrastructure;
 
 /// <summary>
 /// AuthApi in-process against a database of its own on the test PostgreSQL cluster and a Hub emulator of its own.
-/// Global admin: <c>root</c>. HF lookups time out after one second so outage tests are quick.
+/// Global admin: <c>root</c> (by HF id). HF lookups time out after one second so outage tests are quick.
 /// </summary>
 public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -23,6 +23,9 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>A second instance of AuthApi on the same database and Hub emulator as <paramref name="sharedWith"/>.</summary>
     protected AuthApiFactory(AuthApiFactory sharedWith) => _sharedWith = sharedWith;
+
+    /// <summary>The HF id of <c>root</c>, the tests' global admin.</summary>
+    public const string RootId = "6650f0f0f0f0f0f0f0f0f0f0";
 
     public string ConnectionString { get; private set; } = "";
     public HubEmulatorHost Hub { get; private set; } = null!;
@@ -49,9 +52,9 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Moderation", ConnectionString);
         builder.UseSetting("HuggingFace:BaseUrl", Hub.BaseUrl);
-        builder.UseSetting("HuggingFace:TimeoutSeconds", "1");
+        builder.UseSetting("HuggingFace:TimeoutSeconds", "3");
         builder.UseSetting("HuggingFace:RetryAfterSeconds", "7");
-        builder.UseSetting("Moderation:GlobalAdmins:0", "root");
+        builder.UseSetting("Moderation:GlobalAdminIds:0", RootId);
         builder.UseSetting("Hangfire:WorkerCount", "1");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }

@@ -18,6 +18,8 @@ public static class CheckpointSetup
         var ids = new Dictionary<int, long>();
         foreach (var step in steps)
         {
+            // The commit exists on the (emulated) Hub, as an auxiliary peer's upload would have made it.
+            api.Hub.State.AddRevision($"demo-org/{experiment.ModelName}", Revision(step));
             var checkpoint = await (await api.ClientWithToken(key.Secret).PostWireAsync($"{url}/checkpoints",
                     new RegisterCheckpointRequest(step, $"demo-org/{experiment.ModelName}", Revision(step), 1.0, DateTimeOffset.UtcNow.AddMinutes(-5))))
                 .ReadAsync<CheckpointResponse>(HttpStatusCode.Created);

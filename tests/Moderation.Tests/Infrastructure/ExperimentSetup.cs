@@ -16,20 +16,21 @@ public static class ExperimentSetup
         return await response.ReadAsync<ExperimentResponse>(HttpStatusCode.Created);
     }
 
-    /// <summary>Writes straight to the database what the moderation API (a later feature) would.</summary>
-    public static Task AllowlistAsync(this AuthApiFactory api, ExperimentResponse experiment, string username) =>
-        api.QueryDbAsync(async db =>
-        {
-            db.AllowlistEntries.Add(new AllowlistEntry { ExperimentId = experiment.Id, Username = username, AddedBy = "alice", AddedAt = DateTimeOffset.UtcNow });
-            return await db.SaveChangesAsync();
-        });
+    /// <summary>Puts <paramref name="username"/> on the allowlist, as the global admin <c>root</c>, through the API.</summary>
+    public static async Task AllowlistAsync(this AuthApiFactory api, ExperimentResponse experiment, string username)
+    {
+        var response = await api.ClientFor("root").PutAsync(
+            $"/api/v1/experiments/{experiment.OrganizationName}/{experiment.ModelName}/allowlist/{username}", null);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
 
-    public static Task BanAsync(this AuthApiFactory api, ExperimentResponse? experiment, string username, string reason) =>
-        api.QueryDbAsync(async db =>
-        {
-            db.Bans.Add(new Ban { ExperimentId = experiment?.Id, Username = username, Reason = reason, BannedBy = "alice", CreatedAt = DateTimeOffset.UtcNow });
-            return await db.SaveChangesAsync();
-        });
+    /// <summary>Bans <paramref name="username"/> from <paramref name="experiment"/> (or globally, when null), as <c>root</c>, through the API.</summary>
+    public static async Task BanAsync(this AuthApiFactory api, ExperimentResponse? experiment, string username, string reason)
+    {
+        var url = experiment is null ? "/api/v1/bans" : $"/api/v1/experiments/{experiment.OrganizationName}/{experiment.ModelName}/bans";
+        var response = await api.ClientFor("root").PostWireAsync(url, new Contracts.Moderation.CreateBanRequest(username, reason));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
 
     public static Task<int> IssuedTokenCountAsync(this AuthApiFactory api, ExperimentResponse experiment) =>
         api.QueryDbAsync(db => db.IssuedTokens.CountAsync(t => t.ExperimentId == experiment.Id));

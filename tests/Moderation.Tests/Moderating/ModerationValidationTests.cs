@@ -79,16 +79,18 @@ public sealed class ModerationValidationTests(AuthApiFactory api) : IClassFixtur
         await api.ClientFor("alice").PutAsync($"{url}/carol", null);
 
         var report = await (await api.ClientFor("alice").PostWireAsync($"{url}/import",
-                new AllowlistImportRequest("bob\r\ncarol\n\n# a comment\nnot a name!\nvolunteer-7\nbob\n" + new string('z', 300), "cohort 2")))
+                new AllowlistImportRequest("bob\r\ncarol\n\n# a comment\nnot a name!\nDave\nbob\nvolunteer-7\n" + new string('z', 300), "cohort 2")))
             .ReadAsync<AllowlistImportResponse>();
         Assert.Equal(2, report.Added);
         Assert.Equal(2, report.AlreadyPresent);
         Assert.Equal(2, report.Invalid);
+        Assert.Equal(1, report.UnknownUsers);
         Assert.Equal([(1, ImportOutcome.Added), (2, ImportOutcome.AlreadyPresent), (5, ImportOutcome.InvalidName), (6, ImportOutcome.Added),
-                (7, ImportOutcome.AlreadyPresent), (8, ImportOutcome.InvalidName)],
+                (7, ImportOutcome.AlreadyPresent), (8, ImportOutcome.UnknownUser), (9, ImportOutcome.InvalidName)],
             report.Lines.Select(l => (l.Line, l.Outcome)).ToArray());
         var all = await (await api.ClientFor("alice").GetAsync(url)).ReadAsync<Paged<AllowlistEntryResponse>>();
-        Assert.Equal(["bob", "carol", "volunteer-7"], all.Items.Select(i => i.Username).ToArray());
+        // Names the Hub knows are stored in its spelling, whatever the case typed.
+        Assert.Equal(["bob", "carol", "dave"], all.Items.Select(i => i.Username).ToArray());
 
         await (await api.ClientFor("alice").PostWireAsync($"{url}/import", new AllowlistImportRequest(""))).AssertProblemAsync(HttpStatusCode.BadRequest);
         var tooMany = string.Join('\n', Enumerable.Range(0, ModerationLimits.MaxImportLines + 1).Select(i => $"user{i}"));

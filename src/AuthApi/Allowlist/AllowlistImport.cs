@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Audit;
+using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Identity;
+using Moderation.Contracts.Moderation;
+using Moderation.Contracts.Validation;
+
+namespace Moderation.AuthApi.Allowlist;
+
+/// <summary>
+/// Bulk allowlist import: one username per line (blank lines and <c>#</c> comments skipped), each checked against the
+/// Hub like a single add, with a report per line. The users found are added in one audited action.
+/// </summary>
+public sealed class AllowlistImport(
+    ExperimentContext context, Caller caller, ModerationDb db, HfUsers hub, UserDirectory users, UnitOfWork work, TimeProvider clock)
+{
+    /// <summary>How many names are looked up on the Hub at once.</summary>
+    private const int Parallelism = 8;
+
+    public async Task<AllowlistImportResponse> ImportAsync(AllowlistImportRequest request, CancellationToken ct)
+    {
+        var lines = request.Usernames!.Split('\n')
+            .Select((raw, i) => (Number: i + 1, Name: raw.Trim()))
+            .Where(l => l.Name.Length > 0 && !l.Name.StartsWith('#'))
+            .ToList();
+        var valid = lines.Where(l => HfNames.IsValid(l.Name)).Select(l => l.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, HfUserRef?>(StringComparer.OrdinalIgnoreCase);
+        await Parallel.ForEachAsync(valid, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (name, token) => found[name] = await hub.FindAsync(name, token));
+
+        var present = (await db.AllowlistEntries.Where(a => a.ExperimentId == context.Id).Select(a => a.UserId).ToListAsync(ct)).ToHashSet();
+        var now = clock.GetUtcNow();
+        var added = new List<HfUserRef>();
+        var results = new List<ImportLineResult>();
+        foreach (var (number, name) in lines)
+        {
+            var user = HfNames.IsValid(name) ? found[name] : null;
+            var outcome = !HfNames.IsValid(name) ? ImportOutcome.InvalidName
+                : user is null ? ImportOutcome.UnknownUser
+                : !present.Add(user.Id) ? ImportOutcome.AlreadyPresent
+                : ImportOutcome.Added;
+            if (outcome == ImportOutcome.Added)
+            {
+                added.Add(user!);
+            }
+            results.Add(new ImportLineResult(number, name.Length > 100 ? name[..100] : name, outcome));
+        }
+        if (added.Count > 0)
+        {
+            await work.RunAsync(async action =>
+            {
+                foreach (var user in added)
+                {
+                    await users.EnsureAsync(db, user, ct);
+                    db.AllowlistEntries.Add(new AllowlistEntry
+                    {
+                        ExperimentId = context.Id, UserId = user.Id, AddedBy = caller.ActorName, AddedAt = now, Reason = request.Reason,
+                    });
+                }
+                action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "allowlist.imported", $"{added.Count} users", request.Reason,
+                    After: added.Select(u => u.Username).ToList()));
+                return true;
+            }, ct);
+        }
+        return new AllowlistImportResponse(added.Count, Count(ImportOutcome.AlreadyPresent), Count(ImportOutcome.InvalidName), results,
+            Count(ImportOutcome.UnknownUser));
+
+        int Count(ImportOutcome outcome) => results.Count(r => r.Outcome == outcome);
+    }
+}

@@ -1,0 +1,12 @@
+namespace Moderation.AuthApi.Bans;
+
+public static class BanSetup
+{
+    public static IServiceCollection AddBans(this IServiceCollection services)
+    {
+        services.AddScoped<BanService>();
+        services.AddScoped<BanActions>();
+        services.AddScoped<BanExpiryJob>();
+        return services;
+    }
+}

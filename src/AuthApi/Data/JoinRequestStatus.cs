@@ -1,0 +1,8 @@
+namespace Moderation.AuthApi.Data;
+
+public enum JoinRequestStatus
+{
+    Pending,
+    Approved,
+    Rejected,
+}

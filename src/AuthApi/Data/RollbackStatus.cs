@@ -1,0 +1,9 @@
+namespace Moderation.AuthApi.Data;
+
+public enum RollbackStatus
+{
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}

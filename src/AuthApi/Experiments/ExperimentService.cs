@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Audit;
+using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Identity;
+using Moderation.AuthApi.Keys;
+using Moderation.Contracts.Experiments;
+using Moderation.Contracts.Json;
+
+namespace Moderation.AuthApi.Experiments;
+
+/// <summary>A change to an experiment; null fields keep their value. The native and the reference API both describe theirs so.</summary>
+public sealed record ExperimentChange(
+    string? OrganizationName = null,
+    string? ModelName = null,
+    string? CoordinatorIp = null,
+    int? CoordinatorPort = null,
+    AccessPolicy? AccessPolicy = null,
+    int? TokenLifetimeMinutes = null,
+    bool? LeaderboardVisible = null,
+    IReadOnlyList<string>? AllowedCheckpointRepositories = null,
+    int? MaxPeerKeysPerUser = null);
+
+public enum ExperimentOutcome
+{
+    Done,
+
+    /// <summary>Nothing differed: nothing was written.</summary>
+    Unchanged,
+
+    /// <summary>The caller may not create (or move an experiment) in that organization.</summary>
+    NotAdminOfOrganization,
+
+    /// <summary>Another experiment has that name.</summary>
+    NameTaken,
+}
+
+/// <summary>Creating, changing and deleting experiments: one implementation behind the native and the reference API.</summary>
+public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing keys, ExperimentRoles roles, Caller caller, TimeProvider clock)
+{
+    /// <summary>Stores <paramref name="draft"/> (name and settings) with a first signing key. Its creator gets no grant: org admins own it.</summary>
+    public async Task<ExperimentOutcome> CreateAsync(Experiment draft, CancellationToken ct)
+    {
+        if (!roles.CanCreateFor(caller, draft.OrganizationName))
+        {
+            return ExperimentOutcome.NotAdminOfOrganization;
+        }
+        if (await NameTakenAsync(draft.OrganizationName, draft.ModelName, null, ct))
+        {
+            return ExperimentOutcome.NameTaken;
+        }
+        var now = clock.GetUtcNow();
+        draft.CreatedBy = caller.User.Username;
+        draft.CreatedAt = now;
+        draft.UpdatedAt = now;
+        draft.Keys = [keys.NewKey(now)];
+        return await work.RunAsync(async action =>
+        {
+            db.Experiments.Add(draft);
+            await db.SaveChangesAsync(ct);
+            action.Audit(new AuditRecord(draft, caller.ActorName, "experiment.created", $"{draft.OrganizationName}/{draft.ModelName}",
+                After: draft.ToAuditDto()));
+            action.Changes(draft);
+            return ExperimentOutcome.Done;
+        }, ct);
+    }
+
+    /// <summary>Applies <paramref name="change"/>. Moving to another organization needs the right to create there too.</summary>
+    public async Task<(Experiment Experiment, ExperimentOutcome Outcome)> UpdateAsync(int id, ExperimentChange change, CancellationToken ct)
+    {
+        var experiment = await db.Experiments.FirstAsync(e => e.Id == id, ct);
+        var org = change.OrganizationName ?? experiment.OrganizationName;
+        var model = change.ModelName ?? experiment.ModelName;
+        var renamed = org != experiment.OrganizationName || model != experiment.ModelName;
+        if (!string.Equals(org, experiment.OrganizationName, StringComparison.OrdinalIgnoreCase) && !roles.CanCreateFor(caller, org))
+        {
+            return (experiment, ExperimentOutcome.NotAdminOfOrganization);
+        }
+        if (renamed && await NameTakenAsync(org, model, experiment.Id, ct))
+        {
+            return (experiment, ExperimentOutcome.NameTaken);
+        }
+        var before = experiment.ToAuditDto();
+        var old = new Experiment { Id = experiment.Id, OrganizationName = experiment.OrganizationName, ModelName = experiment.ModelName, CreatedBy = "" };
+        experiment.OrganizationName = org;
+        experiment.ModelName = model;
+        experiment.CoordinatorIp = change.CoordinatorIp ?? experiment.CoordinatorIp;
+        experiment.CoordinatorPort = change.CoordinatorPort ?? experiment.CoordinatorPort;
+        experiment.AccessPolicy = change.AccessPolicy ?? experiment.AccessPolicy;
+        experiment.TokenLifetimeMinutes = change.TokenLifetimeMinutes ?? experiment.TokenLifetimeMinutes;
+        experiment.LeaderboardVisible = change.LeaderboardVisible ?? experiment.LeaderboardVisible;
+        experiment.MaxPeerKeysPerUser = change.MaxPeerKeysPerUser ?? experiment.MaxPeerKeysPerUser;
+        if (change.AllowedCheckpointRepositories is { } repositories)
+        {
+            experiment.AllowedCheckpointRepositories = repositories.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        }
+        if (SameRecord(before, experiment.ToAuditDto()))
+        {
+            return (experiment, ExperimentOutcome.Unchanged);
+        }
+        experiment.UpdatedAt = clock.GetUtcNow();
+        await work.RunAsync(action =>
+        {
+            action.Changes(old);
+            action.Changes(experiment);
+            action.Audit(new AuditRecord(experiment, caller.ActorName, renamed ? "experiment.moved" : "experiment.updated",
+                $"{experiment.OrganizationName}/{experiment.ModelName}", Before: before, After: experiment.ToAuditDto()));
+            return Task.FromResult(true);
+        }, ct);
+        return (experiment, ExperimentOutcome.Done);
+    }
+
+    /// <summary>Deletes the experiment and everything of it (keys, grants, bans, checkpoints, reports…); the audit log keeps the record.</summary>
+    public async Task<Experiment> DeleteAsync(int id, CancellationToken ct)
+    {
+        var experiment = await db.Experiments.FirstAsync(e => e.Id == id, ct);
+        await work.RunAsync(action =>
+        {
+            action.Audit(new AuditRecord(experiment, caller.ActorName, "experiment.deleted", $"{experiment.OrganizationName}/{experiment.ModelName}",
+                Before: experiment.ToAuditDto()));
+            action.Changes(experiment);
+            db.Experiments.Remove(experiment);
+            return Task.FromResult(true);
+        }, ct);
+        return experiment;
+    }
+
+    private static bool SameRecord(ExperimentResponse a, ExperimentResponse b) =>
+        JsonSerializer.Serialize(a, WireJson.Options) == JsonSerializer.Serialize(b, WireJson.Options);
+
+    private Task<bool> NameTakenAsync(string org, string model, int? except, CancellationToken ct) =>
+        db.Experiments.AnyAsync(e => e.Id != except && EF.Functions.ILike(e.OrganizationName, TextQueries.Exactly(org))
+                                     && EF.Functions.ILike(e.ModelName, TextQueries.Exactly(model)), ct);
+}

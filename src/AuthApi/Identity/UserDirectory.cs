@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Moderation.AuthApi.Data;
+
+namespace Moderation.AuthApi.Identity;
+
+/// <summary>
+/// Turns the names people type into accounts, and keeps the <c>hf_users</c> table (id → current name, for display) up
+/// to date. A typed name is resolved through the Hub (any letter case, canonical spelling); a name the Hub no longer
+/// knows (a deleted account) is matched against the accounts this service has seen.
+/// </summary>
+public sealed class UserDirectory(HfUsers hub, IServiceScopeFactory scopes, IMemoryCache cache, TimeProvider clock)
+{
+    private static readonly TimeSpan RecordedFor = TimeSpan.FromMinutes(10);
+
+    /// <returns>The account, or null when nobody has that name.</returns>
+    /// <exception cref="HfUnavailableException">HF is down, slow or failing.</exception>
+    public async Task<HfUserRef?> ResolveAsync(ModerationDb db, string username, CancellationToken ct)
+    {
+        if (await hub.FindAsync(username, ct) is { } found)
+        {
+            await EnsureAsync(db, found, ct);
+            return found;
+        }
+        var seen = await db.HfUsers.AsNoTracking()
+            .Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username)) && !u.Id.StartsWith(HfUser.LegacyIdPrefix))
+            .OrderByDescending(u => u.SeenAt).FirstOrDefaultAsync(ct);
+        return seen is null ? null : new HfUserRef(seen.Id, seen.Username);
+    }
+
+    /// <summary>Makes sure the account is in <c>hf_users</c> with its current name (inside the caller's transaction, if any).</summary>
+    public async Task EnsureAsync(ModerationDb db, HfUserRef user, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO hf_users (id, username, seen_at) VALUES ({user.Id}, {user.Username}, {now})
+            ON CONFLICT (id) DO UPDATE SET username = excluded.username, seen_at = excluded.seen_at
+            WHERE hf_users.username <> excluded.username OR hf_users.seen_at < excluded.seen_at - interval '1 hour'
+            """, ct);
+        cache.Set(Key(user), true, RecordedFor);
+    }
+
+    /// <summary>For a caller just authenticated: records a new account or a new name, at most once per ten minutes per account and name.</summary>
+    public async Task RecordSeenAsync(HfUserRef user, CancellationToken ct)
+    {
+        if (cache.TryGetValue(Key(user), out _))
+        {
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        await EnsureAsync(scope.ServiceProvider.GetRequiredService<ModerationDb>(), user, ct);
+    }
+
+    private static string Key(HfUserRef user) => $"hf-user-recorded:{user.Id}:{user.Username}";
+}

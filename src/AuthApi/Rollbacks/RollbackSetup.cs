@@ -1,0 +1,6 @@
+namespace Moderation.AuthApi.Rollbacks;
+
+public static class RollbackSetup
+{
+    public static IServiceCollection AddRollbacks(this IServiceCollection services) => services.AddScoped<RollbackJob>();
+}

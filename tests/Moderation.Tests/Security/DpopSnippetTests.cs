@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Moderation.Contracts.Experiments;
+using Moderation.Tests.Infrastructure;
+
+namespace Moderation.Tests.Security;
+
+/// <summary>The README's Python snippet for peers that report their own work, run as written against the live system.</summary>
+[Collection(LiveSystem.Collection)]
+public sealed partial class DpopSnippetTests(LiveSystem stack) : IClassFixture<LiveSystem>
+{
+    [Fact]
+    public async Task TheReadmeSnippetJoinsAndReportsWithAProofUsingOnlyCryptography()
+    {
+        var experiment = await stack.Api.CreateExperimentAsync(policy: AccessPolicy.Open);
+        var snippet = Snippet().Match(await File.ReadAllTextAsync(FindReadme())).Groups["code"].Value;
+        Assert.False(string.IsNullOrWhiteSpace(snippet), "README.md has no '<!-- dpop-example -->' Python block.");
+
+        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        var start = new ProcessStartInfo(python, ["-c", snippet]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["MODERATION_URL"] = stack.ApiUrl;
+        start.Environment["HF_TOKEN"] = "hf_dev_carol";
+        start.Environment["ORG"] = experiment.OrganizationName;
+        start.Environment["MODEL"] = experiment.ModelName;
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, error);
+        Assert.Contains("'stored': 1", output, StringComparison.Ordinal);
+        Assert.Equal(1, await stack.Api.QueryDbAsync(db => Task.FromResult(db.ContributionReports.Count(r => r.ExperimentId == experiment.Id
+                                                                                   && r.ReportedBy == "peer:carol"))));
+    }
+
+    private static string FindReadme()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "README.md")) && File.Exists(Path.Combine(dir.FullName, "Moderation.sln")))
+            {
+                return Path.Combine(dir.FullName, "README.md");
+            }
+        }
+        throw new FileNotFoundException("README.md of the repository");
+    }
+
+    [GeneratedRegex(@"<!-- dpop-example -->\s*```python\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex Snippet();
+}
