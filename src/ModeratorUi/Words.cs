@@ -39,6 +39,7 @@ public static class Words
     {
         ImportOutcome.Added => "added",
         ImportOutcome.AlreadyPresent => "already on the allowlist",
+        ImportOutcome.UnknownUser => "no such Hugging Face user",
         _ => "not a valid Hugging Face username",
     };
 

@@ -21,17 +21,20 @@ public sealed class ConsolePagesTests(LiveSystem system) : IClassFixture<LiveSys
         await alice.SetViewportSizeAsync(1280, 900);
         await alice.GotoAsync($"{path}/allowlist");
 
-        var names = Enumerable.Range(1, 65).Select(i => $"volunteer-{i:00}").ToList();
+        var names = Enumerable.Range(1, 65).Select(_ => system.Api.NewUser("volunteer").Name).ToList();
         await alice.GetByRole(AriaRole.Textbox, new() { Name = "Usernames" })
-            .FillAsync(string.Join('\n', names.Append("# the lab").Append("bob").Append("bob").Append("not a name!")));
+            .FillAsync(string.Join('\n', names.Append("# the lab").Append("bob").Append("bob").Append("not a name!").Append("no-such-user-42")));
         await alice.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
         await Assertions.Expect(alice.GetByTestId("import-summary")).ToHaveTextAsync(
-            "66 users were added, 1 was already on the allowlist, 1 line is not a valid Hugging Face username.");
+            "66 users were added, 1 was already on the allowlist, 1 name is not known on Hugging Face, 1 line is not a valid Hugging Face username.");
         var report = alice.GetByTestId("import-report");
         await Assertions.Expect(report).ToContainTextAsync("already on the allowlist");
         await Assertions.Expect(report).ToContainTextAsync("not a valid Hugging Face username");
-        await Assertions.Expect(report).Not.ToContainTextAsync("AlreadyPresent");
-        await Assertions.Expect(report).Not.ToContainTextAsync("InvalidName");
+        await Assertions.Expect(report).ToContainTextAsync("no such Hugging Face user");
+        foreach (var enumName in new[] { "AlreadyPresent", "InvalidName", "UnknownUser" })
+        {
+            await Assertions.Expect(report).Not.ToContainTextAsync(enumName);
+        }
         // The import was a post/redirect/get: reloading neither repeats it nor shows its report again.
         await alice.ReloadAsync();
         await Assertions.Expect(alice.GetByTestId("import-report")).ToHaveCountAsync(0);
@@ -46,9 +49,10 @@ public sealed class ConsolePagesTests(LiveSystem system) : IClassFixture<LiveSys
         await Assertions.Expect(alice.GetByTestId("next-page")).ToHaveCountAsync(0);
         await alice.GetByTestId("previous-page").ClickAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(50);
-        await alice.GetByLabel("Username", new() { Exact = true }).FillAsync("volunteer-6");
+        await alice.GetByLabel("Username", new() { Exact = true }).FillAsync(names[7]);
         await alice.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await Assertions.Expect(rows).ToHaveCountAsync(6);
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(alice.GetByTestId("pager-summary")).ToHaveTextAsync("1–1 of 1 users · page 1 of 1");
 
         // Audit: more than a page of entries, a change shown as a diff, filters by action (from a list) and target.
         for (var i = 0; i < 26; i++)

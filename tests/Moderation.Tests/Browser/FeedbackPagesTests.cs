@@ -14,8 +14,6 @@ namespace Moderation.Tests.Browser;
 [Collection(LiveSystem.Collection)]
 public sealed class FeedbackPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
 {
-    private static ILocator AlertOf(IPage page, string form) => page.Locator($"[role=alert][data-form='{form}']");
-
     [Fact]
     public async Task TheBanFormShowsTheApisRefusalsBesideItAndKeepsWhatWasTyped()
     {
@@ -30,7 +28,7 @@ public sealed class FeedbackPagesTests(LiveSystem system) : IClassFixture<LiveSy
         await alice.GetByLabel("Evidence").FillAsync("reports 10-14");
         await alice.GetByLabel("I confirm this ban").CheckAsync();
         await alice.GetByTestId("ban").ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "ban")).ToContainTextAsync("There is no Hugging Face user named 'no-such-user-42'");
+        await Assertions.Expect(alice.AlertFor("ban")).ToContainTextAsync("There is no Hugging Face user named 'no-such-user-42'");
         await Assertions.Expect(alice.GetByLabel("Username to ban")).ToHaveValueAsync("no-such-user-42");
         await Assertions.Expect(alice.GetByLabel("Reason", new() { Exact = true })).ToHaveValueAsync("sent NaN gradients");
         await Assertions.Expect(alice.GetByLabel("Evidence")).ToHaveValueAsync("reports 10-14");
@@ -41,7 +39,7 @@ public sealed class FeedbackPagesTests(LiveSystem system) : IClassFixture<LiveSy
         await alice.GetByLabel("Until (UTC)").FillAsync("2020-01-01T10:00");
         await alice.GetByLabel("I confirm this ban").CheckAsync();
         await alice.GetByTestId("ban").ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "ban")).ToContainTextAsync("'expires_at' must be in the future");
+        await Assertions.Expect(alice.AlertFor("ban")).ToContainTextAsync("'expires_at' must be in the future");
         await Assertions.Expect(alice.Locator("#ban-expires_at-error")).ToContainTextAsync("must be in the future");
         await Assertions.Expect(alice.GetByLabel("Until (UTC)")).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(alice.GetByLabel("Until (UTC)")).ToHaveValueAsync("2020-01-01T10:00");
@@ -53,7 +51,7 @@ public sealed class FeedbackPagesTests(LiveSystem system) : IClassFixture<LiveSy
         Assert.Equal(HttpStatusCode.NoContent, (await system.Api.ClientFor("alice").DeleteAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/bans/carol")).StatusCode);
         await row.GetByLabel("confirm").CheckAsync();
         await row.GetByRole(AriaRole.Button, new() { Name = "Unban" }).ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "unban:carol")).ToContainTextAsync("carol is not banned");
+        await Assertions.Expect(alice.AlertFor("unban:carol")).ToContainTextAsync("carol is not banned");
         await alice.AssertAccessibleAsync();
     }
 
@@ -67,18 +65,18 @@ public sealed class FeedbackPagesTests(LiveSystem system) : IClassFixture<LiveSy
 
         await alice.GetByLabel("Hugging Face username").FillAsync("no-such-user-42");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "add")).ToContainTextAsync("There is no Hugging Face user named 'no-such-user-42'");
+        await Assertions.Expect(alice.AlertFor("add")).ToContainTextAsync("There is no Hugging Face user named 'no-such-user-42'");
         await Assertions.Expect(alice.GetByLabel("Hugging Face username")).ToHaveValueAsync("no-such-user-42");
 
         // ".." would be resolved to the experiment itself (issue 11): the console refuses to send it.
         await alice.GetByLabel("Hugging Face username").FillAsync("..");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "add")).ToContainTextAsync("'..' is not a name");
+        await Assertions.Expect(alice.AlertFor("add")).ToContainTextAsync("'..' is not a name");
         Assert.Equal(HttpStatusCode.OK, (await system.Api.ClientFor("alice").GetAsync(api)).StatusCode);
 
         await alice.GetByRole(AriaRole.Textbox, new() { Name = "Usernames" }).FillAsync("   ");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "import")).ToContainTextAsync("'usernames' must list at least one username");
+        await Assertions.Expect(alice.AlertFor("import")).ToContainTextAsync("'usernames' must list at least one username");
 
         // Removing someone already removed: the API's 404 in the row.
         await system.Api.AllowlistAsync(experiment, "bob");
@@ -87,7 +85,7 @@ public sealed class FeedbackPagesTests(LiveSystem system) : IClassFixture<LiveSy
         Assert.Equal(HttpStatusCode.NoContent, (await system.Api.ClientFor("alice").DeleteAsync($"{api}/allowlist/bob")).StatusCode);
         await row.GetByLabel("confirm").CheckAsync();
         await row.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "remove:bob")).ToContainTextAsync("bob is not on the allowlist");
+        await Assertions.Expect(alice.AlertFor("remove:bob")).ToContainTextAsync("bob is not on the allowlist");
         Assert.Equal(HttpStatusCode.OK, (await system.Api.ClientFor("alice").GetAsync(api)).StatusCode);
     }
 
@@ -110,7 +108,7 @@ public sealed class FeedbackPagesTests(LiveSystem system) : IClassFixture<LiveSy
         // Approving a request another moderator decided meanwhile.
         await system.Api.ClientFor("alice").PostWireAsync($"{api}/join-requests/{carol.Id}/reject", new DecideJoinRequestRequest("not now"));
         await alice.GetByTestId("approve-carol").ClickAsync();
-        await Assertions.Expect(alice.Locator($"[role=alert][data-form='decide:{carol.Id}']")).ToContainTextAsync("already rejected");
+        await Assertions.Expect(alice.AlertFor($"decide:{carol.Id}")).ToContainTextAsync("already rejected");
 
         await alice.GotoAsync($"{path}/peers");
         await alice.GetByRole(AriaRole.Textbox, new() { Name = "Reason for revoking alice's peer" }).FillAsync(" ");
@@ -122,13 +120,13 @@ public sealed class FeedbackPagesTests(LiveSystem system) : IClassFixture<LiveSy
         await alice.GetByRole(AriaRole.Textbox, new() { Name = "Reason for quarantining step 100" }).FillAsync(" ");
         await alice.GetByTestId("checkpoint-100").GetByLabel("confirm").CheckAsync();
         await alice.GetByTestId("checkpoint-100").GetByRole(AriaRole.Button, new() { Name = "Quarantine" }).ClickAsync();
-        await Assertions.Expect(alice.Locator($"[role=alert][data-form='quarantine:{ids[100]}']")).ToContainTextAsync("'reason' must not be empty");
+        await Assertions.Expect(alice.AlertFor($"quarantine:{ids[100]}")).ToContainTextAsync("'reason' must not be empty");
 
         await alice.GetByTestId("rollback-to-100").ClickAsync();
         await alice.GetByLabel("Reason for the rollback").FillAsync(" ");
         await alice.GetByLabel("I confirm this rollback").CheckAsync();
         await alice.GetByTestId("confirm-rollback").ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "rollback")).ToContainTextAsync("'reason' must not be empty");
+        await Assertions.Expect(alice.AlertFor("rollback")).ToContainTextAsync("'reason' must not be empty");
         Assert.Equal(0, await system.Api.QueryDbAsync(db => Task.FromResult(db.Rollbacks.Count())));
     }
 

@@ -10,8 +10,6 @@ namespace Moderation.Tests.Browser;
 [Collection(LiveSystem.Collection)]
 public sealed class OwnerPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
 {
-    private static ILocator AlertOf(IPage page, string form) => page.Locator($"[role=alert][data-form='{form}']");
-
     [Fact]
     public async Task AnOwnerCreatesAnExperimentAndChangesEverySettingWithRefusalsShownByField()
     {
@@ -31,7 +29,7 @@ public sealed class OwnerPagesTests(LiveSystem system) : IClassFixture<LiveSyste
         await alice.GotoAsync("/experiments/new");
         await alice.GetByRole(AriaRole.Textbox, new() { Name = "Model" }).FillAsync(name);
         await alice.GetByTestId("create-experiment").ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "create")).ToContainTextAsync("already");
+        await Assertions.Expect(alice.AlertFor("create")).ToContainTextAsync("already");
         await Assertions.Expect(alice.GetByRole(AriaRole.Textbox, new() { Name = "Model" })).ToHaveValueAsync(name);
 
         await alice.GotoAsync($"/experiments/demo-org/{name}");
@@ -47,20 +45,37 @@ public sealed class OwnerPagesTests(LiveSystem system) : IClassFixture<LiveSyste
         await alice.GetByLabel("moderators only").CheckAsync();
         await alice.GetByLabel("Coordinator IP").FillAsync("192.0.2.10");
         await alice.GetByLabel("Coordinator port").FillAsync("4000");
+        await alice.GetByLabel("Peer keys per user").FillAsync("5");
         await alice.GetByTestId("save-settings").ClickAsync();
         await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("Settings saved");
         var saved = await (await system.Api.ClientFor("alice").GetAsync(api)).ReadAsync<ExperimentResponse>();
-        Assert.Equal((AccessPolicy.Open, 90, false, "192.0.2.10", (int?)4000),
-            (saved.AccessPolicy, saved.TokenLifetimeMinutes, saved.LeaderboardVisible, saved.CoordinatorIp, saved.CoordinatorPort));
+        Assert.Equal((AccessPolicy.Open, 90, false, "192.0.2.10", (int?)4000, 5),
+            (saved.AccessPolicy, saved.TokenLifetimeMinutes, saved.LeaderboardVisible, saved.CoordinatorIp, saved.CoordinatorPort, saved.MaxPeerKeysPerUser));
 
-        // Moderators: a name that is not one, a dot name the console will not send, then carol, granted and removed.
-        await alice.GetByLabel("Make a moderator").FillAsync("not a name!");
+        // Allowed checkpoint repositories, one per line: a malformed one is refused, then saved.
+        await alice.GetByLabel("Other repositories").FillAsync("other-org/checkpoints\nnot a repository");
+        await alice.GetByTestId("save-repositories").ClickAsync();
+        await Assertions.Expect(alice.AlertFor("repositories")).ToContainTextAsync("must be a Hub repository id");
+        await Assertions.Expect(alice.GetByLabel("Other repositories")).ToHaveValueAsync("other-org/checkpoints\nnot a repository");
+        await alice.GetByLabel("Other repositories").FillAsync("other-org/checkpoints");
+        await alice.GetByTestId("save-repositories").ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("and 1 other repository");
+        Assert.Equal(["other-org/checkpoints"], (await (await system.Api.ClientFor("alice").GetAsync(api)).ReadAsync<ExperimentResponse>()).AllowedCheckpointRepositories);
+
+        // Grants: a name the Hub does not know, a dot name the console will not send, then carol as moderator and bob as owner.
+        var grantee = alice.GetByLabel("Grant a role to");
+        await grantee.FillAsync("no-such-user-42");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Grant" }).ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "grant")).ToContainTextAsync("'username'");
-        await alice.GetByLabel("Make a moderator").FillAsync("..");
+        await Assertions.Expect(alice.AlertFor("grant")).ToContainTextAsync("There is no Hugging Face user named 'no-such-user-42'");
+        await grantee.FillAsync("..");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Grant" }).ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "grant")).ToContainTextAsync("'..' is not a name");
-        await alice.GetByLabel("Make a moderator").FillAsync("carol");
+        await Assertions.Expect(alice.AlertFor("grant")).ToContainTextAsync("'..' is not a name");
+        await grantee.FillAsync("bob");
+        await alice.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("owner");
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Grant" }).ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("bob is an owner");
+        await Assertions.Expect(alice.GetByTestId("moderators").GetByRole(AriaRole.Row).Filter(new() { HasText = "bob" })).ToContainTextAsync("owner");
+        await grantee.FillAsync("carol");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Grant" }).ClickAsync();
         await Assertions.Expect(alice.GetByTestId("moderators")).ToContainTextAsync("carol");
         var carolRow = alice.GetByTestId("moderators").GetByRole(AriaRole.Row).Filter(new() { HasText = "carol" });
@@ -75,13 +90,12 @@ public sealed class OwnerPagesTests(LiveSystem system) : IClassFixture<LiveSyste
         await alice.GetByRole(AriaRole.Button, new() { Name = "Rotate the signing key" }).ClickAsync();
         await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("A new signing key is in use");
         Assert.Equal(keysBefore + 1, await KeysAsync());
-        await Assertions.Expect(alice.GetByTestId("repositories-placeholder")).ToBeVisibleAsync();
         await alice.AssertAccessibleAsync();
 
         // Deleting needs the name typed.
         await alice.GetByLabel($"Type demo-org/{name} to confirm").FillAsync("demo-org/other");
         await alice.GetByTestId("delete-experiment").ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "delete")).ToContainTextAsync($"Type demo-org/{name} exactly");
+        await Assertions.Expect(alice.AlertFor("delete")).ToContainTextAsync($"Type demo-org/{name} exactly");
         Assert.Equal(HttpStatusCode.OK, (await system.Api.ClientFor("alice").GetAsync(api)).StatusCode);
         await alice.GetByLabel($"Type demo-org/{name} to confirm").FillAsync($"demo-org/{name}");
         await alice.GetByTestId("delete-experiment").ClickAsync();
@@ -99,7 +113,7 @@ public sealed class OwnerPagesTests(LiveSystem system) : IClassFixture<LiveSyste
 
         await alice.GetByLabel("Key name").FillAsync("aux-peer-1");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-        await Assertions.Expect(AlertOf(alice, "create")).ToContainTextAsync("'scopes' must list at least one");
+        await Assertions.Expect(alice.AlertFor("create")).ToContainTextAsync("'scopes' must list at least one");
         await Assertions.Expect(alice.GetByLabel("Key name")).ToHaveValueAsync("aux-peer-1");
 
         await alice.GetByLabel("contributions:write").CheckAsync();

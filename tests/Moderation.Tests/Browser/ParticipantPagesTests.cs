@@ -81,7 +81,7 @@ public sealed class ParticipantPagesTests(LiveSystem system) : IClassFixture<Liv
         await mallory.GetByLabel("Message to the moderators").FillAsync("second try");
         await system.Api.AllowlistAsync(experiment, "mallory");
         await mallory.GetByTestId("request-access").ClickAsync();
-        await Assertions.Expect(mallory.Locator("[role=alert][data-form='request']")).ToContainTextAsync("no request is needed");
+        await Assertions.Expect(mallory.AlertFor("request")).ToContainTextAsync("no request is needed");
         await Assertions.Expect(mallory.GetByTestId("membership-status")).ToHaveTextAsync("admitted");
     }
 }

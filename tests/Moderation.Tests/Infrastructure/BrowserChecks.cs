@@ -23,6 +23,9 @@ public static class BrowserChecks
             $"- {v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}")));
     }
 
+    /// <summary>The alert in which the console shows the API's refusal of the form <paramref name="form"/>.</summary>
+    public static ILocator AlertFor(this IPage page, string form) => page.Locator($"[role=alert][data-form='{form}']");
+
     /// <summary>
     /// A screenshot of the page. Saved under <c>docs/screenshots/</c> of the checkout when MODERATION_SCREENSHOTS=1 (how the
     /// README's pictures are made), else in the test output folder.

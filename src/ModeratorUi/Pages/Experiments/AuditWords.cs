@@ -14,8 +14,11 @@ public static class AuditWords
         ("allowlist.added", "added to the allowlist"), ("allowlist.removed", "removed from the allowlist"), ("allowlist.imported", "allowlist imported"),
         ("rollback.requested", "rollback requested"), ("rollback.succeeded", "rollback succeeded"), ("rollback.failed", "rollback failed"),
         ("rollback.retried", "rollback retried"), ("checkpoint.quarantined", "checkpoint quarantined"),
+        ("peer_key.claim_refused", "someone else's peer key refused"),
         ("experiment.created", "experiment created"), ("experiment.updated", "settings changed"), ("experiment.deleted", "experiment deleted"),
-        ("moderator.granted", "moderator granted"), ("moderator.removed", "moderator removed"), ("keys.rotated", "signing key rotated"),
+        ("experiment.moved", "experiment renamed"),
+        ("moderator.granted", "moderator granted"), ("moderator.removed", "moderator removed"),
+        ("owner.granted", "owner granted"), ("owner.removed", "owner grant revoked"), ("keys.rotated", "signing key rotated"),
         ("service_key.created", "service key created"), ("service_key.revoked", "service key revoked"),
     ];
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Identity;
@@ -29,14 +28,9 @@ public sealed class NewModel(AuthApiClient api) : ConsolePageModel
         [FromForm(Name = "leaderboard_visible")] string? leaderboardVisible, CancellationToken ct)
     {
         const string Form = "create";
-        int? minutes = null;
-        if (!string.IsNullOrWhiteSpace(tokenLifetime))
+        if (!SettingsModel.TryWholeNumber(tokenLifetime, out var minutes))
         {
-            if (!int.TryParse(tokenLifetime.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
-            {
-                return Refused(Form, "'token_lifetime_minutes' must be a whole number of minutes.", "token_lifetime_minutes");
-            }
-            minutes = parsed;
+            return Refused(Form, "'token_lifetime_minutes' must be a whole number of minutes.", "token_lifetime_minutes");
         }
         var policy = SettingsModel.Policies.Cast<AccessPolicy?>().FirstOrDefault(p => SettingsModel.Wire(p!.Value) == accessPolicy);
         var request = new CreateExperimentRequest(org?.Trim(), model?.Trim(), null, null, policy, minutes, leaderboardVisible != "moderators");

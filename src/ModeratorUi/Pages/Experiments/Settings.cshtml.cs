@@ -29,7 +29,8 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
     public async Task<IActionResult> OnPostSaveAsync(
         [FromForm(Name = "access_policy")] string? accessPolicy, [FromForm(Name = "token_lifetime_minutes")] string? tokenLifetime,
         [FromForm(Name = "leaderboard_visible")] string? leaderboardVisible, [FromForm(Name = "coordinator_ip")] string? coordinatorIp,
-        [FromForm(Name = "coordinator_port")] string? coordinatorPort, CancellationToken ct)
+        [FromForm(Name = "coordinator_port")] string? coordinatorPort, [FromForm(Name = "max_peer_keys_per_user")] string? maxPeerKeys,
+        CancellationToken ct)
     {
         const string Form = "settings";
         var policy = Policies.Cast<AccessPolicy?>().FirstOrDefault(p => Wire(p!.Value) == accessPolicy);
@@ -41,20 +42,40 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
         {
             return Refused(Form, "'coordinator_port' must be a port number, 1 to 65535.", "coordinator_port");
         }
+        if (!TryWholeNumber(maxPeerKeys, out var keys))
+        {
+            return Refused(Form, "'max_peer_keys_per_user' must be a whole number.", "max_peer_keys_per_user");
+        }
         var request = new UpdateExperimentRequest(string.IsNullOrWhiteSpace(coordinatorIp) ? null : coordinatorIp.Trim(), port, policy, minutes,
-            leaderboardVisible switch { "public" => true, "moderators" => false, _ => null });
+            leaderboardVisible switch { "public" => true, "moderators" => false, _ => null }, MaxPeerKeysPerUser: keys);
         return Done(Form, await Api.SendAsync<ExperimentResponse>(HttpMethod.Patch, ApiPathOf(), request, ct), "Settings saved.");
     }
 
-    public async Task<IActionResult> OnPostGrantAsync(string? username, CancellationToken ct) =>
-        Done("grant", await Api.SendAsync<ModeratorResponse>(HttpMethod.Put, ApiPathOf("moderators", username?.Trim() ?? ""), null, ct),
-            $"{username?.Trim()} is a moderator of {Name}.");
+    /// <summary>The allowed checkpoint repositories, one per line; an empty list leaves only the organization's own.</summary>
+    public async Task<IActionResult> OnPostRepositoriesAsync([FromForm(Name = "allowed_checkpoint_repositories")] string? repositories, CancellationToken ct)
+    {
+        var list = (repositories ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return Done("repositories", await Api.SendAsync<ExperimentResponse>(HttpMethod.Patch, ApiPathOf(), new UpdateExperimentRequest(AllowedCheckpointRepositories: list), ct),
+            list.Count == 0 ? $"Checkpoints may name repositories of {Org} only." : $"Checkpoints may name repositories of {Org} and {Words.Plural(list.Count, "other repository", "other repositories")}.");
+    }
 
-    public async Task<IActionResult> OnPostRemoveModeratorAsync(string username, string? confirm, CancellationToken ct) =>
-        confirm != "yes"
+    /// <summary>Grants a moderator, or an owner by an explicit, revocable grant.</summary>
+    public async Task<IActionResult> OnPostGrantAsync(string? username, string? role, CancellationToken ct)
+    {
+        var owner = role == "owner";
+        var name = username?.Trim() ?? "";
+        return Done("grant", await Api.SendAsync<ModeratorResponse>(HttpMethod.Put, ApiPathOf(owner ? "owners" : "moderators", name), null, ct),
+            $"{name} is {(owner ? "an owner" : "a moderator")} of {Name}.");
+    }
+
+    public async Task<IActionResult> OnPostRemoveGrantAsync(string username, string? role, string? confirm, CancellationToken ct)
+    {
+        var owner = role == "owner";
+        return confirm != "yes"
             ? NeedsConfirmation($"remove:{username}", $"remove {username}")
-            : Done($"remove:{username}", await Api.SendAsync<object>(HttpMethod.Delete, ApiPathOf("moderators", username), null, ct),
-                $"{username} is no longer a moderator.");
+            : Done($"remove:{username}", await Api.SendAsync<object>(HttpMethod.Delete, ApiPathOf(owner ? "owners" : "moderators", username), null, ct),
+                $"{username} is no longer {(owner ? "an owner by grant" : "a moderator")}.");
+    }
 
     public async Task<IActionResult> OnPostRotateAsync(string? confirm, CancellationToken ct) =>
         confirm != "yes"
@@ -77,7 +98,8 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
         return LocalRedirect("/");
     }
 
-    private static bool TryWholeNumber(string? text, out int? value)
+    /// <summary>A whole number typed into a field, or null when it was left empty; false when it is not a number.</summary>
+    public static bool TryWholeNumber(string? text, out int? value)
     {
         value = null;
         if (string.IsNullOrWhiteSpace(text))
