@@ -9,7 +9,7 @@ namespace Moderation.Tests.Browser;
 
 /// <summary>The console as a whole: lists that page both ways with totals, a readable audit log, and a design that passes axe, phones and framing.</summary>
 [Collection(LiveSystem.Collection)]
-public sealed class ConsolePagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+public sealed class ConsolePagesTests(LiveSystem system)
 {
     [Fact]
     public async Task ListsPageBothWaysWithTotalsImportsReadAsWordsAndTheAuditLogFits1280Pixels()

@@ -10,7 +10,7 @@ namespace Moderation.Tests.Browser;
 /// moderators' view of contribution reports.
 /// </summary>
 [Collection(LiveSystem.Collection)]
-public sealed class ContributionPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+public sealed class ContributionPagesTests(LiveSystem system)
 {
     /// <summary>A page that records every request and aborts any that would leave the AuthApi server.</summary>
     private async Task<(IPage Page, List<string> Foreign)> IsolatedPageAsync()

@@ -9,7 +9,7 @@ namespace Moderation.Tests.Browser;
 
 /// <summary>An attack as a moderator meets it: inflated reports are clipped, and ban plus rollback take three clicks.</summary>
 [Collection(LiveSystem.Collection)]
-public sealed class IncidentPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+public sealed class IncidentPagesTests(LiveSystem system)
 {
     /// <summary>
     /// Three honest peers train steps 1-6; mallory joins at step 3 claiming 500x their rate. Checkpoints at steps 2, 4

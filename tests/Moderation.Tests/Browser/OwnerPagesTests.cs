@@ -8,7 +8,7 @@ namespace Moderation.Tests.Browser;
 
 /// <summary>An owner runs an experiment from the console: creates it, changes every setting, moderators, keys, and deletes it.</summary>
 [Collection(LiveSystem.Collection)]
-public sealed class OwnerPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+public sealed class OwnerPagesTests(LiveSystem system)
 {
     [Fact]
     public async Task AnOwnerCreatesAnExperimentAndChangesEverySettingWithRefusalsShownByField()

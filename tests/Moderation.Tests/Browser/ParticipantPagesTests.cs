@@ -8,7 +8,7 @@ namespace Moderation.Tests.Browser;
 
 /// <summary>A participant's way in: from the public pages to the console, their state in one vocabulary, and a quick start once admitted.</summary>
 [Collection(LiveSystem.Collection)]
-public sealed class ParticipantPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+public sealed class ParticipantPagesTests(LiveSystem system)
 {
     [Fact]
     public async Task AParticipantComesFromTheLeaderboardAsksToJoinAndOnceAdmittedGetsACopyPasteQuickStart()

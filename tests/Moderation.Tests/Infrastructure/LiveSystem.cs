@@ -125,5 +125,9 @@ public sealed class LiveSystem : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// Every browser test class shares one running system (one start-up of the Hub emulator, AuthApi, ModeratorUi and
+/// Chromium instead of one per class); tests create their own experiments and users, so they do not meet.
+/// </summary>
 [CollectionDefinition(LiveSystem.Collection)]
-public sealed class BrowserTestGroup;
+public sealed class BrowserTestGroup : ICollectionFixture<LiveSystem>;
