@@ -63,6 +63,8 @@ export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT"
 export AuthApi__BaseUrl="http://127.0.0.1:$API_PORT"
 # Behind the balancer: believe its X-Forwarded-* headers (and nobody else's).
 [ "$balanced" = 1 ] && export ReverseProxy__TrustedProxies__0=127.0.0.1
+# The public pages' "Join this run" buttons lead to the moderator console.
+export PublicPages__ModeratorUiUrl="http://127.0.0.1:$UI_PORT"
 
 start() { # name, dll, port
   echo "== starting $1 on http://127.0.0.1:$3 (log: $LOG_DIR/$1.log)"

@@ -55,6 +55,7 @@ builder.Services.AddContributions();
 builder.Services.AddModerationRateLimits();
 builder.Services.AddOutputCache();
 builder.Services.AddOpenApi();
+builder.Services.AddPublicPages();
 builder.LimitRequestBodies();
 
 var app = builder.Build();
@@ -73,7 +74,7 @@ app.UseRateLimiter();
 app.UseOutputCache();
 
 app.MapOpenApi().ForAnyone();
-app.MapScalarApiReference("/docs").ForAnyone();
+app.MapScalarApiReference("/docs", o => o.DisableDefaultFonts()).ForAnyone();
 // Health checks and /metrics: anyone (metrics are restricted by port or network in production), never rate limited.
 app.MapServiceDefaults(endpoint => endpoint.ForAnyone().DisableRateLimiting());
 app.MapMe();

@@ -5,6 +5,7 @@ using Moderation.ModeratorUi.Api;
 using Moderation.ModeratorUi.Data;
 using Moderation.ModeratorUi.Jobs;
 using Moderation.ServiceDefaults;
+using Moderation.ModeratorUi.Security;
 
 namespace Moderation.ModeratorUi;
 
@@ -38,6 +39,7 @@ public static class Program
         {
             app.UseExceptionHandler("/Error");
         }
+        app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Moderation.Contracts.Join;
 using Moderation.Contracts.Json;
 using Moderation.Contracts.Tokens;
@@ -8,11 +7,12 @@ using Moderation.Contracts.Tokens;
 namespace Moderation.Contracts.Client;
 
 /// <summary>What the server answered when it refused: the status and the ProblemDetails <c>detail</c> (or reference <c>detail</c>).</summary>
-public sealed class ModerationApiException(HttpStatusCode status, string detail)
-    : Exception($"{(int)status}: {detail}")
+public sealed class ModerationApiException(ApiProblem problem)
+    : Exception($"{problem.Status}: {problem.Detail}")
 {
-    public HttpStatusCode Status { get; } = status;
-    public string Detail { get; } = detail;
+    public ApiProblem Problem { get; } = problem;
+    public HttpStatusCode Status => (HttpStatusCode)Problem.Status;
+    public string Detail => Problem.Detail;
 }
 
 /// <summary>
@@ -23,7 +23,7 @@ public sealed class ModerationClient(HttpClient http)
 {
     public async Task<JoinResponse> JoinAsync(string hfToken, string org, string model, string peerPublicKey, CancellationToken ct = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/experiments/{Uri.EscapeDataString(org)}/{Uri.EscapeDataString(model)}/join")
+        using var request = new HttpRequestMessage(HttpMethod.Post, Sendable(ApiPath.Experiment(org, model, "join")))
         {
             Content = JsonContent.Create(new JoinInput(peerPublicKey), options: WireJson.Options),
         };
@@ -35,7 +35,7 @@ public sealed class ModerationClient(HttpClient http)
     public async Task<ReferenceJoinResponse> JoinReferenceAsync(string hfToken, string org, string model, string peerPublicKey, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put,
-            $"api/experiments/join?organization_name={Uri.EscapeDataString(org)}&model_name={Uri.EscapeDataString(model)}")
+            ApiPath.Of("api", "experiments", "join").Query("organization_name", org).Query("model_name", model).Value)
         {
             Content = JsonContent.Create(new ReferenceJoinRequest(new ReferenceJoinInput(peerPublicKey)), options: WireJson.Options),
         };
@@ -45,7 +45,7 @@ public sealed class ModerationClient(HttpClient http)
 
     public async Task<JsonWebKeySet> GetJwksAsync(string org, string model, CancellationToken ct = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/experiments/{Uri.EscapeDataString(org)}/{Uri.EscapeDataString(model)}/jwks");
+        using var request = new HttpRequestMessage(HttpMethod.Get, Sendable(ApiPath.Experiment(org, model, "jwks")));
         return await SendAsync<JsonWebKeySet>(request, ct);
     }
 
@@ -58,31 +58,18 @@ public sealed class ModerationClient(HttpClient http)
         return await SendAsync<IntrospectionResponse>(request, ct);
     }
 
+    /// <summary>The path to send, or the refusal to send it (a name such as "..") as a 400 that never reached the server.</summary>
+    private static string Sendable(ApiPath path) =>
+        path.Problem is { } problem ? throw new ModerationApiException(ApiProblem.Of(400, problem)) : path.Value;
+
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)
     {
         using var response = await http.SendAsync(request, ct);
         if (!response.IsSuccessStatusCode)
         {
-            var detail = await ReadDetailAsync(response, ct);
-            throw new ModerationApiException(response.StatusCode, detail);
+            throw new ModerationApiException(await ApiProblem.ReadAsync(response, ct));
         }
         return await response.Content.ReadFromJsonAsync<T>(WireJson.Options, ct)
-            ?? throw new ModerationApiException(response.StatusCode, "The server answered an empty body.");
-    }
-
-    private static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var body = await response.Content.ReadAsStringAsync(ct);
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String
-                ? detail.GetString()!
-                : body;
-        }
-        catch (JsonException)
-        {
-            return body;
-        }
+            ?? throw new ModerationApiException(ApiProblem.Of((int)response.StatusCode, "The server answered an empty body."));
     }
 }

@@ -1,15 +1,23 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Identity;
 using Moderation.ModeratorUi.Api;
+using Moderation.ModeratorUi.Forms;
+using Moderation.ModeratorUi.Lists;
 
 namespace Moderation.ModeratorUi.Pages;
 
-public sealed class IndexModel(AuthApiClient api) : PageModel
+public sealed class IndexModel(AuthApiClient api) : ConsolePageModel
 {
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
     public MeResponse? Me { get; private set; }
-    public IReadOnlyList<ExperimentResponse> Experiments { get; private set; } = [];
+    public ExperimentPage Experiments { get; private set; } = new([], 1, 50, 0);
     public string? Problem { get; private set; }
+
+    /// <summary>Global admins and admins of an HF org may create experiments (for that org).</summary>
+    public bool CanCreate => Me is { } me && (me.IsGlobalAdmin || me.Orgs.Any(o => o.RoleInOrg == "admin"));
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -18,14 +26,14 @@ public sealed class IndexModel(AuthApiClient api) : PageModel
             return;
         }
         var me = await api.GetMeAsync(ct);
-        if (!me.Ok)
+        if (me.Problem is { } problem)
         {
-            Problem = me.Problem;
+            Problem = problem.Detail;
             return;
         }
         Me = me.Value;
-        var experiments = await api.ListExperimentsAsync(ct);
-        Experiments = experiments.Value?.Items ?? [];
-        Problem = experiments.Problem;
+        var experiments = await api.ListExperimentsAsync(Paging.Clamp(PageNumber), ct);
+        Experiments = experiments.Value ?? Experiments;
+        Problem = experiments.Problem?.Detail;
     }
 }

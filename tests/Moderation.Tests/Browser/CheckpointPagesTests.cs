@@ -4,9 +4,9 @@ using Moderation.Tests.Infrastructure;
 
 namespace Moderation.Tests.Browser;
 
-// Browser tests run one class at a time: each starts the whole system and a Chromium, on two cores.
+// Browser tests run one class at a time, all on one running system (see BrowserTestGroup).
 [Collection(LiveSystem.Collection)]
-public sealed class CheckpointPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+public sealed class CheckpointPagesTests(LiveSystem system)
 {
     [Fact]
     public async Task OwnerCreatesAServiceKeySeesItsSecretOnceAndQuarantinesACheckpointItRegistered()

@@ -10,7 +10,7 @@ namespace Moderation.Tests.Browser;
 /// moderators' view of contribution reports.
 /// </summary>
 [Collection(LiveSystem.Collection)]
-public sealed class ContributionPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+public sealed class ContributionPagesTests(LiveSystem system)
 {
     /// <summary>A page that records every request and aborts any that would leave the AuthApi server.</summary>
     private async Task<(IPage Page, List<string> Foreign)> IsolatedPageAsync()
@@ -89,28 +89,70 @@ public sealed class ContributionPagesTests(LiveSystem system) : IClassFixture<Li
         var (page, foreign) = await IsolatedPageAsync();
         await page.GotoAsync(system.ApiUrl + "/");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Leaderboards" }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = $"demo-org/{experiment.ModelName}" }).ClickAsync();
+        await page.AssertAccessibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = $"demo-org/{experiment.ModelName}", Exact = true }).ClickAsync();
 
         var rows = page.GetByTestId("ranking").Locator("tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(3);
         await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("bob");
         await Assertions.Expect(rows.Nth(0)).ToContainTextAsync(json.Entries[0].CreditedSamples.ToString("N0", CultureInfo.GetCultureInfo("en-US")));
         await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("alice");
-        await Assertions.Expect(rows.Nth(2)).ToContainTextAsync("unattributed");
+        await Assertions.Expect(rows.Nth(2)).ToContainTextAsync("unknown owner");
         await Assertions.Expect(rows.Nth(0).Locator("img.avatar")).ToHaveAttributeAsync("src", "/api/v1/avatars/bob.svg");
-        await Assertions.Expect(page.GetByTestId("history-chart").Locator("rect.bar")).Not.ToHaveCountAsync(0);
+        // All time: one bar per day, at least two weeks wide, so one day of data is one bar among many.
+        var chart = page.GetByTestId("history-chart");
+        await Assertions.Expect(chart.Locator("canvas")).ToHaveCountAsync(1);
+        await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-points", "0");
+        Assert.True(int.Parse((await chart.GetAttributeAsync("data-buckets"))!, CultureInfo.InvariantCulture) >= 14);
+        await Assertions.Expect(chart).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("per day \\(UTC\\)"));
+        await page.AssertAccessibleAsync();
+        await page.SetViewportSizeAsync(1000, 900);
+        await page.ScreenshotAsync("leaderboard");
 
+        // The window is in the address: 24 hours is a 24-hour axis of hourly bars; the back button returns to all time.
         await page.GetByRole(AriaRole.Button, new() { Name = "24 hours" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "24 hours" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("\\?window=24h$"));
         await Assertions.Expect(page.Locator("#csv-link")).ToHaveAttributeAsync("href", $"{url}/leaderboard.csv?window=24h");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-buckets", "24");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-span", "86400");
         await Assertions.Expect(rows).ToHaveCountAsync(3);
-        // A user's own history opens under their row.
+
+        // A user's own history opens under their row, titled, and closes again.
         await page.GetByRole(AriaRole.Button, new() { Name = "alice" }).ClickAsync();
-        await Assertions.Expect(page.Locator("tr.history-row svg rect.bar")).Not.ToHaveCountAsync(0);
+        var history = page.Locator("tr.history-row");
+        await Assertions.Expect(history.GetByRole(AriaRole.Heading)).ToHaveTextAsync("alice: credited samples, the last 24 hours");
+        await Assertions.Expect(history.Locator(".user-history")).Not.ToHaveAttributeAsync("data-points", "0");
+        await Assertions.Expect(history.Locator("canvas")).ToHaveCountAsync(1);
+        await history.GetByRole(AriaRole.Button, new() { Name = "Close alice's history" }).ClickAsync();
+        await Assertions.Expect(history).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "alice" })).ToBeFocusedAsync();
+
+        await page.GoBackAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "All time" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-buckets", "24");
+        await page.GoForwardAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "24 hours" })).ToHaveAttributeAsync("aria-pressed", "true");
 
         var pageResponse = await page.APIRequest.GetAsync($"{system.ApiUrl}/leaderboard/demo-org/{experiment.ModelName}");
         Assert.Equal(Moderation.AuthApi.Pages.PublicPages.ContentSecurityPolicy, pageResponse.Headers["content-security-policy"]);
+        var head = await page.APIRequest.FetchAsync($"{system.ApiUrl}/leaderboard/demo-org/{experiment.ModelName}", new() { Method = "HEAD" });
+        Assert.Equal(200, head.Status);
+        Assert.Empty(await head.BodyAsync());
         Assert.Empty(foreign);
+
+        // On a phone: no text under 12 px, and the chart fits the screen.
+        var phone = await system.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        await phone.GotoAsync($"{system.ApiUrl}/leaderboard/demo-org/{experiment.ModelName}?window=7d");
+        await Assertions.Expect(phone.GetByTestId("history-chart").Locator("canvas")).ToHaveCountAsync(1);
+        await Assertions.Expect(phone.GetByTestId("ranking").Locator("tbody tr")).ToHaveCountAsync(3);
+        var smallest = await phone.EvaluateAsync<double>(
+            "() => Math.min(...[...document.querySelectorAll('body *')].filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(e => parseFloat(getComputedStyle(e).fontSize)))");
+        Assert.True(smallest >= 12, $"the smallest text on a phone is {smallest} px");
+        var chartWidth = await phone.EvaluateAsync<double>("() => document.querySelector('[data-testid=history-chart] canvas').getBoundingClientRect().width");
+        Assert.True(chartWidth <= 390, $"the chart is {chartWidth} px wide on a 390 px screen");
+        await phone.AssertAccessibleAsync();
+        await phone.CloseAsync();
     }
 
     [Fact]
@@ -138,6 +180,45 @@ public sealed class ContributionPagesTests(LiveSystem system) : IClassFixture<Li
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("mallory");
         await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("clipped");
+    }
+
+    [Fact]
+    public async Task RolledBackWorkIsShownNeutrallyAndTheApiReferenceLoadsNoFontsFromElsewhere()
+    {
+        var (experiment, url, aux) = await system.Api.OpenExperimentWithAuxAsync("contributions:write", "checkpoints:write");
+        var rates = new Dictionary<string, double>
+        {
+            [(await system.Api.JoinAsync(url, "carol")).PeerKeyFingerprint] = 100,
+            [(await system.Api.JoinAsync(url, "dave")).PeerKeyFingerprint] = 120,
+        };
+        await aux.SendAsync(url, ContributionSetup.Steps(rates, steps: 4));
+        var checkpoints = new List<long>();
+        foreach (var step in new[] { 1, 3 })
+        {
+            var registered = await aux.PostWireAsync($"{url}/checkpoints", new Moderation.Contracts.Checkpoints.RegisterCheckpointRequest(
+                step, $"demo-org/{experiment.ModelName}", CheckpointSetup.Revision(step), 2.0, DateTimeOffset.UtcNow.AddMinutes(-5)));
+            checkpoints.Add((await registered.ReadAsync<Moderation.Contracts.Checkpoints.CheckpointResponse>(System.Net.HttpStatusCode.Created)).Id);
+        }
+        var rollback = await (await system.Api.ClientFor("alice").PostWireAsync($"{url}/rollbacks",
+            new Moderation.Contracts.Checkpoints.CreateRollbackRequest(checkpoints[0], "bad data after step 1")))
+            .ReadAsync<Moderation.Contracts.Checkpoints.RollbackResponse>(System.Net.HttpStatusCode.Accepted);
+        Assert.Equal("succeeded", (await system.Api.WaitForRollbackAsync(experiment.ModelName, rollback.Id)).Status);
+        await system.Api.LeaderboardAsync(url);
+
+        var (page, foreign) = await IsolatedPageAsync();
+        await page.GotoAsync($"{system.ApiUrl}/leaderboard/demo-org/{experiment.ModelName}");
+        var badge = page.GetByTestId("ranking").Locator(".badge-rolled_back").First;
+        await Assertions.Expect(badge).ToHaveTextAsync("rolled back");
+        await Assertions.Expect(badge).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("not counted, not a penalty"));
+        // Neutral grey, unlike the warning colours of clipped and banned.
+        var colours = await page.EvaluateAsync<string[]>(
+            "() => ['rolled_back', 'clipped', 'banned'].map(f => { const s = document.createElement('span'); s.className = 'badge badge-' + f; document.body.append(s); const c = getComputedStyle(s).backgroundColor; s.remove(); return c; })");
+        Assert.Equal("rgb(238, 241, 246)", colours[0]);
+        Assert.DoesNotContain(colours[0], colours[1..]);
+        await page.AssertAccessibleAsync();
+
+        await page.GotoAsync($"{system.ApiUrl}/docs", new() { WaitUntil = WaitUntilState.NetworkIdle });
+        Assert.DoesNotContain(foreign, u => u.Contains("font", StringComparison.OrdinalIgnoreCase));
     }
 
     private static async Task<(double X, double Y)> ReadoutAsync(IPage page, string selector)

@@ -5,7 +5,7 @@ namespace Moderation.Tests.Browser;
 
 /// <summary>Hangfire's dashboard in ModeratorUi, behind the same sign-in: global admins act, owners only look, others are refused.</summary>
 [Collection(LiveSystem.Collection)]
-public sealed class JobsDashboardTests(LiveSystem stack) : IClassFixture<LiveSystem>
+public sealed class JobsDashboardTests(LiveSystem stack)
 {
     [Fact]
     public async Task GlobalAdminsMayTriggerJobsOwnersOnlyLookOthersAreRefused()

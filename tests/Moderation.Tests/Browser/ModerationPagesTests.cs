@@ -4,9 +4,9 @@ using Moderation.Tests.Infrastructure;
 
 namespace Moderation.Tests.Browser;
 
-// Browser tests run one class at a time: each starts the whole system and a Chromium, on two cores.
+// Browser tests run one class at a time, all on one running system (see BrowserTestGroup).
 [Collection(LiveSystem.Collection)]
-public sealed class ModerationPagesTests(LiveSystem system) : IClassFixture<LiveSystem>
+public sealed class ModerationPagesTests(LiveSystem system)
 {
     [Fact]
     public async Task ParticipantRequestsAccessAndAModeratorApprovesBansAndReadsTheAuditLog()
@@ -17,7 +17,7 @@ public sealed class ModerationPagesTests(LiveSystem system) : IClassFixture<Live
         // mallory asks to join and sees her request pending.
         var mallory = await system.SignedInPageAsync("mallory");
         await mallory.GotoAsync(path);
-        await Assertions.Expect(mallory.GetByTestId("membership-status")).ToHaveTextAsync("none");
+        await Assertions.Expect(mallory.GetByTestId("membership-status")).ToHaveTextAsync("not requested");
         await mallory.GetByRole(AriaRole.Textbox, new() { Name = "Message to the moderators" }).FillAsync("<b>I have 2 GPUs</b>");
         await mallory.GetByTestId("request-access").ClickAsync();
         await Assertions.Expect(mallory.GetByTestId("notice")).ToContainTextAsync("sent to the moderators");
@@ -34,7 +34,7 @@ public sealed class ModerationPagesTests(LiveSystem system) : IClassFixture<Live
         await Assertions.Expect(alice.GetByTestId("no-requests")).ToBeVisibleAsync();
 
         await mallory.ReloadAsync();
-        await Assertions.Expect(mallory.GetByTestId("membership-status")).ToHaveTextAsync("approved");
+        await Assertions.Expect(mallory.GetByTestId("membership-status")).ToHaveTextAsync("admitted");
 
         // alice bans bob with a reason, confirming, and finds it in the audit log.
         await alice.GotoAsync($"{path}/bans");

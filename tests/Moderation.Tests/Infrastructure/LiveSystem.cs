@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Moderation.Tests.Infrastructure;
@@ -10,7 +13,7 @@ public sealed class LiveSystem : IAsyncLifetime
 {
     public const string Collection = "browser";
 
-    private readonly KestrelAuthApiFactory _api = new();
+    private readonly KestrelAuthApiFactory _api;
     private ModeratorUiFactory? _ui;
     private IPlaywright? _playwright;
 
@@ -18,6 +21,9 @@ public sealed class LiveSystem : IAsyncLifetime
     public string ApiUrl { get; private set; } = "";
     public string UiUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
+
+    // AuthApi starts first (the console needs its address); its "Join this run" links read the console's address late.
+    public LiveSystem() => _api = new KestrelAuthApiFactory(() => UiUrl);
 
     public async Task InitializeAsync()
     {
@@ -75,9 +81,26 @@ public sealed class LiveSystem : IAsyncLifetime
 
     private sealed class KestrelAuthApiFactory : AuthApiFactory
     {
-        public KestrelAuthApiFactory() => UseKestrel(0);
+        private readonly Func<string> _uiUrl;
+
+        public KestrelAuthApiFactory(Func<string> uiUrl)
+        {
+            _uiUrl = uiUrl;
+            UseKestrel(0);
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services =>
+                services.PostConfigure<Moderation.AuthApi.Pages.PublicPagesOptions>(o => o.ModeratorUiUrl ??= _uiUrl() is { Length: > 0 } url ? url : null));
+        }
     }
 }
 
+/// <summary>
+/// Every browser test class shares one running system (one start-up of the Hub emulator, AuthApi, ModeratorUi and
+/// Chromium instead of one per class); tests create their own experiments and users, so they do not meet.
+/// </summary>
 [CollectionDefinition(LiveSystem.Collection)]
-public sealed class BrowserTestGroup;
+public sealed class BrowserTestGroup : ICollectionFixture<LiveSystem>;

@@ -7,7 +7,7 @@ namespace Moderation.Tests.Security;
 
 /// <summary>The README's Python snippet for peers that report their own work, run as written against the live system.</summary>
 [Collection(LiveSystem.Collection)]
-public sealed partial class DpopSnippetTests(LiveSystem stack) : IClassFixture<LiveSystem>
+public sealed partial class DpopSnippetTests(LiveSystem stack)
 {
     [Fact]
     public async Task TheReadmeSnippetJoinsAndReportsWithAProofUsingOnlyCryptography()

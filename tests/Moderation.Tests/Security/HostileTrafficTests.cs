@@ -6,7 +6,7 @@ namespace Moderation.Tests.Security;
 
 /// <summary>Traffic from anyone on the internet: path tricks that would reach another route, and tokens that would cost Hub lookups.</summary>
 [Collection(LiveSystem.Collection)]
-public sealed class HostileTrafficTests(LiveSystem stack) : IClassFixture<LiveSystem>
+public sealed class HostileTrafficTests(LiveSystem stack)
 {
     [Theory]
     [InlineData("allowlist/%2e%2e")]

@@ -6,7 +6,7 @@ namespace Moderation.Tests.Security;
 
 /// <summary>After sign-in, only a path on ModeratorUi itself: never a URL a browser would take to another host.</summary>
 [Collection(LiveSystem.Collection)]
-public sealed class ReturnUrlTests(LiveSystem stack) : IClassFixture<LiveSystem>
+public sealed class ReturnUrlTests(LiveSystem stack)
 {
     [Theory]
     [InlineData("/\\evil.example", "/")]

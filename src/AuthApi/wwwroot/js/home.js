@@ -1,6 +1,7 @@
-// Lists the public leaderboards on the tabs page.
+// Lists the public leaderboards on the tabs page, each with its "Join this run" link.
 (function () {
   "use strict";
+  window.JoinLinks.show(document.getElementById("join-console"));
   const list = document.getElementById("leaderboard-links");
   fetch("/api/v1/leaderboards", { headers: { Accept: "application/json" } })
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
@@ -10,7 +11,15 @@
         list.append(item("No public leaderboards yet.", null));
       }
       for (const b of boards) {
-        list.append(item(b.organization_name + "/" + b.model_name, b.url));
+        const li = item(b.organization_name + "/" + b.model_name, b.url);
+        const join = document.createElement("a");
+        join.className = "join";
+        join.textContent = "Join this run";
+        join.hidden = true;
+        join.setAttribute("aria-label", "Join this run: " + b.organization_name + "/" + b.model_name);
+        li.append(join);
+        window.JoinLinks.show(join, b.organization_name, b.model_name);
+        list.append(li);
       }
     })
     .catch(() => list.replaceChildren(item("The leaderboards could not be loaded; try again later.", null)));

@@ -1,16 +1,19 @@
-// The leaderboard page: /leaderboard/{org}/{model}. Reads the public JSON API of this server only.
+// The leaderboard page: /leaderboard/{org}/{model}?window=all|7d|24h. Reads the public JSON API of this server only.
+// The window lives in the address, so links share it and the back button returns to the previous one.
 (function () {
   "use strict";
   const parts = location.pathname.split("/").filter(Boolean); // ["leaderboard", org, model]
   const org = decodeURIComponent(parts[1] || ""), model = decodeURIComponent(parts[2] || "");
   const api = "/api/v1/experiments/" + encodeURIComponent(org) + "/" + encodeURIComponent(model);
   const pageSize = 100;
+  const windows = { all: "all time", "7d": "the last 7 days", "24h": "the last 24 hours" };
   const state = { window: "all", page: 1, total: 0 };
   const body = document.querySelector("#ranking tbody");
   const status = document.getElementById("board-status");
-  const notes = { clipped: "clipped", rolled_back: "rolled back", banned: "banned", unattributed: "unattributed key" };
+  const notes = { clipped: "clipped", rolled_back: "rolled back", banned: "banned", unattributed: "unknown owner" };
   document.getElementById("board-title").textContent = org + "/" + model;
   document.title = org + "/" + model + " — leaderboard";
+  window.JoinLinks.show(document.getElementById("join-link"), org, model);
 
   function getJson(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then((r) =>
@@ -22,6 +25,9 @@
     td.textContent = text;
     tr.append(td);
     return td;
+  }
+  function utc(iso) {
+    return new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC";
   }
 
   function row(e) {
@@ -41,58 +47,88 @@
     if (e.username) {
       name.type = "button";
       name.className = "linkish";
+      name.setAttribute("aria-expanded", "false");
       name.title = "Show " + e.username + "'s history";
-      name.addEventListener("click", () => toggleHistory(tr, e.username));
+      name.addEventListener("click", () => toggleHistory(tr, name, e.username));
     } else {
       name.title = e.peer_key_fingerprint;
     }
     who.append(name);
-    cell(tr, e.credited_samples.toLocaleString(), "num");
+    cell(tr, e.credited_samples.toLocaleString("en-US"), "num");
     cell(tr, String(e.active_hours), "num");
     cell(tr, String(e.steps), "num");
-    cell(tr, new Date(e.last_seen).toISOString().slice(0, 16).replace("T", " ") + " UTC");
+    cell(tr, utc(e.last_seen));
     const flags = cell(tr, "");
     for (const f of e.flags) {
       const badge = document.createElement("span");
       badge.className = "badge badge-" + f;
       badge.textContent = notes[f] || f;
+      if (f === "rolled_back") badge.title = e.rolled_back_samples.toLocaleString("en-US") + " samples undone by a rollback (not counted, not a penalty)";
       flags.append(badge);
     }
-    if (e.rolled_back_samples > 0) flags.title = e.rolled_back_samples.toLocaleString() + " samples rolled back";
     return tr;
   }
 
-  function toggleHistory(tr, username) {
-    const next = tr.nextElementSibling;
-    if (next && next.classList.contains("history-row")) {
-      next.remove();
-      return;
+  function closeHistory(restoreFocus) {
+    const open = body.querySelector("tr.history-row");
+    if (!open) return;
+    const opener = open.previousElementSibling && open.previousElementSibling.querySelector("button.linkish");
+    open.remove();
+    if (opener) {
+      opener.setAttribute("aria-expanded", "false");
+      if (restoreFocus) opener.focus();
     }
+  }
+
+  function toggleHistory(tr, button, username) {
+    const wasOpen = tr.nextElementSibling && tr.nextElementSibling.classList.contains("history-row");
+    closeHistory(false);
+    if (wasOpen) return;
     const hr = document.createElement("tr");
     hr.className = "history-row";
     const td = document.createElement("td");
     td.colSpan = 7;
-    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-    svg.setAttribute("viewBox", "0 0 600 120");
-    svg.setAttribute("class", "user-history");
-    svg.setAttribute("aria-label", username + "'s credited samples over time");
-    td.append(svg);
+    const panel = document.createElement("section");
+    panel.className = "history-panel";
+    panel.setAttribute("aria-labelledby", "history-title");
+    const head = document.createElement("div");
+    head.className = "history-head";
+    const title = document.createElement("h2");
+    title.id = "history-title";
+    title.tabIndex = -1;
+    title.textContent = username + ": credited samples, " + windows[state.window];
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "close";
+    close.textContent = "Close";
+    close.setAttribute("aria-label", "Close " + username + "'s history");
+    close.addEventListener("click", () => closeHistory(true));
+    head.append(title, close);
+    const chart = document.createElement("div");
+    chart.className = "chart user-history";
+    const readout = document.createElement("p");
+    readout.className = "chart-readout muted";
+    panel.append(head, chart, readout);
+    td.append(panel);
     hr.append(td);
     tr.after(hr);
+    button.setAttribute("aria-expanded", "true");
+    title.focus();
     getJson(api + "/leaderboard/history?window=" + state.window + "&username=" + encodeURIComponent(username))
-      .then((h) => window.ContributionChart.draw(svg, h.points, 600, 120, h.bucket))
-      .catch((err) => { td.textContent = "History unavailable: " + err.message; });
+      .then((h) => window.HistoryChart.draw(chart, h.points, h.bucket, state.window, username + "'s credited samples", readout, 160))
+      .catch((err) => { chart.textContent = "History unavailable: " + err.message; });
   }
 
   function load() {
     status.textContent = "Loading…";
     document.getElementById("csv-link").href = api + "/leaderboard.csv?window=" + state.window;
     for (const b of document.querySelectorAll("[data-window]")) b.setAttribute("aria-pressed", String(b.dataset.window === state.window));
+    document.getElementById("chart-caption").textContent = "Credited samples, " + windows[state.window] + " (UTC)";
     getJson(api + "/leaderboard?window=" + state.window + "&page=" + state.page + "&page_size=" + pageSize)
       .then((board) => {
         state.total = board.total;
         body.replaceChildren(...board.entries.map(row));
-        const built = board.built_at ? " Updated " + new Date(board.built_at).toISOString().slice(0, 16).replace("T", " ") + " UTC." : "";
+        const built = board.built_at ? " Updated " + utc(board.built_at) + "." : "";
         status.textContent = board.total === 0 ? "No contributions in this window yet." + built : board.total + " contributors." + built;
         const pages = Math.max(1, Math.ceil(board.total / pageSize));
         document.getElementById("page-label").textContent = "Page " + state.page + " of " + pages;
@@ -100,15 +136,32 @@
         document.getElementById("next-page").disabled = state.page >= pages;
       })
       .catch((err) => { status.textContent = "The leaderboard could not be loaded: " + err.message; body.replaceChildren(); });
+    const chart = document.getElementById("history-chart");
     getJson(api + "/leaderboard/history?window=" + state.window)
-      .then((h) => window.ContributionChart.draw(document.getElementById("history-chart"), h.points, 600, 200, h.bucket))
-      .catch(() => document.getElementById("history-chart").replaceChildren());
+      .then((h) => window.HistoryChart.draw(chart, h.points, h.bucket, state.window, "Credited samples", document.getElementById("chart-readout")))
+      .catch((err) => { chart.textContent = "The chart could not be loaded: " + err.message; });
+  }
+
+  function fromAddress() {
+    const w = new URLSearchParams(location.search).get("window");
+    state.window = Object.prototype.hasOwnProperty.call(windows, w) ? w : "all";
+    state.page = 1;
   }
 
   for (const b of document.querySelectorAll("[data-window]")) {
-    b.addEventListener("click", () => { state.window = b.dataset.window; state.page = 1; load(); });
+    b.addEventListener("click", () => {
+      if (b.dataset.window === state.window) return;
+      const url = new URL(location.href);
+      url.searchParams.set("window", b.dataset.window);
+      history.pushState({ window: b.dataset.window }, "", url);
+      fromAddress();
+      load();
+    });
   }
+  window.addEventListener("popstate", () => { fromAddress(); load(); });
   document.getElementById("prev-page").addEventListener("click", () => { state.page--; load(); });
   document.getElementById("next-page").addEventListener("click", () => { state.page++; load(); });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeHistory(true); });
+  fromAddress();
   load();
 })();

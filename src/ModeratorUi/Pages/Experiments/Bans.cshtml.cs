@@ -1,37 +1,67 @@
 using Microsoft.AspNetCore.Mvc;
 using Moderation.Contracts.Moderation;
 using Moderation.ModeratorUi.Api;
+using Moderation.ModeratorUi.Lists;
 
 namespace Moderation.ModeratorUi.Pages.Experiments;
 
 public sealed class BansModel(AuthApiClient api) : ExperimentPageModel(api)
 {
-    public IReadOnlyList<BanResponse> Bans { get; private set; } = [];
+    public override string Tab => "bans";
+
+    /// <summary>Filled in from a link (a join request, a peer, a contribution report).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Username { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string Sort { get; set; } = "newest";
+
+    [BindProperty(SupportsGet = true, Name = "lifted")]
+    public bool IncludeLifted { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    public Paged<BanResponse> Bans { get; private set; } = new([], 1, Paging.DefaultPageSize, 0);
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        if (await LoadExperimentAsync(ct))
+        if (!await LoadAsync(ct))
         {
-            var result = await Api.GetAsync<List<BanResponse>>(ApiPath("bans"), ct);
-            Bans = result.Value ?? [];
-            Problem ??= result.Problem;
+            return;
         }
+        // The API answers every ban (at most 1,000): searched, sorted and paged here.
+        IEnumerable<BanResponse> bans = await ReadListAsync<List<BanResponse>>(ApiPathOf("bans").Query("include_lifted", IncludeLifted ? "true" : null), [], ct);
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            bans = bans.Where(b => b.Username.Contains(Q.Trim(), StringComparison.OrdinalIgnoreCase));
+        }
+        bans = Sort switch
+        {
+            "username" => bans.OrderBy(b => b.Username, StringComparer.OrdinalIgnoreCase),
+            "ending" => bans.OrderBy(b => b.ExpiresAt ?? DateTimeOffset.MaxValue),
+            _ => bans.OrderByDescending(b => b.CreatedAt),
+        };
+        Bans = Paging.Slice(bans.ToList(), PageNumber);
     }
 
-    public async Task<IActionResult> OnPostBanAsync(string username, string reason, string? evidence, DateTime? expiresAt, string? confirm, CancellationToken ct)
+    public async Task<IActionResult> OnPostBanAsync(string? username, string? reason, string? evidence,
+        [FromForm(Name = "expires_at")] DateTime? expiresAt, string? confirm, CancellationToken ct)
     {
         if (confirm != "yes")
         {
-            return NeedsConfirmation("ban");
+            return NeedsConfirmation("ban", "ban");
         }
-        DateTimeOffset? until = expiresAt is { } local ? new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Utc)) : null;
-        var result = await Api.SendAsync<BanResponse>(HttpMethod.Post, ApiPath("bans"),
-            new CreateBanRequest(username.Trim(), reason, string.IsNullOrWhiteSpace(evidence) ? null : evidence, until), ct);
-        return Done(result, $"{username} is banned; {result.Value?.TokensRevoked} tokens were revoked.");
+        var result = await BanAsync(username ?? "", reason, evidence, expiresAt, ct);
+        return Done("ban", result, $"{result.Value?.Username} is banned; {Words.Plural(result.Value?.TokensRevoked ?? 0, "token was", "tokens were")} revoked.");
     }
 
     public async Task<IActionResult> OnPostUnbanAsync(string username, string? confirm, CancellationToken ct) =>
         confirm != "yes"
-            ? NeedsConfirmation("lift a ban")
-            : Done(await Api.SendAsync<object>(HttpMethod.Delete, ApiPath($"bans/{Uri.EscapeDataString(username)}"), null, ct), $"{username}'s ban was lifted.");
+            ? NeedsConfirmation($"unban:{username}", $"lift {username}'s ban")
+            : Done($"unban:{username}", await Api.SendAsync<object>(HttpMethod.Delete, ApiPathOf("bans", username.Trim()), null, ct),
+                $"{username}'s ban was lifted.");
 }

@@ -1,14 +1,21 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Moderation.Contracts.Checkpoints;
 using Moderation.Contracts.Contributions;
 using Moderation.Contracts.Moderation;
 using Moderation.ModeratorUi.Api;
+using Moderation.ModeratorUi.Lists;
 
 namespace Moderation.ModeratorUi.Pages.Experiments;
 
-/// <summary>Contribution reports for moderators: which were clipped, rolled back or unattributed, and by whom.</summary>
+/// <summary>Contribution reports for moderators: which were clipped, rolled back or unattributed, by whom; and acting on them.</summary>
 public sealed class ContributionsModel(AuthApiClient api, IOptions<AuthApiOptions> apiOptions) : ExperimentPageModel(api)
 {
+    public static readonly (string Value, string Label)[] Flags =
+        [("", "all reports"), ("clipped", "clipped"), ("rolled_back", "rolled back"), ("unattributed", "unknown owner")];
+
+    public override string Tab => "contributions";
+
     [BindProperty(SupportsGet = true)]
     public string? Flag { get; set; }
 
@@ -18,27 +25,46 @@ public sealed class ContributionsModel(AuthApiClient api, IOptions<AuthApiOption
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
-    public Paged<ContributionReportResponse> Reports { get; private set; } = new([], 1, 50, 0);
+    public Paged<ContributionReportResponse> Reports { get; private set; } = new([], 1, Paging.DefaultPageSize, 0);
 
-    /// <summary>The experiment's public leaderboard page, served by AuthApi.</summary>
-    public string LeaderboardUrl => $"{apiOptions.Value.BaseUrl.TrimEnd('/')}/leaderboard/{Uri.EscapeDataString(Org)}/{Uri.EscapeDataString(Model)}";
+    /// <summary>Service key names by id (owners may list keys; moderators see a shortened id).</summary>
+    public IReadOnlyDictionary<Guid, string> KeyNames { get; private set; } = new Dictionary<Guid, string>();
+
+    public string LeaderboardUrl => apiOptions.Value.LeaderboardUrl(Org, Model);
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        if (await LoadExperimentAsync(ct))
+        if (!await LoadAsync(ct))
         {
-            var query = $"contributions?page={Math.Max(PageNumber, 1)}"
-                        + (string.IsNullOrWhiteSpace(Flag) ? "" : $"&flag={Uri.EscapeDataString(Flag)}")
-                        + (string.IsNullOrWhiteSpace(Username) ? "" : $"&username={Uri.EscapeDataString(Username)}");
-            var result = await Api.GetAsync<Paged<ContributionReportResponse>>(ApiPath(query), ct);
-            Reports = result.Value ?? Reports;
-            Problem ??= result.Problem;
+            return;
         }
+        Reports = await ReadListAsync(ApiPathOf("contributions").Query("page", Paging.Clamp(PageNumber)).Query("page_size", Paging.DefaultPageSize)
+            .Query("flag", Flag).Query("username", Username?.Trim()), Reports, ct);
+        KeyNames = await KeyNamesAsync(ct);
     }
 
     public async Task<IActionResult> OnPostRefreshAsync(CancellationToken ct)
     {
-        var result = await Api.SendAsync<LeaderboardRefreshResponse>(HttpMethod.Post, ApiPath("leaderboard/refresh"), null, ct);
-        return Done(result, $"Leaderboard rebuilt: {result.Value?.ReportsProcessed ?? 0} new report(s) processed.");
+        var result = await Api.SendAsync<LeaderboardRefreshResponse>(HttpMethod.Post, ApiPathOf("leaderboard", "refresh"), null, ct);
+        return Done("refresh", result, $"Leaderboard rebuilt: {Words.Plural(result.Value?.ReportsProcessed ?? 0, "new report", "new reports")} processed.");
+    }
+
+    /// <summary>What a moderator saw, as the reason a ban or revocation gives.</summary>
+    public static string ReasonFor(ContributionReportResponse r) =>
+        $"Inflated contribution reports: claimed {Words.Number(r.Samples)} samples at {r.SamplesPerSecond:0.#} samples/s at step {r.Step}" +
+        (r.CreditedSamples is { } credited ? $", credited {Words.Number(credited)}." : ".");
+
+    /// <summary>Evidence that links to the user's reports in this console.</summary>
+    public string EvidenceFor(ContributionReportResponse r) =>
+        $"Report {r.Id} and the user's clipped reports: {Request.Scheme}://{Request.Host}{Link("contributions")}?flag=clipped&username={Uri.EscapeDataString(r.Username ?? "")}";
+
+    private async Task<IReadOnlyDictionary<Guid, string>> KeyNamesAsync(CancellationToken ct)
+    {
+        if (!IsOwner)
+        {
+            return new Dictionary<Guid, string>();
+        }
+        var keys = await Api.GetAsync<List<ServiceKeyResponse>>(ApiPathOf("service-keys"), ct);
+        return (keys.Value ?? []).ToDictionary(k => k.Id, k => k.Name);
     }
 }

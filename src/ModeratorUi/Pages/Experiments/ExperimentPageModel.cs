@@ -1,70 +1,110 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Moderation.Contracts.Checkpoints;
+using Moderation.Contracts.Client;
 using Moderation.Contracts.Experiments;
+using Moderation.Contracts.Moderation;
 using Moderation.ModeratorUi.Api;
+using Moderation.ModeratorUi.Forms;
 
 namespace Moderation.ModeratorUi.Pages.Experiments;
 
-/// <summary>Common ground of the pages of one experiment: its name from the route, the API client, and what to tell the user.</summary>
-public abstract class ExperimentPageModel(AuthApiClient api) : PageModel
+/// <summary>
+/// Common ground of the pages of one experiment: its name from the route, the caller's role in it, the API client, and
+/// the refusal shown instead of the page when the experiment cannot be loaded or the caller may not see this page.
+/// </summary>
+public abstract class ExperimentPageModel(AuthApiClient api) : ConsolePageModel
 {
-    [BindProperty(SupportsGet = true)]
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
     public string Org { get; set; } = "";
 
-    [BindProperty(SupportsGet = true)]
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
     public string Model { get; set; } = "";
 
     public string Name => $"{Org}/{Model}";
 
     public ExperimentResponse? Experiment { get; private set; }
 
-    /// <summary>What the API refused, in its own words.</summary>
-    public string? Problem { get; set; }
+    /// <summary>Why the page is not shown: the API's refusal, or a role this page needs. When set, the page shows only this.</summary>
+    public string? Refusal { get; private set; }
 
-    /// <summary>What the last action did, shown once after the redirect.</summary>
-    [TempData]
-    public string? Notice { get; set; }
+    /// <summary>A list the page could not read, in the API's words (the rest of the page still works).</summary>
+    public string? ListProblem { get; protected set; }
 
-    public bool CanModerate => Experiment?.YourRole is ExperimentRole.Moderator or ExperimentRole.Owner;
+    /// <summary>Join requests waiting for a decision (moderators only).</summary>
+    public int? PendingRequests { get; private set; }
+
+    /// <summary>The tab this page is, for <c>aria-current</c>.</summary>
+    public abstract string Tab { get; }
+
+    /// <summary>Who may see this page; most are for moderators.</summary>
+    protected virtual ExperimentRole RequiredRole => ExperimentRole.Moderator;
+
+    public ExperimentRole Role => Experiment?.YourRole ?? ExperimentRole.None;
+    public bool CanModerate => Role is ExperimentRole.Moderator or ExperimentRole.Owner;
+    public bool IsOwner => Role == ExperimentRole.Owner;
 
     protected AuthApiClient Api => api;
 
-    protected string ApiPath(string rest) =>
-        $"api/v1/experiments/{Uri.EscapeDataString(Org)}/{Uri.EscapeDataString(Model)}{(rest.Length > 0 ? "/" + rest : "")}";
+    /// <summary>An AuthApi path under this experiment; unsafe names are refused when sent (see <see cref="ApiPath"/>).</summary>
+    protected ApiPath ApiPathOf(params string[] rest) => ApiPath.Experiment(Org, Model, rest);
 
-    /// <summary>Loads the experiment (and the caller's role in it); false with <see cref="Problem"/> set when that fails.</summary>
-    protected async Task<bool> LoadExperimentAsync(CancellationToken ct)
+    /// <summary>A page of this experiment in the console, e.g. <c>Link("bans")</c>.</summary>
+    public string Link(string? page = null) => ConsoleLinks.Experiment(Org, Model, page);
+
+    /// <summary>Loads the experiment and checks the caller's role; false (with <see cref="Refusal"/>) when the page must not be shown.</summary>
+    protected async Task<bool> LoadAsync(CancellationToken ct)
     {
-        var result = await api.GetAsync<ExperimentResponse>(ApiPath(""), ct);
+        var result = await api.GetAsync<ExperimentResponse>(ApiPathOf(), ct);
+        if (result.Problem is { } problem)
+        {
+            Refusal = problem.Detail;
+            return false;
+        }
         Experiment = result.Value;
-        Problem = result.Problem;
-        return result.Ok;
-    }
-
-    /// <summary>After a POST: show the outcome, then return to this page (post/redirect/get).</summary>
-    protected IActionResult Done<T>(ApiResult<T> result, string notice)
-    {
-        if (result.Ok)
+        if (Role < RequiredRole)
         {
-            Notice = notice;
+            Refusal = RequiredRole == ExperimentRole.Owner
+                ? $"Only owners of {Name} may see this page."
+                : $"Only moderators and owners of {Name} may see this page.";
+            return false;
         }
-        else
+        if (CanModerate)
         {
-            TempData["Problem"] = result.Problem;
+            var pending = await api.GetAsync<List<JoinRequestResponse>>(ApiPathOf("join-requests").Query("status", "pending"), ct);
+            PendingRequests = pending.Value?.Count;
         }
-        return RedirectToPage();
+        return true;
     }
 
-    /// <summary>A destructive action posted without its confirmation tick: nothing is sent, the user is told why.</summary>
-    protected IActionResult NeedsConfirmation(string action)
+    /// <summary>The page that bans <paramref name="username"/> and/or revokes a peer key, with the reason and evidence filled in.</summary>
+    public string ActLink(string username, string? fingerprint = null, string? reason = null, string? evidence = null) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(Link("act"), new Dictionary<string, string?>
+        {
+            ["username"] = username, ["fingerprint"] = fingerprint, ["reason"] = reason, ["evidence"] = evidence,
+        }.Where(p => p.Value is not null));
+
+    /// <summary>Bans a user from this experiment (which also revokes their live tokens).</summary>
+    protected Task<ApiResult<BanResponse>> BanAsync(string username, string? reason, string? evidence, DateTime? untilUtc, CancellationToken ct) =>
+        api.SendAsync<BanResponse>(HttpMethod.Post, ApiPathOf("bans"), new CreateBanRequest(username.Trim(), reason,
+            string.IsNullOrWhiteSpace(evidence) ? null : evidence,
+            untilUtc is { } until ? new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)) : null), ct);
+
+    /// <summary>Revokes one peer key (its tokens now, and the key from then on) without banning its owner.</summary>
+    protected Task<ApiResult<RevokePeerResponse>> RevokePeerAsync(string fingerprint, string? reason, CancellationToken ct) =>
+        api.SendAsync<RevokePeerResponse>(HttpMethod.Post, ApiPathOf("peers", fingerprint.Trim(), "revoke"), new RevokePeerRequest(reason), ct);
+
+    /// <summary>The checkpoint peers load now: the newest by step that is neither quarantined nor superseded.</summary>
+    protected async Task<CheckpointResponse?> CurrentCheckpointAsync(CancellationToken ct)
     {
-        TempData["Problem"] = $"Tick 'confirm' to {action}.";
-        return RedirectToPage();
+        var newest = await ReadListAsync(ApiPathOf("checkpoints").Query("page_size", ModerationLimits.MaxPageSize),
+            new Paged<CheckpointResponse>([], 1, ModerationLimits.MaxPageSize, 0), ct);
+        return newest.Items.FirstOrDefault(c => c.Status == "active");
     }
 
-    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    /// <summary>Reads a list for the page; on refusal keeps <paramref name="empty"/> and sets <see cref="ListProblem"/>.</summary>
+    protected async Task<T> ReadListAsync<T>(ApiPath path, T empty, CancellationToken ct)
     {
-        Problem ??= TempData["Problem"] as string;
-        base.OnPageHandlerExecuting(context);
+        var result = await api.GetAsync<T>(path, ct);
+        ListProblem ??= result.Problem?.Detail;
+        return result.Value ?? empty;
     }
 }

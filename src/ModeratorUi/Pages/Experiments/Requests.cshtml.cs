@@ -1,32 +1,49 @@
 using Microsoft.AspNetCore.Mvc;
 using Moderation.Contracts.Moderation;
 using Moderation.ModeratorUi.Api;
+using Moderation.ModeratorUi.Lists;
 
 namespace Moderation.ModeratorUi.Pages.Experiments;
 
 public sealed class RequestsModel(AuthApiClient api) : ExperimentPageModel(api)
 {
-    public IReadOnlyList<JoinRequestResponse> Requests { get; private set; } = [];
+    public static readonly string[] Statuses = ["pending", "approved", "rejected", "all"];
+
+    public override string Tab => "requests";
+
+    [BindProperty(SupportsGet = true)]
+    public string Status { get; set; } = "pending";
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    public Paged<JoinRequestResponse> Requests { get; private set; } = new([], 1, 20, 0);
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        if (await LoadExperimentAsync(ct))
+        if (!Statuses.Contains(Status))
         {
-            var result = await Api.GetAsync<List<JoinRequestResponse>>(ApiPath("join-requests"), ct);
-            Requests = result.Value ?? [];
-            Problem ??= result.Problem;
+            Status = "pending";
+        }
+        if (await LoadAsync(ct))
+        {
+            // The API answers the whole queue (at most 500): paged here, oldest first.
+            var all = await ReadListAsync<List<JoinRequestResponse>>(ApiPathOf("join-requests").Query("status", Status), [], ct);
+            Requests = Paging.Slice(all, PageNumber, pageSize: 20);
         }
     }
 
     public async Task<IActionResult> OnPostApproveAsync(long id, CancellationToken ct)
     {
-        var result = await Api.SendAsync<JoinRequestResponse>(HttpMethod.Post, ApiPath($"join-requests/{id}/approve"), new DecideJoinRequestRequest(), ct);
-        return Done(result, $"Approved {result.Value?.Username}: they are on the allowlist.");
+        var result = await Api.SendAsync<JoinRequestResponse>(HttpMethod.Post, ApiPathOf("join-requests", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "approve"),
+            new DecideJoinRequestRequest(), ct);
+        return Done($"decide:{id}", result, $"Approved {result.Value?.Username}: they are on the allowlist.");
     }
 
     public async Task<IActionResult> OnPostRejectAsync(long id, string? reason, CancellationToken ct)
     {
-        var result = await Api.SendAsync<JoinRequestResponse>(HttpMethod.Post, ApiPath($"join-requests/{id}/reject"), new DecideJoinRequestRequest(reason), ct);
-        return Done(result, $"Rejected {result.Value?.Username}.");
+        var result = await Api.SendAsync<JoinRequestResponse>(HttpMethod.Post, ApiPathOf("join-requests", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "reject"),
+            new DecideJoinRequestRequest(reason), ct);
+        return Done($"decide:{id}", result, $"Rejected {result.Value?.Username}; they see your reason.");
     }
 }

@@ -7,6 +7,8 @@ namespace Moderation.ModeratorUi.Pages.Experiments;
 /// <summary>Shows what a rollback would change, and starts it once confirmed.</summary>
 public sealed class RollbackModel(AuthApiClient api) : ExperimentPageModel(api)
 {
+    public override string Tab => "checkpoints";
+
     [BindProperty(SupportsGet = true)]
     public long CheckpointId { get; set; }
 
@@ -14,11 +16,11 @@ public sealed class RollbackModel(AuthApiClient api) : ExperimentPageModel(api)
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        if (await LoadExperimentAsync(ct))
+        if (await LoadAsync(ct))
         {
-            var result = await Api.GetAsync<RollbackPreview>(ApiPath($"rollbacks/preview?checkpointId={CheckpointId}"), ct);
+            var result = await Api.GetAsync<RollbackPreview>(ApiPathOf("rollbacks", "preview").Query("checkpointId", CheckpointId), ct);
             Preview = result.Value;
-            Problem ??= result.Problem;
+            ListProblem = result.Problem?.Detail;
         }
     }
 
@@ -26,14 +28,14 @@ public sealed class RollbackModel(AuthApiClient api) : ExperimentPageModel(api)
     {
         if (confirm != "yes")
         {
-            return NeedsConfirmation("roll back");
+            return NeedsConfirmation("rollback", "roll back");
         }
-        var result = await Api.SendAsync<RollbackResponse>(HttpMethod.Post, ApiPath("rollbacks"), new CreateRollbackRequest(CheckpointId, reason), ct);
-        if (result.Value is { } rollback)
+        var result = await Api.SendAsync<RollbackResponse>(HttpMethod.Post, ApiPathOf("rollbacks"), new CreateRollbackRequest(CheckpointId, reason), ct);
+        if (result.Problem is { } problem)
         {
-            return Redirect($"/experiments/{Uri.EscapeDataString(Org)}/{Uri.EscapeDataString(Model)}/rollbacks/{rollback.Id}");
+            return Refused("rollback", problem);
         }
-        TempData["Problem"] = result.Problem;
-        return RedirectToPage();
+        Notice = $"Rollback {result.Value!.Id} to step {result.Value.Step} started.";
+        return LocalRedirect(Link($"rollbacks/{result.Value.Id}"));
     }
 }

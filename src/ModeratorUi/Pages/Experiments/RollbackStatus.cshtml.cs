@@ -6,6 +6,8 @@ namespace Moderation.ModeratorUi.Pages.Experiments;
 
 public sealed class RollbackStatusModel(AuthApiClient api) : ExperimentPageModel(api)
 {
+    public override string Tab => "rollbacks";
+
     [BindProperty(SupportsGet = true)]
     public long Id { get; set; }
 
@@ -13,14 +15,15 @@ public sealed class RollbackStatusModel(AuthApiClient api) : ExperimentPageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        if (await LoadExperimentAsync(ct))
+        if (await LoadAsync(ct))
         {
-            var result = await Api.GetAsync<RollbackResponse>(ApiPath($"rollbacks/{Id}"), ct);
+            var result = await Api.GetAsync<RollbackResponse>(ApiPathOf("rollbacks", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
             Rollback = result.Value;
-            Problem ??= result.Problem;
+            ListProblem = result.Problem?.Detail;
         }
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct) =>
-        Done(await Api.SendAsync<RollbackResponse>(HttpMethod.Post, ApiPath($"rollbacks/{Id}/retry"), null, ct), "The rollback was started again.");
+        Done("retry", await Api.SendAsync<RollbackResponse>(HttpMethod.Post, ApiPathOf("rollbacks", Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "retry"), null, ct),
+            "The rollback was started again.");
 }

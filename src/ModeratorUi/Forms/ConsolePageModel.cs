@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Moderation.Contracts.Client;
+using Moderation.ModeratorUi.Api;
+
+namespace Moderation.ModeratorUi.Forms;
+
+/// <summary>
+/// Every page of the console: each form post ends in a redirect back to the page it came from (post/redirect/get).
+/// A success leaves a <see cref="Notice"/>; a refusal leaves a <see cref="FormOutcome"/> naming the form, the API's
+/// problem and what was typed, so the page shows the problem beside that form and fills it in again.
+/// </summary>
+public abstract class ConsolePageModel : PageModel
+{
+    public const string ReturnField = "return_to";
+    private const string OutcomeKey = "form-outcome";
+
+    /// <summary>Typed values are kept up to this size in all (they travel in the TempData cookie).</summary>
+    private const int MaxKeptCharacters = 8000;
+
+    private static readonly HashSet<string> NotKept = new(StringComparer.OrdinalIgnoreCase) { "__RequestVerificationToken", ReturnField, "confirm" };
+
+    /// <summary>What the last action did, shown once after the redirect.</summary>
+    [TempData]
+    public string? Notice { get; set; }
+
+    /// <summary>The refused form post this page was redirected from, if any.</summary>
+    public FormOutcome? Outcome { get; private set; }
+
+    /// <summary>Why the API refused the form <paramref name="form"/> (null unless it was the one just posted).</summary>
+    public ApiProblem? ProblemFor(string form) => Outcome?.Form == form ? Outcome.Problem : null;
+
+    /// <summary>What was typed into <paramref name="field"/> of <paramref name="form"/> when it was refused.</summary>
+    public string? Typed(string form, string field) => Outcome?.Form == form ? Outcome.Values.GetValueOrDefault(field) : null;
+
+    /// <summary>Whether the refused form <paramref name="form"/> had <paramref name="value"/> among the values of <paramref name="field"/>.</summary>
+    public bool WasTyped(string form, string field, string value) =>
+        Typed(form, field)?.Split('\n').Contains(value, StringComparer.Ordinal) == true;
+
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        if (TempData[OutcomeKey] is string json)
+        {
+            Outcome = JsonSerializer.Deserialize<FormOutcome>(json);
+        }
+        base.OnPageHandlerExecuting(context);
+    }
+
+    /// <summary>After an action: the notice on success, else the problem beside <paramref name="form"/>; back to the page either way.</summary>
+    protected IActionResult Done<T>(string form, ApiResult<T> result, string notice) =>
+        result.Problem is { } problem ? Refused(form, problem) : Succeeded(notice);
+
+    protected IActionResult Succeeded(string notice)
+    {
+        Notice = notice;
+        return Back();
+    }
+
+    /// <summary>Shows <paramref name="problem"/> beside <paramref name="form"/> after the redirect, with what was typed.</summary>
+    protected IActionResult Refused(string form, ApiProblem problem)
+    {
+        var values = Request.HasFormContentType
+            ? Request.Form.Where(f => !NotKept.Contains(f.Key)).ToDictionary(f => f.Key, f => string.Join('\n', f.Value.OfType<string>()))
+            : [];
+        if (values.Values.Sum(v => v.Length) > MaxKeptCharacters)
+        {
+            values = values.Where(v => v.Value.Length <= MaxKeptCharacters / 8).ToDictionary();
+            problem = problem with { Detail = problem.Detail + " (What you typed was too long to keep here: paste it again.)" };
+        }
+        TempData[OutcomeKey] = JsonSerializer.Serialize(new FormOutcome(form, problem, values));
+        return Back();
+    }
+
+    /// <summary>A problem found here, before anything was sent to the API.</summary>
+    protected IActionResult Refused(string form, string detail, string? field = null) =>
+        Refused(form, field is null
+            ? ApiProblem.Of(StatusCodes.Status400BadRequest, detail)
+            : new ApiProblem(StatusCodes.Status400BadRequest, detail, new Dictionary<string, string[]> { [field] = [detail] }));
+
+    /// <summary>A destructive action posted without its confirmation tick: nothing is sent, the user is told why.</summary>
+    protected IActionResult NeedsConfirmation(string form, string action) => Refused(form, $"Tick the confirmation box to {action}.", "confirm");
+
+    /// <summary>Back to the page (with its query) the form was on, which the form carries in <see cref="ReturnField"/>.</summary>
+    protected IActionResult Back()
+    {
+        var target = Request.HasFormContentType ? Request.Form[ReturnField].ToString() : "";
+        return LocalRedirect(Url.IsLocalUrl(target) ? target : Request.Path.ToString());
+    }
+}
+
+/// <summary>A refused form post: which form, why, and what was typed (field name → value; several values joined by new lines).</summary>
+public sealed record FormOutcome(string Form, ApiProblem Problem, Dictionary<string, string> Values);

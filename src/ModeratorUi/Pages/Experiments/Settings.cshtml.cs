@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Moderation.Contracts.Experiments;
+using Moderation.ModeratorUi.Api;
+
+namespace Moderation.ModeratorUi.Pages.Experiments;
+
+/// <summary>Owners' settings: who may join, token lifetime, leaderboard visibility, coordinator, moderators, signing key, deletion.</summary>
+public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
+{
+    public static readonly AccessPolicy[] Policies = [AccessPolicy.OrgMembers, AccessPolicy.Allowlist, AccessPolicy.Open];
+
+    public override string Tab => "settings";
+    protected override ExperimentRole RequiredRole => ExperimentRole.Owner;
+
+    public IReadOnlyList<ModeratorResponse> Members { get; private set; } = [];
+
+    public static string Wire(AccessPolicy policy) => JsonNamingPolicy.SnakeCaseLower.ConvertName(policy.ToString());
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct))
+        {
+            Members = await ReadListAsync<List<ModeratorResponse>>(ApiPathOf("moderators"), [], ct);
+        }
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(
+        [FromForm(Name = "access_policy")] string? accessPolicy, [FromForm(Name = "token_lifetime_minutes")] string? tokenLifetime,
+        [FromForm(Name = "leaderboard_visible")] string? leaderboardVisible, [FromForm(Name = "coordinator_ip")] string? coordinatorIp,
+        [FromForm(Name = "coordinator_port")] string? coordinatorPort, [FromForm(Name = "max_peer_keys_per_user")] string? maxPeerKeys,
+        CancellationToken ct)
+    {
+        const string Form = "settings";
+        var policy = Policies.Cast<AccessPolicy?>().FirstOrDefault(p => Wire(p!.Value) == accessPolicy);
+        if (!TryWholeNumber(tokenLifetime, out var minutes))
+        {
+            return Refused(Form, "'token_lifetime_minutes' must be a whole number of minutes.", "token_lifetime_minutes");
+        }
+        if (!TryWholeNumber(coordinatorPort, out var port))
+        {
+            return Refused(Form, "'coordinator_port' must be a port number, 1 to 65535.", "coordinator_port");
+        }
+        if (!TryWholeNumber(maxPeerKeys, out var keys))
+        {
+            return Refused(Form, "'max_peer_keys_per_user' must be a whole number.", "max_peer_keys_per_user");
+        }
+        var request = new UpdateExperimentRequest(string.IsNullOrWhiteSpace(coordinatorIp) ? null : coordinatorIp.Trim(), port, policy, minutes,
+            leaderboardVisible switch { "public" => true, "moderators" => false, _ => null }, MaxPeerKeysPerUser: keys);
+        return Done(Form, await Api.SendAsync<ExperimentResponse>(HttpMethod.Patch, ApiPathOf(), request, ct), "Settings saved.");
+    }
+
+    /// <summary>The allowed checkpoint repositories, one per line; an empty list leaves only the organization's own.</summary>
+    public async Task<IActionResult> OnPostRepositoriesAsync([FromForm(Name = "allowed_checkpoint_repositories")] string? repositories, CancellationToken ct)
+    {
+        var list = (repositories ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return Done("repositories", await Api.SendAsync<ExperimentResponse>(HttpMethod.Patch, ApiPathOf(), new UpdateExperimentRequest(AllowedCheckpointRepositories: list), ct),
+            list.Count == 0 ? $"Checkpoints may name repositories of {Org} only." : $"Checkpoints may name repositories of {Org} and {Words.Plural(list.Count, "other repository", "other repositories")}.");
+    }
+
+    /// <summary>Grants a moderator, or an owner by an explicit, revocable grant.</summary>
+    public async Task<IActionResult> OnPostGrantAsync(string? username, string? role, CancellationToken ct)
+    {
+        var owner = role == "owner";
+        var name = username?.Trim() ?? "";
+        return Done("grant", await Api.SendAsync<ModeratorResponse>(HttpMethod.Put, ApiPathOf(owner ? "owners" : "moderators", name), null, ct),
+            $"{name} is {(owner ? "an owner" : "a moderator")} of {Name}.");
+    }
+
+    public async Task<IActionResult> OnPostRemoveGrantAsync(string username, string? role, string? confirm, CancellationToken ct)
+    {
+        var owner = role == "owner";
+        return confirm != "yes"
+            ? NeedsConfirmation($"remove:{username}", $"remove {username}")
+            : Done($"remove:{username}", await Api.SendAsync<object>(HttpMethod.Delete, ApiPathOf(owner ? "owners" : "moderators", username), null, ct),
+                $"{username} is no longer {(owner ? "an owner by grant" : "a moderator")}.");
+    }
+
+    public async Task<IActionResult> OnPostRotateAsync(string? confirm, CancellationToken ct) =>
+        confirm != "yes"
+            ? NeedsConfirmation("rotate", "rotate the signing key")
+            : Done("rotate", await Api.SendAsync<JsonElement>(HttpMethod.Post, ApiPathOf("keys", "rotate"), null, ct),
+                "A new signing key is in use; the old one stays published until its last token expires.");
+
+    public async Task<IActionResult> OnPostDeleteAsync(string? confirmName, CancellationToken ct)
+    {
+        if (!string.Equals(confirmName?.Trim(), Name, StringComparison.Ordinal))
+        {
+            return Refused("delete", $"Type {Name} exactly to delete it.", "confirmName");
+        }
+        var result = await Api.SendAsync<object>(HttpMethod.Delete, ApiPathOf(), null, ct);
+        if (result.Problem is { } problem)
+        {
+            return Refused("delete", problem);
+        }
+        Notice = $"{Name} was deleted with its checkpoints, rollbacks, service keys and signing keys.";
+        return LocalRedirect("/");
+    }
+
+    /// <summary>A whole number typed into a field, or null when it was left empty; false when it is not a number.</summary>
+    public static bool TryWholeNumber(string? text, out int? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+        if (int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+        {
+            value = parsed;
+            return true;
+        }
+        return false;
+    }
+}
