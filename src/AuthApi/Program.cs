@@ -26,7 +26,7 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
+builder.Services.ConfigureHttpJsonOptions(o => WireJson.ConfigureForRequests(o.SerializerOptions));
 builder.Services.AddModerationProblemDetails();
 builder.Services.AddValidatorsFromAssemblyContaining<CreateExperimentRequestValidator>();
 FluentValidation.ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : WireJson.FieldName(member.Name);
@@ -59,6 +59,7 @@ await app.Services.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseQueryStringGuard();
 app.UsePublicPages();
 app.UseBodySizeLimit();
 app.UseAuthentication();
