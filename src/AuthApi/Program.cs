@@ -50,7 +50,7 @@ builder.Services.AddCheckpointStore();
 builder.Services.AddRollbacks();
 builder.Services.AddContributions();
 builder.Services.AddOutputCache();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer<ValidationSchemaTransformer>());
 builder.LimitRequestBodies();
 
 var app = builder.Build();

@@ -17,8 +17,7 @@ public static class RuleExtensions
 
     /// <summary>A training loss: required, a finite number from 0 to <see cref="MaxLoss"/>.</summary>
     public static IRuleBuilderOptions<T, double?> Loss<T>(this IRuleBuilder<T, double?> rule) =>
-        rule.NotNull().Must(l => l is null || (double.IsFinite(l.Value) && l >= 0 && l <= MaxLoss))
-            .WithMessage($"'loss' must be a number from 0 to {MaxLoss:0e0}.");
+        rule.NotNull().InclusiveBetween(0, MaxLoss).WithMessage($"'loss' must be a number from 0 to {MaxLoss:0e0}.");
 
     public static IRuleBuilderOptions<T, int?> Port<T>(this IRuleBuilder<T, int?> rule) =>
         rule.InclusiveBetween(1, 65535).WithMessage("'{PropertyName}' must be a port number from 1 to 65535.");

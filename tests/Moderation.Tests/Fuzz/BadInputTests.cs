@@ -120,6 +120,22 @@ public sealed class BadInputTests(FuzzTarget target)
         Assert.Equal(200, (await SendAsync("POST", $"{Url}/contributions", FuzzCaller.ServiceKey, Report(",\"mini_steps\":4,\"loss\":0"))).Status);
     }
 
+    [Fact]
+    public async Task PatchThatChangesNothingWritesNothing()
+    {
+        var current = await SendAsync("GET", Url, FuzzCaller.Owner);
+        var experiment = System.Text.Json.JsonDocument.Parse(current.Body).RootElement;
+        var same = $"{{\"coordinator_port\":{experiment.GetProperty("coordinator_port")},\"access_policy\":\"{experiment.GetProperty("access_policy").GetString()}\"," +
+                   $"\"leaderboard_visible\":{(experiment.GetProperty("leaderboard_visible").GetBoolean() ? "true" : "false")}}}";
+        foreach (var body in new[] { "{}", "{\"coordinator_ip\":null,\"coordinator_port\":null}", same })
+        {
+            var answer = await UnchangedAsync(() => SendAsync("PATCH", Url, FuzzCaller.Owner, body));
+            Assert.True(answer.Status == 200, $"{body} → {answer.Status} {answer.Body}");
+            Assert.Equal(experiment.GetProperty("updated_at").GetString(),
+                System.Text.Json.JsonDocument.Parse(answer.Body).RootElement.GetProperty("updated_at").GetString());
+        }
+    }
+
     private static string Field(Contracts.Tokens.HivemindAccess access, string name) => name switch
     {
         "username" => access.Username,

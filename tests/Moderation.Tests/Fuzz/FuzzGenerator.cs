@@ -96,6 +96,20 @@ public sealed class FuzzGenerator
         return new FuzzRequest(operation, method, path + query, caller, contentType, body, chunked, mutation) { UsesVictim = victim };
     }
 
+    /// <summary>A body with every field of <paramref name="operation"/>'s schema, as <paramref name="caller"/> would send it.</summary>
+    public JsonNode CompleteBody(ApiOperation operation, FuzzContext context, FuzzCaller caller) =>
+        _bodies.Valid(operation.BodySchema!, context, caller, complete: true)!;
+
+    /// <summary>A request with a valid path and query for <paramref name="operation"/>, carrying <paramref name="body"/> and <paramref name="query"/> as given.</summary>
+    public FuzzRequest Request(ApiOperation operation, FuzzContext context, FuzzCaller caller, JsonNode? body, string mutation, string? query = null)
+    {
+        var victim = FuzzContext.VictimOperations.Contains(operation.Id);
+        var (path, _) = Path(operation, context, victim, -1);
+        query ??= Query(operation, context, -1).Query;
+        return new FuzzRequest(operation, operation.Method, path + query, caller, body is null ? null : "application/json",
+            body is null ? null : Encoding.UTF8.GetBytes(FuzzValues.Json(body)), false, mutation) { UsesVictim = victim };
+    }
+
     /// <summary>The how-manyth time <paramref name="part"/> of <paramref name="operation"/> is broken (from a random start): each
     /// turn takes the next place and, after every place had one, the next kind of bad value, so few requests cover much.</summary>
     private int Turn(ApiOperation operation, Part part)

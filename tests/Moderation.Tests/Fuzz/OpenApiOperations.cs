@@ -105,5 +105,10 @@ public static class Schemas
 
     public static string? Format(JsonObject schema) => schema["format"]?.GetValue<string>();
 
-    public static double? Number(JsonObject schema, string keyword) => schema[keyword]?.GetValue<double>();
+    public static double? Number(JsonObject schema, string keyword) => schema[keyword] switch
+    {
+        JsonValue value when value.TryGetValue<double>(out var number) => number,
+        JsonValue value when double.TryParse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => null,
+    };
 }
