@@ -29,7 +29,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 
-builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
+builder.Services.ConfigureHttpJsonOptions(o => WireJson.ConfigureForRequests(o.SerializerOptions));
 builder.Services.AddModerationProblemDetails();
 builder.Services.AddValidatorsFromAssemblyContaining<CreateExperimentRequestValidator>();
 FluentValidation.ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : WireJson.FieldName(member.Name);
@@ -54,7 +54,7 @@ builder.Services.AddRollbacks();
 builder.Services.AddContributions();
 builder.Services.AddModerationRateLimits();
 builder.Services.AddOutputCache();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer<ValidationSchemaTransformer>());
 builder.Services.AddPublicPages();
 builder.LimitRequestBodies();
 
@@ -65,7 +65,7 @@ await app.Services.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
 app.UseServiceDefaults();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UsePathGuard();
+app.UseRequestTargetGuard();
 app.UsePublicPages();
 app.UseBodySizeLimit();
 app.UseAuthentication();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Identity;
+using Moderation.Contracts.Json;
 using Npgsql;
 
 namespace Moderation.AuthApi.Infrastructure;
@@ -71,6 +72,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
     // The binder's message names the parameter; the JSON reader's names the path of the offending field.
     private static string Describe(BadHttpRequestException exception) => exception.InnerException switch
     {
+        UnsafeTextException { Path: { } path } e => $"'{path}': {e.Message}",
         JsonException { Path: { } path } => $"The request body is not valid JSON for this endpoint at '{path}'.",
         JsonException => "The request body is not valid JSON.",
         _ => exception.Message,

@@ -1,32 +1,14 @@
-using Microsoft.AspNetCore.Http.Features;
-
 namespace Moderation.AuthApi.Infrastructure;
 
 /// <summary>
 /// Refuses, before routing, request paths whose raw form holds a dot segment (<c>.</c> or <c>..</c>, plain or
 /// percent-encoded in any case), a control character, or an over-long segment. Kestrel resolves dot segments while
 /// decoding, so <c>DELETE …/allowlist/%2e%2e</c> would otherwise reach <c>DELETE …/{model}</c>: a name typed into a
-/// form must never address another route.
+/// form must never address another route. Applied by <see cref="RequestTargetGuard"/>.
 /// </summary>
 public static class PathGuard
 {
     public const int MaxSegmentLength = 256;
-
-    public static IApplicationBuilder UsePathGuard(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
-        if (Problem(raw) is { } problem)
-        {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = { Status = StatusCodes.Status400BadRequest, Title = "Bad request path", Detail = problem },
-            });
-            return;
-        }
-        await next();
-    });
 
     /// <summary>What is wrong with the path part of a raw request target, or null.</summary>
     public static string? Problem(string rawTarget)

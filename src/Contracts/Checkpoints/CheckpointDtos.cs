@@ -48,7 +48,7 @@ public sealed class RegisterCheckpointRequestValidator : AbstractValidator<Regis
             .WithMessage("'repository' must be a Hub repository id, 'owner/name'.");
         RuleFor(r => r.Revision).NotEmpty().Must(r => r is not null && CheckpointRules.Revision().IsMatch(r))
             .WithMessage("'revision' must be a Hub commit id: 40 lowercase hex characters.");
-        RuleFor(r => r.Loss).Must(l => l is null || double.IsFinite(l.Value)).WithMessage("'loss' must be a finite number.");
+        RuleFor(r => r.Loss).Loss();
         RuleFor(r => r.CreatedAt).NotNull().Must(c => c is null || c <= now().AddMinutes(5)).WithMessage("'created_at' is in the future.");
         RuleFor(r => r.SizeBytes).GreaterThanOrEqualTo(0);
         RuleFor(r => r.Url).MaximumLength(2048).Must(u => u is null || (Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Moderation.Contracts.Tokens;
+using Moderation.Contracts.Validation;
 
 namespace Moderation.Contracts.Contributions;
 
@@ -8,6 +9,9 @@ public static class ContributionLimits
     public const int MaxBatchSize = 1000;
     public const long MaxSamples = 1_000_000_000_000;
     public const double MaxSamplesPerSecond = 1e9;
+
+    /// <summary>Local steps a peer accumulated into one global step; hivemind's are in the tens or hundreds.</summary>
+    public const int MaxMiniSteps = 1_000_000;
 
     /// <summary>Reports older than this are refused: hivemind runs report as they go, not years later.</summary>
     public static readonly DateTimeOffset Earliest = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -42,8 +46,8 @@ public sealed class ContributionReportValidator : AbstractValidator<Contribution
         RuleFor(r => r.SamplesPerSecond).NotNull()
             .Must(s => s is null || (double.IsFinite(s.Value) && s >= 0 && s <= ContributionLimits.MaxSamplesPerSecond))
             .WithMessage($"'samples_per_second' must be a number from 0 to {ContributionLimits.MaxSamplesPerSecond:0e0}.");
-        RuleFor(r => r.MiniSteps).GreaterThanOrEqualTo(0);
-        RuleFor(r => r.Loss).Must(l => l is null || double.IsFinite(l.Value)).WithMessage("'loss' must be a finite number.");
+        RuleFor(r => r.MiniSteps).NotNull().InclusiveBetween(0, ContributionLimits.MaxMiniSteps);
+        RuleFor(r => r.Loss).Loss();
         RuleFor(r => r.Time).NotNull()
             .Must(t => t is null || (double.IsFinite(t.Value) && t >= ContributionLimits.Earliest.ToUnixTimeSeconds()))
             .WithMessage("'time' must be Unix seconds (as time.time() gives) after 2020-01-01.")

@@ -30,6 +30,10 @@ public sealed class IntrospectionRequestValidator : AbstractValidator<Introspect
         {
             RuleFor(r => r.OrganizationName).NotEmpty().WithMessage("'organization_name' is required with 'hivemind_access'.");
             RuleFor(r => r.ModelName).NotEmpty().WithMessage("'model_name' is required with 'hivemind_access'.");
+            RuleFor(r => r.HivemindAccess!.Username).NotEmpty().OverridePropertyName("hivemind_access.username");
+            RuleFor(r => r.HivemindAccess!.PeerPublicKey).NotEmpty().OverridePropertyName("hivemind_access.peer_public_key");
+            RuleFor(r => r.HivemindAccess!.ExpirationTime).NotEmpty().OverridePropertyName("hivemind_access.expiration_time");
+            RuleFor(r => r.HivemindAccess!.Signature).NotEmpty().MaximumLength(4096).OverridePropertyName("hivemind_access.signature");
         });
     }
 }

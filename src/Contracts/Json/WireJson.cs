@@ -20,6 +20,17 @@ public static class WireJson
         return options;
     }
 
+    /// <summary>The server's reading of request bodies: the wire settings, and JSON strings must be <see cref="Validation.PlainText"/>.</summary>
+    public static JsonSerializerOptions ConfigureForRequests(JsonSerializerOptions options)
+    {
+        Configure(options);
+        if (!options.Converters.OfType<PlainTextConverter>().Any())
+        {
+            options.Converters.Add(new PlainTextConverter());
+        }
+        return options;
+    }
+
     /// <summary>snake_case for a C# member name, as validation errors name fields the way the JSON does.</summary>
     public static string FieldName(string memberName) => JsonNamingPolicy.SnakeCaseLower.ConvertName(memberName);
 }

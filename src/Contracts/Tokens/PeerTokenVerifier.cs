@@ -29,6 +29,11 @@ public sealed class PeerTokenVerifier(ExperimentKeySet keys, string audience, Ti
     /// <param name="expectedPeerKey">The OpenSSH key of the peer presenting the token, when known: the token must be bound to it.</param>
     public PeerTokenVerification VerifyHivemindAccess(HivemindAccess token, string? expectedPeerKey = null)
     {
+        // Tokens read from JSON may lack fields whatever the record's types say.
+        if (token.Username is null || token.Signature is null)
+        {
+            return PeerTokenVerification.Invalid("username and signature are required.");
+        }
         if (!HivemindAccess.TryParseExpiration(token.ExpirationTime, out var expiration))
         {
             return PeerTokenVerification.Invalid("expiration_time is not a naive UTC ISO 8601 time.");
