@@ -32,10 +32,7 @@ public static class HubEmulatorApp
         {
             var state = context.RequestServices.GetRequiredService<HubState>();
             var control = context.Request.Path.StartsWithSegments("/_emulator");
-            if (!control)
-            {
-                state.CountApiCall();
-            }
+            using var call = control ? null : state.CountApiCall();
             var mode = state.Mode;
             if (control || mode == HubMode.Normal)
             {

@@ -106,7 +106,30 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
     /// <summary>Every call to the emulated Hub (not to <c>/_emulator</c>), answered or not: what an outage still receives.</summary>
     public int ApiCalls => Volatile.Read(ref _apiCalls);
 
-    public void CountApiCall() => Interlocked.Increment(ref _apiCalls);
+    /// <summary>Counts a call to the emulated Hub; dispose the result when it has been answered (or abandoned).</summary>
+    public IDisposable CountApiCall()
+    {
+        Interlocked.Increment(ref _apiCalls);
+        var now = Interlocked.Increment(ref _apiCallsInFlight);
+        int seen;
+        while (now > (seen = Volatile.Read(ref _mostApiCallsInFlight)) && Interlocked.CompareExchange(ref _mostApiCallsInFlight, now, seen) != seen)
+        {
+        }
+        return new InFlight(this);
+    }
+
+    /// <summary>The most calls the emulated Hub was answering at once since <see cref="ResetMostApiCallsInFlight"/>.</summary>
+    public int MostApiCallsInFlight => Volatile.Read(ref _mostApiCallsInFlight);
+
+    public void ResetMostApiCallsInFlight() => Volatile.Write(ref _mostApiCallsInFlight, Volatile.Read(ref _apiCallsInFlight));
+
+    private int _apiCallsInFlight;
+    private int _mostApiCallsInFlight;
+
+    private sealed class InFlight(HubState state) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref state._apiCallsInFlight);
+    }
 
     /// <summary>Branches created (rollbacks applied to the Hub).</summary>
     public int BranchCreations => Volatile.Read(ref _branchCreations);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Experiments;
+using Moderation.AuthApi.Infrastructure;
 using Moderation.AuthApi.ServiceKeys;
 using Moderation.Contracts.Tokens;
 
@@ -76,7 +77,7 @@ public sealed class HfBearerHandler(
         {
             return AuthenticateResult.Fail("This is not a Hugging Face token (they start with 'hf_'): send an HF user access token, a service key or a peer token.");
         }
-        var identity = await resolver.ResolveAsync(token, Context.RequestAborted);
+        var identity = await resolver.ResolveAsync(token, RateLimits.ClientAddress(Context), Context.RequestAborted);
         if (identity is null)
         {
             return AuthenticateResult.Fail("Hugging Face does not recognise this token: it is invalid, expired or revoked.");

@@ -19,29 +19,44 @@ namespace Moderation.AuthApi.Identity;
 /// tokens through <c>/oauth/userinfo</c>. Results are cached by a SHA-256 of the token (raw tokens are never kept), and
 /// concurrent lookups of one token share a single call to HF. When the Hub fails, an identity resolved before is served
 /// stale for at most <see cref="HfOptions.StaleIfErrorSeconds"/> past its freshness (logged and counted), and the Hub
-/// is asked again for it only every <see cref="HfOptions.RetryAfterSeconds"/>.
+/// is asked again for it only every <see cref="HfOptions.RetryAfterSeconds"/>. The cache holds at most
+/// <see cref="HfOptions.IdentityCacheEntries"/> tokens (rejected ones are dropped first), and lookups of tokens it does not
+/// know pass through <see cref="HubLookupGate"/> (per client address, and a few at a time).
 /// </summary>
 public sealed class HfIdentityResolver(
     IHttpClientFactory httpClients,
-    IMemoryCache cache,
+    HubLookupGate gate,
     IOptions<HfOptions> options,
     ModerationMetrics metrics,
     TimeProvider clock,
-    ILogger<HfIdentityResolver> logger)
+    ILogger<HfIdentityResolver> logger) : IDisposable
 {
     public const string HttpClientName = HubClientSetup.LookupClient;
 
     private readonly ConcurrentDictionary<string, Lazy<Task<HfIdentity?>>> _inFlight = new();
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = options.Value.IdentityCacheEntries });
 
+    public void Dispose() => cache.Dispose();
+
+    /// <summary>Tokens whose answer is cached now (never more than <see cref="HfOptions.IdentityCacheEntries"/>).</summary>
+    public int CachedTokens => cache.Count;
+
+    /// <param name="clientAddress">Who sent the token: lookups of tokens nobody has seen are limited per address.</param>
     /// <returns>The identity, or null when HF says the token is not valid.</returns>
     /// <exception cref="HfUnavailableException">HF is down, slow or failing, and no earlier answer may stand in.</exception>
-    public async Task<HfIdentity?> ResolveAsync(string token, CancellationToken cancellationToken)
+    /// <exception cref="TooManyLookupsException">This address sent too many unknown tokens lately.</exception>
+    public async Task<HfIdentity?> ResolveAsync(string token, string clientAddress, CancellationToken cancellationToken)
     {
         var key = CacheKey(token);
-        if (cache.TryGetValue(key, out CachedLookup? cached) && cached!.FreshUntil > clock.GetUtcNow())
+        var known = cache.TryGetValue(key, out CachedLookup? cached);
+        if (known && cached!.FreshUntil > clock.GetUtcNow())
         {
             metrics.IdentityCache("hit");
             return cached.Identity;
+        }
+        if (!known && !_inFlight.ContainsKey(key))
+        {
+            gate.Admit(clientAddress);
         }
 
         var lookup = _inFlight.GetOrAdd(key, k => new Lazy<Task<HfIdentity?>>(() => LookUpAndCacheAsync(k, token)));
@@ -71,7 +86,12 @@ public sealed class HfIdentityResolver(
             var kept = identity is null ? fresh : fresh + TimeSpan.FromSeconds(settings.StaleIfErrorSeconds);
             if (kept > TimeSpan.Zero)
             {
-                cache.Set(key, new CachedLookup(identity, now, now + fresh), kept);
+                // Rejections go first when the cache is full: a flood of junk tokens must not push out real people.
+                cache.Set(key, new CachedLookup(identity, now, now + fresh), new MemoryCacheEntryOptions
+                {
+                    AbsoluteExpirationRelativeToNow = kept, Size = 1,
+                    Priority = identity is null ? CacheItemPriority.Low : CacheItemPriority.Normal,
+                });
             }
             return identity;
         }
@@ -98,12 +118,14 @@ public sealed class HfIdentityResolver(
             failure.Message, stale.Identity!.Username, (now - stale.ResolvedAt).TotalSeconds, StaleUntil(stale));
         // Until the Retry-After has passed, requests with this token get the stale identity without asking the Hub again.
         var retryAt = now + TimeSpan.FromSeconds(options.Value.RetryAfterSeconds);
-        cache.Set(key, stale with { FreshUntil = retryAt < StaleUntil(stale) ? retryAt : StaleUntil(stale) }, StaleUntil(stale) - now);
+        cache.Set(key, stale with { FreshUntil = retryAt < StaleUntil(stale) ? retryAt : StaleUntil(stale) },
+            new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = StaleUntil(stale) - now, Size = 1 });
         return stale.Identity;
     }
 
     private async Task<HfIdentity?> LookUpAsync(string token, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
         var client = httpClients.CreateClient(HttpClientName);
         var call = "whoami";
         var started = Stopwatch.GetTimestamp();

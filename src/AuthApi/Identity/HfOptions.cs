@@ -30,6 +30,10 @@ public sealed class HfOptions
     [Range(0, 3600)]
     public int NegativeCacheSeconds { get; set; } = 30;
 
+    /// <summary>How many tokens' answers the identity cache holds at most (each ~1 KB); rejected tokens are dropped first.</summary>
+    [Range(100, 10_000_000)]
+    public int IdentityCacheEntries { get; set; } = 100_000;
+
     /// <summary>The Retry-After sent with a 503 when HF is unavailable.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 5;

@@ -17,6 +17,7 @@ public static class IdentitySetup
             .ValidateOnStart();
         services.AddMemoryCache();
         services.AddHubClients();
+        services.AddSingleton<HubLookupGate>();
         services.AddSingleton<HfIdentityResolver>();
         services.AddSingleton<HfUsers>();
         services.AddSingleton<UserDirectory>();

@@ -18,6 +18,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
         var (status, title, detail, retryAfter) = Classify(exception) switch
         {
             HfUnavailableException e => (503, "Hugging Face is unavailable", e.Message + " Try again shortly.", (int?)5),
+            TooManyLookupsException e => (429, "Too many requests", $"{e.Message} Try again in {e.RetryAfterSeconds} s.", e.RetryAfterSeconds),
             BadHttpRequestException e => (e.StatusCode, "Bad request", Describe(e), null),
             DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
                 (409, "Conflict", "That already exists.", null),

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Identity;
+using Moderation.AuthApi.Telemetry;
 
 namespace Moderation.AuthApi.Infrastructure;
 
@@ -76,6 +77,7 @@ public static class RateLimits
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+        http.RequestServices.GetRequiredService<ModerationMetrics>().RateLimitRefused(policy ?? "unknown");
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

@@ -64,9 +64,6 @@ public sealed class ModerationMetrics
         _contributions.Add(duplicates, new TagList { { "result", "duplicate" } });
     }
 
-    /// <summary>
-    /// The hook for the rate limiter: <c>services.AddRateLimiter(o => o.OnRejected = (context, _) =>
-    /// { context.HttpContext.RequestServices.GetRequiredService&lt;ModerationMetrics&gt;().RateLimitRefused(policy); … })</c>.
-    /// </summary>
+    /// <summary>A request refused by a rate limit (<c>Infrastructure/RateLimits</c>) or the Hub lookup gate, by policy.</summary>
     public void RateLimitRefused(string policy) => _rateLimitRefusals.Add(1, new TagList { { "policy", policy } });
 }

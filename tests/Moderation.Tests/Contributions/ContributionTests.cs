@@ -300,7 +300,6 @@ public sealed class ContributionTests(AuthApiFactory api) : IClassFixture<AuthAp
 
         await (await api.ClientFor("alice").PatchWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}", new UpdateExperimentRequest(LeaderboardVisible: false)))
             .ReadAsync<ExperimentResponse>();
-        await Task.Delay(TimeSpan.FromSeconds(1.1)); // the experiment cache lives a second
         var hidden = await api.CreateClient().GetAsync($"{url}/leaderboard");
         Assert.Contains("hidden", (await hidden.AssertProblemAsync(HttpStatusCode.NotFound)).Detail(), StringComparison.Ordinal);
         await (await api.ClientFor("carol").GetAsync($"{url}/leaderboard.csv")).AssertProblemAsync(HttpStatusCode.NotFound);

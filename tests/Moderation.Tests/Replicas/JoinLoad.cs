@@ -8,10 +8,13 @@ namespace Moderation.Tests.Replicas;
 
 /// <summary>
 /// Reference-compatible joins with fresh peer keys (so every join signs and writes a token) from a few concurrent
-/// clients through the balancer, until stopped. Records every answer.
+/// clients through the balancer, until stopped, taking turns among <paramref name="userTokens"/> (each user's live peer
+/// keys are capped per experiment). Records every answer.
 /// </summary>
-public sealed class JoinLoad(string baseUrl, string model, int clients = 6)
+public sealed class JoinLoad(string baseUrl, string model, IReadOnlyList<string> userTokens, int clients = 6)
 {
+    private int _turn;
+
     private readonly List<Answer> _answers = [];
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;
@@ -34,15 +37,18 @@ public sealed class JoinLoad(string baseUrl, string model, int clients = 6)
     {
         // No client-side wait longer than this: a hang shows up as a 0 status taking 15 s.
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(15) };
-        http.DefaultRequestHeaders.Add("Authorization", "Bearer hf_dev_alice");
         while (!_stop.IsCancellationRequested)
         {
             var clock = Stopwatch.StartNew();
             Answer answer;
             try
             {
-                using var response = await http.PutAsJsonAsync($"/api/experiments/join?organization_name=demo-org&model_name={model}",
-                    new { experiment_join_input = new { peer_public_key = RandomPeerKey() } });
+                using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/experiments/join?organization_name=demo-org&model_name={model}")
+                {
+                    Content = JsonContent.Create(new { experiment_join_input = new { peer_public_key = RandomPeerKey() } }),
+                };
+                request.Headers.Add("Authorization", "Bearer " + userTokens[(Interlocked.Increment(ref _turn) & int.MaxValue) % userTokens.Count]);
+                using var response = await http.SendAsync(request);
                 string? signature = null;
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
@@ -60,6 +66,22 @@ public sealed class JoinLoad(string baseUrl, string model, int clients = 6)
                 _answers.Add(answer);
             }
         }
+    }
+
+    /// <summary>Adds <paramref name="count"/> users to the Hub emulator at <paramref name="hubUrl"/>; returns their tokens.</summary>
+    public static async Task<IReadOnlyList<string>> AddUsersAsync(string hubUrl, int count)
+    {
+        using var hub = new HttpClient { BaseAddress = new Uri(hubUrl) };
+        var tokens = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var id = Guid.NewGuid().ToString("N")[..24];
+            var name = $"load-{id[..8]}";
+            (await hub.PostAsJsonAsync("/_emulator/users", new { id, name, fullname = name, emailVerified = true, isPro = false, orgs = Array.Empty<object>() }))
+                .EnsureSuccessStatusCode();
+            tokens.Add("hf_dev_" + name);
+        }
+        return tokens;
     }
 
     /// <summary>A structurally valid 2048-bit OpenSSH RSA key with a random modulus (the server checks form and size, not primality).</summary>

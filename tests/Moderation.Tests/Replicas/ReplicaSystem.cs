@@ -45,6 +45,10 @@ public sealed class ReplicaSystem : IAsyncLifetime
             ["Hangfire__BanExpiryCron"] = "*/3 * * * * *", ["Contributions__LeaderboardCron"] = "*/3 * * * * *",
             ["Hangfire__SchedulePollingIntervalSeconds"] = "1",
             ["Checkpoints__Store"] = "hub", ["Checkpoints__HubToken"] = "hf_dev_alice",
+            // The join load comes from one address as a few users, far faster than people join; the rate limits have
+            // their own tests (Security/RateLimitTests, HubLookupLimitTests) and stay off here.
+            ["RateLimits__JoinsPerMinute"] = "0", ["RateLimits__WritesPerMinute"] = "0", ["RateLimits__AnonymousReadsPerMinute"] = "0",
+            ["RateLimits__UnknownTokenLookupsPerMinute"] = "0",
         };
         foreach (var (key, value) in env)
         {

@@ -116,6 +116,14 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
             ids.Add((await (await aux.PostWireAsync($"{url}/checkpoints", new RegisterCheckpointRequest(step, $"demo-org/{model}",
                 CheckpointSetup.Revision(step), 1.0, DateTimeOffset.UtcNow.AddMinutes(-5)))).ReadAsync<CheckpointResponse>(HttpStatusCode.Created)).Id);
         }
+        using (var hub = new HttpClient { BaseAddress = new Uri(system.HubUrl) })
+        {
+            // The commits exist on the Hub (the checkpoint store checks before it moves a branch).
+            foreach (var step in new[] { 100, 200 })
+            {
+                (await hub.PostAsync($"/_emulator/repos/demo-org/{model}/revisions/{CheckpointSetup.Revision(step)}", null)).EnsureSuccessStatusCode();
+            }
+        }
         var before = await BranchCreationsAsync();
         var rollback = await (await alice.PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[0], "diverged")))
             .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
@@ -146,7 +154,7 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
     [Fact, Step(Order = 5)]
     public async Task PostgresRestartedDuringLoadFailsFastAndComesBackWithoutLosingAnAcknowledgedJoin()
     {
-        var load = new JoinLoad(system.ApiUrl, await ModelAsync());
+        var load = new JoinLoad(system.ApiUrl, await ModelAsync(), await LoadUsersAsync());
         load.Start();
         await Task.Delay(2000);
         var restarts = new List<(string Mode, DateTimeOffset Up)>();
@@ -177,7 +185,7 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
     [Fact, Step(Order = 6)]
     public async Task AReplicaKilledDuringLoadLosesNoAnsweredJoinAndTheBalancerStopsUsingIt()
     {
-        var load = new JoinLoad(system.ApiUrl, await ModelAsync());
+        var load = new JoinLoad(system.ApiUrl, await ModelAsync(), await LoadUsersAsync());
         load.Start();
         await Task.Delay(2000);
         Process.Start("kill", ["-KILL", system.Pid("auth-api-2").ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
@@ -210,6 +218,11 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
         Assert.Equal(acknowledged.Select(a => a.Signature).Distinct().Count(), (int)(long)(await command.ExecuteScalarAsync())!);
     }
 
+    /// <summary>The join load's users: many, so that no one reaches the cap on live peer keys per user.</summary>
+    private async Task<IReadOnlyList<string>> LoadUsersAsync() => _loadUsers ??= await JoinLoad.AddUsersAsync(system.HubUrl, 40);
+
+    private IReadOnlyList<string>? _loadUsers;
+
     private async Task<string> ModelAsync()
     {
         if (_model is null)
@@ -222,9 +235,14 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
             {
                 try
                 {
-                    var created = await alice.PostWireAsync("/api/v1/experiments", new CreateExperimentRequest("demo-org", "replicas"));
+                    var created = await alice.PostWireAsync("/api/v1/experiments",
+                        new CreateExperimentRequest("demo-org", "replicas", AccessPolicy: AccessPolicy.Open));
                     if (created.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict)
                     {
+                        // The join load's fresh keys: room for every one of them.
+                        var opened = await alice.PatchWireAsync("/api/v1/experiments/demo-org/replicas",
+                            new UpdateExperimentRequest(AccessPolicy: AccessPolicy.Open, MaxPeerKeysPerUser: ExperimentLimits.MaxMaxPeerKeysPerUser));
+                        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
                         _model = "replicas";
                     }
                     else

@@ -8,8 +8,8 @@ namespace Moderation.Tests.Security;
 /// <summary>Ownership follows current HF org admin rights and explicit, revocable grants; nothing is owned for having created it.</summary>
 public sealed class OwnershipTests(OwnershipTests.ShortIdentityCache api) : IClassFixture<OwnershipTests.ShortIdentityCache>
 {
-    /// <summary>Identities are re-read from the Hub after a second, so a change of org role is seen quickly.</summary>
-    public sealed class ShortIdentityCache : AuthApiFactory
+    /// <summary>Identities are re-read from the Hub a second after they were read (on the test's clock).</summary>
+    public sealed class ShortIdentityCache : FakeClockFactory
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -29,7 +29,7 @@ public sealed class OwnershipTests(OwnershipTests.ShortIdentityCache api) : ICla
         Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(founder.UserAccessToken).PatchWireAsync("/api/v1/experiments/lab-org/run-1", patch)).StatusCode);
 
         api.Hub.State.SetOrgRole(founder.Name, "lab-org", "read");
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the identity cache of this factory
+        api.Clock.Advance(TimeSpan.FromSeconds(2)); // past the identity's freshness
         var refused = await api.ClientWithToken(founder.UserAccessToken).PatchWireAsync("/api/v1/experiments/lab-org/run-1", patch with { TokenLifetimeMinutes = 40 });
         await refused.AssertProblemAsync(HttpStatusCode.Forbidden);
         var seen = await (await api.ClientWithToken(founder.UserAccessToken).GetAsync("/api/v1/experiments/lab-org/run-1")).ReadAsync<ExperimentResponse>();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Moderation.AuthApi.Telemetry;
+using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Join;
 using Moderation.Contracts.Moderation;
 using Moderation.Tests.Infrastructure;
@@ -80,7 +81,7 @@ public sealed partial class MetricsTests(MetricsTests.TracedFactory api) : IClas
     [Fact]
     public async Task OneJoinIsOneTraceWithTheHubLookupAndTheDatabaseCalls()
     {
-        var experiment = await api.CreateExperimentAsync();
+        var experiment = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
         var token = api.Hub.IssueOAuthToken("alice"); // never seen: the join must ask the Hub
         // Our own trace id, so the trace is told apart from every other host's in this process (activity sources are process-wide).
         var traceId = ActivityTraceId.CreateRandom();

@@ -1,0 +1,77 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using Moderation.AuthApi.Infrastructure;
+using Moderation.AuthApi.Telemetry;
+
+namespace Moderation.AuthApi.Identity;
+
+/// <summary>
+/// What keeps junk tokens from becoming Hub traffic: each client address may start only so many lookups of tokens the
+/// identity cache does not know (<see cref="RateLimitOptions.UnknownTokenLookupsPerMinute"/>), and only
+/// <see cref="RateLimitOptions.ConcurrentHubLookups"/> lookups are in flight to the Hub at once; the rest wait their turn
+/// within the lookup's own deadline. Tokens already cached never pass through here.
+/// </summary>
+public sealed class HubLookupGate : IDisposable
+{
+    public const string Policy = "unknown-token-lookups";
+
+    private readonly PartitionedRateLimiter<string> _perAddress;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly ModerationMetrics _metrics;
+
+    public HubLookupGate(IOptions<RateLimitOptions> options, ModerationMetrics metrics)
+    {
+        var limits = options.Value;
+        _metrics = metrics;
+        _inFlight = new SemaphoreSlim(limits.ConcurrentHubLookups);
+        _perAddress = PartitionedRateLimiter.Create<string, string>(address => limits.UnknownTokenLookupsPerMinute == 0
+            ? RateLimitPartition.GetNoLimiter(address)
+            : RateLimitPartition.GetTokenBucketLimiter(address, _ => RateLimits.Options(limits.UnknownTokenLookupsPerMinute, limits.UnknownTokenLookupBurst)));
+    }
+
+    /// <exception cref="TooManyLookupsException">This address has started too many lookups of unknown tokens.</exception>
+    public void Admit(string clientAddress)
+    {
+        using var lease = _perAddress.AttemptAcquire(clientAddress);
+        if (!lease.IsAcquired)
+        {
+            _metrics.RateLimitRefused(Policy);
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+            throw new TooManyLookupsException(Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)));
+        }
+    }
+
+    /// <summary>Waits for a free lookup slot until <paramref name="deadline"/>; dispose the result to free it.</summary>
+    /// <exception cref="HfUnavailableException">No slot came free before the deadline.</exception>
+    public async Task<IDisposable> EnterAsync(CancellationToken deadline)
+    {
+        try
+        {
+            await _inFlight.WaitAsync(deadline);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new HfUnavailableException("Hugging Face could not be asked in time: too many identity lookups were already waiting.");
+        }
+        return new Slot(_inFlight);
+    }
+
+    public void Dispose()
+    {
+        _perAddress.Dispose();
+        _inFlight.Dispose();
+    }
+
+    private sealed class Slot(SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _freed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _freed, 1) == 0)
+            {
+                semaphore.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Moderation.AuthApi.Identity;
+
+/// <summary>A client address started more lookups of unknown tokens than <see cref="HubLookupGate"/> allows: 429.</summary>
+public sealed class TooManyLookupsException(int retryAfterSeconds)
+    : Exception("Too many unknown tokens from this address: each one costs a call to Hugging Face.")
+{
+    public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}
