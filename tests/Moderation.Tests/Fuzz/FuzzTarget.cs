@@ -219,6 +219,6 @@ public sealed class FuzzApiFactory : AuthApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Contributions:LeaderboardCron", "0 0 31 2 *");
+        builder.UseSetting("Contributions:LeaderboardCron", AuthApiFactory.Never);
     }
 }

@@ -47,6 +47,9 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         Hub = await HubEmulatorHost.StartAsync();
     }
 
+    /// <summary>A cron expression that never comes due.</summary>
+    public const string Never = "0 0 31 2 *";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -58,6 +61,10 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("HuggingFace:Client:BreakerMinimumCalls", "1000");
         builder.UseSetting("Moderation:GlobalAdminIds:0", RootId);
         builder.UseSetting("Hangfire:WorkerCount", "1");
+        // Recurring jobs stay registered but never come due (31 February) unless a test asks for a schedule: a test runs
+        // the job itself when it needs it, so a minutely run cannot race it.
+        builder.UseSetting("Hangfire:BanExpiryCron", Never);
+        builder.UseSetting("Contributions:LeaderboardCron", Never);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Tests call as few users from one address, far faster than people do; RateLimitTests sets real limits.
         foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups" })
