@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
+using Moderation.Tests.Infrastructure;
 
 namespace Moderation.Tests.Replicas;
 
@@ -45,7 +45,7 @@ public sealed class JoinLoad(string baseUrl, string model, IReadOnlyList<string>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/experiments/join?organization_name=demo-org&model_name={model}")
                 {
-                    Content = JsonContent.Create(new { experiment_join_input = new { peer_public_key = RandomPeerKey() } }),
+                    Content = JsonContent.Create(new { experiment_join_input = new { peer_public_key = PeerKeys.New() } }),
                 };
                 request.Headers.Add("Authorization", "Bearer " + userTokens[(Interlocked.Increment(ref _turn) & int.MaxValue) % userTokens.Count]);
                 using var response = await http.SendAsync(request);
@@ -82,21 +82,5 @@ public sealed class JoinLoad(string baseUrl, string model, IReadOnlyList<string>
             tokens.Add("hf_dev_" + name);
         }
         return tokens;
-    }
-
-    /// <summary>A structurally valid 2048-bit OpenSSH RSA key with a random modulus (the server checks form and size, not primality).</summary>
-    public static string RandomPeerKey()
-    {
-        var modulus = new byte[257];
-        RandomNumberGenerator.Fill(modulus.AsSpan(1));
-        modulus[1] |= 0x80;
-        modulus[256] |= 1;
-        using var blob = new MemoryStream();
-        foreach (var part in new[] { "ssh-rsa"u8.ToArray(), new byte[] { 1, 0, 1 }, modulus })
-        {
-            blob.Write([(byte)(part.Length >> 24), (byte)(part.Length >> 16), (byte)(part.Length >> 8), (byte)part.Length]);
-            blob.Write(part);
-        }
-        return "ssh-rsa " + Convert.ToBase64String(blob.ToArray());
     }
 }
