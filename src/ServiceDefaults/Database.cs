@@ -13,16 +13,6 @@ using Npgsql;
 
 namespace Moderation.ServiceDefaults;
 
-/// <summary>The PostgreSQL database both apps use (AuthApi's tables, Hangfire's schema, ModeratorUi's key ring schema).</summary>
-public sealed class DatabaseOptions
-{
-    public const string Section = "ConnectionStrings";
-
-    /// <summary>The PostgreSQL connection string (<c>ConnectionStrings:Moderation</c>).</summary>
-    [Required(ErrorMessage = "ConnectionStrings:Moderation is not set: it must name the PostgreSQL database.")]
-    public string Moderation { get; set; } = "";
-}
-
 public static class Database
 {
     public static IServiceCollection AddDatabaseSettings(this IServiceCollection services)
@@ -96,35 +86,6 @@ public static class Database
         if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
         {
             keys.CreateNewKey(now, now.AddDays(90));
-        }
-    }
-}
-
-/// <summary>
-/// Opens a fresh, unpooled connection each time, so a database that went away and came back is seen as it is now,
-/// not through a pool of dead connections.
-/// </summary>
-public sealed class DatabaseHealthCheck(IConfiguration configuration) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Moderation"))
-        {
-            Pooling = false,
-            Timeout = 3,
-            CommandTimeout = 3,
-        };
-        try
-        {
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT 1", connection);
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable.");
         }
     }
 }

@@ -39,22 +39,3 @@ public sealed class JobOptions
 
     public TimeSpan JobTimeout => TimeSpan.FromSeconds(JobTimeoutSeconds);
 }
-
-/// <summary>The Hangfire queues, each served by a worker pool of its own.</summary>
-public static class JobQueues
-{
-    public const string Critical = "critical";
-    public const string Default = "default";
-    public const string Rollbacks = "rollbacks";
-}
-
-/// <summary>A job's time limit: the shutdown token Hangfire passes, cancelled also when <see cref="JobOptions.JobTimeout"/> has passed.</summary>
-public static class JobDeadline
-{
-    public static CancellationTokenSource Start(JobOptions options, CancellationToken shutdown)
-    {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        deadline.CancelAfter(options.JobTimeout);
-        return deadline;
-    }
-}

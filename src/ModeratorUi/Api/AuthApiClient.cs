@@ -57,9 +57,3 @@ public sealed class AuthApiClient(HttpClient http, IHttpContextAccessor contextA
         }
     }
 }
-
-/// <summary>What the API answered: a value, or the problem to show the user.</summary>
-public sealed record ApiResult<T>(T? Value, ApiProblem? Problem)
-{
-    public bool Ok => Problem is null;
-}

@@ -25,27 +25,3 @@ public sealed class UiDb(DbContextOptions<UiDb> options) : DbContext(options), I
         .UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__ef_migrations_history", Schema))
         .UseSnakeCaseNamingConvention();
 }
-
-public static class UiDbSetup
-{
-    public static IServiceCollection AddUiDatabase(this IServiceCollection services)
-    {
-        services.AddDbContext<UiDb>((sp, options) =>
-            UiDb.Configure(options, sp.GetRequiredService<IConfiguration>().GetConnectionString("Moderation") ?? ""));
-        return services;
-    }
-
-    public static Task MigrateUiDatabaseAsync(this IServiceProvider services) =>
-        services.MigrateUnderLockAsync<UiDb>(UiDb.MigrationLock, TimeSpan.FromSeconds(60));
-}
-
-/// <summary>For <c>dotnet ef migrations add</c> in this project.</summary>
-public sealed class DesignTimeUiDbFactory : IDesignTimeDbContextFactory<UiDb>
-{
-    public UiDb CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<UiDb>();
-        UiDb.Configure(options, "Host=127.0.0.1;Database=moderation;Username=moderation");
-        return new UiDb(options.Options);
-    }
-}

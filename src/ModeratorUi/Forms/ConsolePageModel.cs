@@ -89,6 +89,3 @@ public abstract class ConsolePageModel : PageModel
         return LocalRedirect(Url.IsLocalUrl(target) ? target : Request.Path.ToString());
     }
 }
-
-/// <summary>A refused form post: which form, why, and what was typed (field name → value; several values joined by new lines).</summary>
-public sealed record FormOutcome(string Form, ApiProblem Problem, Dictionary<string, string> Values);

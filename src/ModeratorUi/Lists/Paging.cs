@@ -39,12 +39,3 @@ public static class Paging
     /// <summary>A page number from the query, at least 1, and small enough that no offset overflows.</summary>
     public static int Clamp(int page) => Math.Clamp(page, 1, 1_000_000);
 }
-
-/// <summary>What the pager shows: where we are, how many there are, and the query parameter that holds the page.</summary>
-public sealed record PagerView(int Page, int LastPage, string Summary, string Label, string Param = "p");
-
-public static class PagerViews
-{
-    public static PagerView Pager<T>(this Paged<T> paged, string noun, string label = "Pages") =>
-        new(paged.Page, paged.LastPage(), paged.Range(noun), label);
-}

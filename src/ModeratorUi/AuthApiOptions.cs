@@ -2,24 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Moderation.ModeratorUi;
 
-/// <summary>Hugging Face OAuth app settings (create one at huggingface.co/settings/applications).</summary>
-public sealed class HfLoginOptions
-{
-    public const string Section = "HuggingFace";
-
-    [Required, Url]
-    public string BaseUrl { get; set; } = "https://huggingface.co";
-
-    [Required]
-    public string ClientId { get; set; } = "";
-
-    [Required]
-    public string ClientSecret { get; set; } = "";
-
-    /// <summary>Only the Hub emulator on loopback is served over plain http.</summary>
-    public bool RequireHttpsMetadata { get; set; } = true;
-}
-
 public sealed class AuthApiOptions
 {
     public const string Section = "AuthApi";
@@ -38,6 +20,3 @@ public sealed class AuthApiOptions
     /// <summary>The public leaderboard page of an experiment, served by AuthApi.</summary>
     public string LeaderboardUrl(string org, string model) => $"{PublicBase}/leaderboard/{Uri.EscapeDataString(org)}/{Uri.EscapeDataString(model)}";
 }
-
-/// <summary>A public type that names this assembly, for test hosts.</summary>
-public sealed class UiAssembly;

@@ -1,0 +1,11 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Moderation.Contracts.Client;
+using Moderation.ModeratorUi.Api;
+
+namespace Moderation.ModeratorUi.Forms;
+
+/// <summary>A refused form post: which form, why, and what was typed (field name → value; several values joined by new lines).</summary>
+public sealed record FormOutcome(string Form, ApiProblem Problem, Dictionary<string, string> Values);

@@ -1,0 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Moderation.ModeratorUi;
+
+/// <summary>A public type that names this assembly, for test hosts.</summary>
+public sealed class UiAssembly;

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Moderation.ServiceDefaults;
+
+/// <summary>The PostgreSQL database both apps use (AuthApi's tables, Hangfire's schema, ModeratorUi's key ring schema).</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "ConnectionStrings";
+
+    /// <summary>The PostgreSQL connection string (<c>ConnectionStrings:Moderation</c>).</summary>
+    [Required(ErrorMessage = "ConnectionStrings:Moderation is not set: it must name the PostgreSQL database.")]
+    public string Moderation { get; set; } = "";
+}
