@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Moderation.ModeratorUi;
 
 /// <summary>A public type that names this assembly, for test hosts.</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Moderation.AuthApi.Jobs;
 
 /// <summary>A job's time limit: the shutdown token Hangfire passes, cancelled also when <see cref="JobOptions.JobTimeout"/> has passed.</summary>

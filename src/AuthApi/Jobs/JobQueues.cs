@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Moderation.AuthApi.Jobs;
 
 /// <summary>The Hangfire queues, each served by a worker pool of its own.</summary>

@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using Microsoft.AspNetCore.Authentication;
 using Moderation.Contracts.Client;
-using Moderation.Contracts.Experiments;
-using Moderation.Contracts.Identity;
-using Moderation.Contracts.Json;
 
 namespace Moderation.ModeratorUi.Api;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Mvc.Rendering;
-using Microsoft.AspNetCore.Mvc.ViewFeatures;
-using Microsoft.AspNetCore.Razor.TagHelpers;
-
 namespace Moderation.ModeratorUi.Forms;
 
 /// <summary>Element ids of form fields: the form key and the field name, reduced to characters an id may hold.</summary>

@@ -1,9 +1,4 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Moderation.Contracts.Client;
-using Moderation.ModeratorUi.Api;
 
 namespace Moderation.ModeratorUi.Forms;
 

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
-using Moderation.Contracts.Moderation;
-
 namespace Moderation.ModeratorUi.Lists;
 
 /// <summary>What the pager shows: where we are, how many there are, and the query parameter that holds the page.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
 using Moderation.Contracts.Moderation;
 
 namespace Moderation.ModeratorUi.Lists;
