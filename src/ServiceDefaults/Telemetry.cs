@@ -72,8 +72,8 @@ public static class Telemetry
         var endpoint = app.MapPrometheusScrapingEndpoint(MetricsPath);
         if (settings.MetricsPort > 0)
         {
-            endpoint.RequireHost($"*:{settings.MetricsPort}");
-            return endpoint;
+            // The port the connection came in on, not the Host header (which any client can set to name this port).
+            return app.OnlyFor(endpoint, context => context.Connection.LocalPort == settings.MetricsPort);
         }
         if (app.Environment.IsLocal())
         {
@@ -84,12 +84,19 @@ public static class Telemetry
         {
             app.Logger.LogWarning("/metrics is not served: set Telemetry:MetricsPort or Telemetry:MetricsAllowedNetworks.");
         }
-        // The scraping endpoint is a plain request delegate (no endpoint filters), so the check is a middleware before it.
+        return app.OnlyFor(endpoint, context => context.Connection.RemoteIpAddress is { } address
+            && networks.Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)));
+    }
+
+    /// <summary>
+    /// Answers 404 to <c>/metrics</c> requests that <paramref name="allowed"/> refuses. The scraping endpoint is a plain
+    /// request delegate (no endpoint filters), so the check is a middleware before it.
+    /// </summary>
+    private static IEndpointConventionBuilder OnlyFor(this WebApplication app, IEndpointConventionBuilder endpoint, Func<HttpContext, bool> allowed)
+    {
         app.Use(async (context, next) =>
         {
-            var address = context.Connection.RemoteIpAddress;
-            if (context.Request.Path.StartsWithSegments(MetricsPath)
-                && !(address is not null && networks.Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address))))
+            if (context.Request.Path.StartsWithSegments(MetricsPath) && !allowed(context))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;

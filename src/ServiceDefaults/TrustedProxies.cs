@@ -19,6 +19,10 @@ public static class TrustedProxies
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((o, proxies) =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            // Every hop from the right while it is a trusted proxy (TLS terminator → HAProxy → app is two): the client is
+            // the first address no trusted proxy vouches for. The framework's default of one hop would make the outer
+            // proxy everyone's address, so per-address limits would become one budget for all.
+            o.ForwardLimit = null;
             // Only the configured ones: not the framework's default of loopback.
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();

@@ -54,8 +54,25 @@ public static class RateLimits
         AutoReplenishment = true,
     };
 
-    /// <summary>The client's address (after the trusted-proxy handling of forwarded headers).</summary>
-    public static string ClientAddress(HttpContext http) => "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    /// <summary>
+    /// The client's address (after the trusted-proxy handling of forwarded headers) as a limit's partition: an IPv4
+    /// address, or an IPv6 address's /64 network — one subscriber gets a whole /64, so one address of it would be a fresh
+    /// budget per request.
+    /// </summary>
+    public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress switch
+    {
+        null => "ip:unknown",
+        { IsIPv4MappedToIPv6: true } mapped => "ip:" + mapped.MapToIPv4(),
+        { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } v6 => "ip:" + new System.Net.IPNetwork(Network64(v6), 64),
+        var v4 => "ip:" + v4,
+    };
+
+    private static System.Net.IPAddress Network64(System.Net.IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes);
+    }
 
     /// <summary>Who is calling, for per-identity limits: an HF id, a service key, a peer key; else the client address.</summary>
     private static string Identity(HttpContext http)

@@ -35,8 +35,14 @@ public sealed class AuthApiClient(HttpClient http, IHttpContextAccessor contextA
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: WireJson.Options);
         }
-        var token = await contextAccessor.HttpContext!.GetTokenAsync("access_token");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var context = contextAccessor.HttpContext!;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await context.GetTokenAsync("access_token"));
+        // The person's address, so AuthApi's per-address limits count each person rather than this app as a whole.
+        // AuthApi believes it only when this app's address is among its trusted proxies (README, "Rate limits").
+        if (context.Connection.RemoteIpAddress is { } person)
+        {
+            request.Headers.Add("X-Forwarded-For", person.ToString());
+        }
         try
         {
             using var response = await http.SendAsync(request, ct);

@@ -59,6 +59,24 @@ public sealed class HubLookupLimitTests(HubLookupLimitTests.TightLookups api) : 
         Assert.Equal(callsAfter, api.Hub.State.ApiCalls);
     }
 
+    /// <summary>
+    /// An IPv6 client holds a whole /64 (2^64 addresses): the budget for unknown tokens is the network's, so rotating the
+    /// interface id does not buy a fresh one.
+    /// </summary>
+    [Fact]
+    public async Task UnknownTokensFromOneIpv6NetworkShareOneBudget()
+    {
+        var callsBefore = api.Hub.State.ApiCalls;
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= 12; i++)
+        {
+            statuses.Add((await AddressedRequests.MeAsync(api, $"hf_{Guid.NewGuid():N}", $"2001:db8:1:2::{i:x}")).Status);
+        }
+        // Burst of 3 (plus at most one refill while the loop runs): the rest must be 429 without a Hub call.
+        Assert.True(statuses.Count(s => s == HttpStatusCode.TooManyRequests) >= 8,
+            $"statuses: {string.Join(", ", statuses)}; Hub calls made: {api.Hub.State.ApiCalls - callsBefore}");
+    }
+
     [Fact]
     public async Task NoMoreThanTheConfiguredNumberOfLookupsAreAtTheHubAtOnce()
     {
