@@ -21,6 +21,7 @@ public sealed class HfBearerHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     HfIdentityResolver resolver,
+    HubLookupGate unknownCredentials,
     ServiceKeyAuthenticator serviceKeys,
     PeerTokenAuthenticator peerTokens,
     ExperimentRoles roles,
@@ -44,11 +45,14 @@ public sealed class HfBearerHandler(
         {
             return AuthenticateResult.Fail("The bearer token is empty, too long or contains spaces or control characters.");
         }
+        var address = RateLimits.ClientAddress(Context);
         if (scheme.Equals(DpopProof.Scheme, StringComparison.OrdinalIgnoreCase))
         {
+            unknownCredentials.EnsureBudget(address);
             var (peer, failure) = await peerTokens.AuthenticateAsync(Request, token, Context.RequestAborted);
             if (peer is null)
             {
+                unknownCredentials.Spend(address);
                 return AuthenticateResult.Fail(failure!);
             }
             caller.SetPeer(peer);
@@ -60,9 +64,11 @@ public sealed class HfBearerHandler(
         }
         if (ServiceKeyAuthenticator.LooksLikeServiceKey(token))
         {
+            unknownCredentials.EnsureBudget(address);
             var serviceKey = await serviceKeys.AuthenticateAsync(token, Context.RequestAborted);
             if (serviceKey is null)
             {
+                unknownCredentials.Spend(address);
                 return AuthenticateResult.Fail("The service key is unknown or was revoked.");
             }
             caller.SetServiceKey(serviceKey);
@@ -77,7 +83,7 @@ public sealed class HfBearerHandler(
         {
             return AuthenticateResult.Fail("This is not a Hugging Face token (they start with 'hf_'): send an HF user access token, a service key or a peer token.");
         }
-        var identity = await resolver.ResolveAsync(token, RateLimits.ClientAddress(Context), Context.RequestAborted);
+        var identity = await resolver.ResolveAsync(token, address, Context.RequestAborted);
         if (identity is null)
         {
             return AuthenticateResult.Fail("Hugging Face does not recognise this token: it is invalid, expired or revoked.");

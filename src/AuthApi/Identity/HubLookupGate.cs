@@ -9,7 +9,8 @@ namespace Moderation.AuthApi.Identity;
 /// What keeps junk tokens from becoming Hub traffic: each client address may start only so many lookups of tokens the
 /// identity cache does not know (<see cref="RateLimitOptions.UnknownTokenLookupsPerMinute"/>), and only
 /// <see cref="RateLimitOptions.ConcurrentHubLookups"/> lookups are in flight to the Hub at once; the rest wait their turn
-/// within the lookup's own deadline. Tokens already cached never pass through here.
+/// within the lookup's own deadline. Tokens already cached never pass through here. Service keys and peer tokens that
+/// fail authentication (a database query each) spend the same per-address budget.
 /// </summary>
 public sealed class HubLookupGate : IDisposable
 {
@@ -33,6 +34,11 @@ public sealed class HubLookupGate : IDisposable
     public void Admit(string clientAddress)
     {
         using var lease = _perAddress.AttemptAcquire(clientAddress);
+        Refuse(lease);
+    }
+
+    private void Refuse(RateLimitLease lease)
+    {
         if (!lease.IsAcquired)
         {
             _metrics.RateLimitRefused(Policy);
@@ -40,6 +46,24 @@ public sealed class HubLookupGate : IDisposable
             throw new TooManyLookupsException(Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)));
         }
     }
+
+    /// <summary>
+    /// Before a service key or peer token is checked against the database: refuses an address that has used up its budget
+    /// for unknown credentials, spending nothing (a valid credential costs no budget; see <see cref="Spend"/>).
+    /// </summary>
+    /// <exception cref="TooManyLookupsException">This address sent too many unknown credentials lately.</exception>
+    public void EnsureBudget(string clientAddress)
+    {
+        if (_perAddress.GetStatistics(clientAddress) is { CurrentAvailablePermits: <= 0 })
+        {
+            // Spent: the refusal says when the next unit comes (an attempt that cannot succeed takes nothing).
+            using var lease = _perAddress.AttemptAcquire(clientAddress);
+            Refuse(lease);
+        }
+    }
+
+    /// <summary>After a service key or peer token turned out unknown or invalid: one unit of the address's budget.</summary>
+    public void Spend(string clientAddress) => _perAddress.AttemptAcquire(clientAddress).Dispose();
 
     /// <summary>Waits for a free lookup slot until <paramref name="deadline"/>; dispose the result to free it.</summary>
     /// <exception cref="HfUnavailableException">No slot came free before the deadline.</exception>

@@ -9,8 +9,9 @@ using Moderation.Tests.Infrastructure;
 namespace Moderation.Tests.Security;
 
 /// <summary>
-/// Junk tokens do not become Hub traffic: lookups of unknown tokens are limited per client address, only a few are in
-/// flight to the Hub at once, and the identity cache stays bounded however many tokens it is shown.
+/// Junk tokens do not become Hub traffic: lookups of unknown tokens are limited per client address (junk service keys and
+/// forged peer tokens spend the same budget), only a few are in flight to the Hub at once, and the identity cache stays
+/// bounded however many tokens it is shown.
 /// </summary>
 public sealed class HubLookupLimitTests(HubLookupLimitTests.TightLookups api) : IClassFixture<HubLookupLimitTests.TightLookups>
 {
@@ -78,6 +79,30 @@ public sealed class HubLookupLimitTests(HubLookupLimitTests.TightLookups api) : 
     }
 
     [Fact]
+    public async Task JunkServiceKeysAndForgedPeerTokensSpendTheSameBudgetAndThenCostNothing()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        foreach (var (address, authorization) in new (string, Func<int, string>)[]
+                 {
+                     ("203.0.113.51", _ => $"Bearer msk_{Guid.NewGuid():N}"),
+                     ("203.0.113.52", i => "DPoP " + Moderation.Contracts.Tokens.PeerJwt.Create(new Moderation.Contracts.Tokens.PeerTokenClaims(
+                         "x", "x", "x", $"org-{i}/model-{Guid.NewGuid():N}", 0, 0, 0, "x", new Moderation.Contracts.Tokens.Confirmation("x")), "kid", key)),
+                 })
+        {
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 12; i++)
+            {
+                statuses.Add((await AddressedRequests.SendAsync(api, authorization(i), address)).Status);
+            }
+            // The burst of 3 (and one more per 10 s of a slow loop) is answered 401; the rest 429 before any lookup.
+            Assert.True(statuses.Count(s => s == HttpStatusCode.Unauthorized) is >= 3 and <= 5, $"{address}: {string.Join(", ", statuses)}");
+            Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        }
+        // Someone else, at another address, is not affected.
+        Assert.Equal(HttpStatusCode.OK, (await AddressedRequests.MeAsync(api, "hf_dev_bob", "203.0.113.53")).Status);
+    }
+
+    [Fact]
     public async Task NoMoreThanTheConfiguredNumberOfLookupsAreAtTheHubAtOnce()
     {
         api.Hub.State.Mode = Moderation.HubEmulator.HubMode.Hang;
@@ -136,13 +161,17 @@ public sealed class IdentityCacheBoundTests(IdentityCacheBoundTests.SmallCache a
 /// <summary>Requests that seem to come from a given client address (the limits are per address).</summary>
 internal static class AddressedRequests
 {
-    public static async Task<(HttpStatusCode Status, string Body, string? RetryAfter)> MeAsync(AuthApiFactory api, string token, string address)
+    public static Task<(HttpStatusCode Status, string Body, string? RetryAfter)> MeAsync(AuthApiFactory api, string token, string address) =>
+        SendAsync(api, new AuthenticationHeaderValue("Bearer", token).ToString(), address);
+
+    /// <summary>GET /api/v1/me with this Authorization header, from <paramref name="address"/>.</summary>
+    public static async Task<(HttpStatusCode Status, string Body, string? RetryAfter)> SendAsync(AuthApiFactory api, string authorization, string address)
     {
         var context = await api.Server.SendAsync(c =>
         {
             c.Request.Method = "GET";
             c.Request.Path = "/api/v1/me";
-            c.Request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token).ToString();
+            c.Request.Headers.Authorization = authorization;
             c.Connection.RemoteIpAddress = IPAddress.Parse(address);
         });
         var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
