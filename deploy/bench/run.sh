@@ -8,55 +8,8 @@ root=$(pwd)
 SECONDS_PER_RUN="${1:-${BENCH_SECONDS:-10}}"
 SUITES="${2:-join revocations contributions}"
 want() { case " $SUITES " in *" $1 "*) return 0;; *) return 1;; esac; }
-. "$root/deploy/pg-local.sh"
-
-if ! command -v wrk >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-  else echo "wrk is needed: apt-get install wrk" >&2; exit 1; fi
-fi
-
-work=$(mktemp -d /tmp/moderation-bench.XXXXXX)
-chmod 755 "$work"
-pids=()
-PG_STARTED_HERE=0
-cleanup() {
-  trap '' INT TERM
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 1
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  [ "$PG_STARTED_HERE" = 1 ] && pg_down "$work/pg"
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-PG_PORT=$(free_port); HUB_PORT=$(free_port); API_PORT=$(free_port)
-
-echo "== building (Release)"
-dotnet build Moderation.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-pg_up "$work/pg" "$PG_PORT" >/dev/null
-
-export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 Logging__LogLevel__Default=Warning
-export ConnectionStrings__Moderation="Host=127.0.0.1;Port=$PG_PORT;Database=moderation;Username=moderation;Maximum Pool Size=100"
-export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT" Moderation__GlobalAdminIds__0=6650a1c0a1c0a1c0a1c0a1c0
-# One load generator on one address: the limits stay on (their cost is measured) but far above what wrk sends.
-export RateLimits__AnonymousReadsPerMinute=600000000 RateLimits__AnonymousReadBurst=10000000 RateLimits__WritesPerMinute=600000000 \
-  RateLimits__WriteBurst=10000000 RateLimits__JoinsPerMinute=600000000 RateLimits__JoinBurst=10000000 \
-  RateLimits__ReportBatchesPerMinute=600000000 RateLimits__ReportBatchBurst=10000000
-(cd tests/HubEmulator/bin/Release/net10.0 && exec dotnet Moderation.HubEmulator.dll --urls "http://127.0.0.1:$HUB_PORT") >"$work/hub.log" 2>&1 &
-pids+=($!)
-(cd src/AuthApi/bin/Release/net10.0 && exec dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
-  "--Logging:LogLevel:Moderation.AuthApi.Contributions.LeaderboardJob=Information" \
-  "--Contributions:LeaderboardCron=0 0 31 2 *") >"$work/api.log" 2>&1 &
-api_pid=$!
-pids+=($api_pid)
-api="http://127.0.0.1:$API_PORT"
-for _ in $(seq 1 120); do curl -fsS -o /dev/null "$api/readyz" 2>/dev/null && break; sleep 0.5; done
-curl -fsS -o /dev/null "$api/readyz" || { echo "AuthApi did not start:"; tail -30 "$work/api.log"; exit 1; }
-
-curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
-  -d '{"organization_name":"demo-org","model_name":"bench-model","coordinator_ip":"192.0.2.1","coordinator_port":31337}' \
-  "$api/api/v1/experiments"
+BENCH_API_ARGS=()
+. "$root/deploy/bench/start.sh"
 want join && {
 echo "== warming up"
 MODE=distinct PATHKIND=reference wrk -t2 -c16 -d6s -s deploy/bench/join.lua "$api" >/dev/null
@@ -92,7 +45,6 @@ jwks_url="$api/api/v1/experiments/demo-org/bench-model/jwks"
 etag=$(etag_of "$jwks_url")
 
 join_rss_kb=0
-psql_bench() { as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d moderation -q -v ON_ERROR_STOP=1 "$@"; }
 if want join; then
 echo "== measuring (${SECONDS_PER_RUN}s per run)"
 for c in 8 64; do run "reference join, distinct keys (every join signs)" "$c" "$api" MODE=distinct PATHKIND=reference; done
