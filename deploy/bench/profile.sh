@@ -30,9 +30,10 @@ wal_syncs() { psql_bench -At -c "SELECT wal_sync FROM pg_stat_wal"; }
 hz=$(getconf CLK_TCK)
 
 echo "== warming up"
-MODE=distinct PATHKIND=reference wrk -t2 -c16 -d6s -s deploy/bench/join.lua "$api" >/dev/null
-MODE=distinct PATHKIND=native wrk -t2 -c16 -d4s -s deploy/bench/join.lua "$api" >/dev/null
-MODE=same PATHKIND=reference wrk -t2 -c16 -d2s -s deploy/bench/join.lua "$api" >/dev/null
+# As long as run.sh's: the first kind measured after a shorter warm-up pays for JIT tiers and first identity lookups.
+MODE=distinct PATHKIND=reference wrk -t2 -c16 -d12s -s deploy/bench/join.lua "$api" >/dev/null
+MODE=distinct PATHKIND=native wrk -t2 -c16 -d12s -s deploy/bench/join.lua "$api" >/dev/null
+MODE=same PATHKIND=reference wrk -t2 -c16 -d3s -s deploy/bench/join.lua "$api" >/dev/null
 
 echo "== profiling (${SECONDS_PER_KIND}s per kind, ${CONNS} connections; load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-44s %9s %11s %11s %11s %9s %9s\n' "join kind" "req/s" "AuthApi ms" "Postgres ms" "wrk ms" "commits" "WAL syncs"
