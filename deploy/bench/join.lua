@@ -9,6 +9,8 @@ local kind = os.getenv("PATHKIND") or "reference"
 local org = os.getenv("ORG") or "demo-org"
 local model = os.getenv("MODEL") or "bench-model"
 local token = os.getenv("HF_TOKEN") or "hf_dev_bob"
+-- Distinct keys are spread over BENCH_USERS users (hf_dev_bench0…, created by start.sh) so no user reaches the key cap.
+local users = tonumber(os.getenv("BENCH_USERS") or "0")
 
 local b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 local function base64(data)
@@ -68,6 +70,10 @@ function request()
     body = '{"peer_public_key":"' .. key .. '"}'
   else
     body = '{"experiment_join_input":{"peer_public_key":"' .. key .. '"}}'
+  end
+  if mode ~= "same" and users > 0 then
+    return wrk.format(nil, nil, { ["Authorization"] = "Bearer hf_dev_bench" .. math.random(0, users - 1),
+                                  ["Content-Type"] = "application/json" }, body)
   end
   return wrk.format(nil, nil, nil, body)
 end

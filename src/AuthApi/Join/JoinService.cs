@@ -30,14 +30,12 @@ public sealed class JoinService(
                 _ => new JoinOutcome(null, JoinRefusal.NotAdmitted, await recorder.RecordRefusedJoinAsync(db, experiment, user, refusal.Reason, ct)),
             };
         }
-        var owner = await owners.ClaimAsync(db, peerKey.Fingerprint, user.Id, experiment.Id, ct);
-        if (owner != user.Id)
+        // A key known to be someone else's is refused before anything else; an unknown one is claimed with the token.
+        if (owners.Known(peerKey.Fingerprint) is { } knownOwner && knownOwner != user.Id)
         {
-            await conflicts.RecordAsync(db, experiment, peerKey.Fingerprint, user, owner, ct);
-            return new JoinOutcome(null, JoinRefusal.KeyTaken,
-                $"The peer key {peerKey.Fingerprint} belongs to another Hugging Face account: generate a key pair of your own for your peer. "
-                + "The attempt was recorded for the moderators of " + name + ".");
+            return await KeyTakenAsync(experiment, user, peerKey, knownOwner, ct);
         }
+        // A token for this user and key exists only if the key is theirs.
         if (await issuer.ReusableAsync(db, experiment, user, peerKey, jwtIssuer is not null, ct) is { } reused)
         {
             return new JoinOutcome(reused);
@@ -48,7 +46,17 @@ public sealed class JoinService(
                 $"{user.Username} already holds live tokens for {experiment.MaxPeerKeysPerUser} peer keys in {name}, the most allowed: "
                 + "reuse one of those keys, or wait until their tokens expire.", retryAfter);
         }
-        return new JoinOutcome(await issuer.IssueAsync(db, experiment, user, peerKey, jwtIssuer, ct));
+        var (issued, owner) = await issuer.IssueAsync(db, experiment, user, peerKey, jwtIssuer, ct);
+        owners.Remember(peerKey.Fingerprint, owner);
+        return issued is not null ? new JoinOutcome(issued) : await KeyTakenAsync(experiment, user, peerKey, owner, ct);
+    }
+
+    private async Task<JoinOutcome> KeyTakenAsync(Experiment experiment, HfIdentity user, OpenSshRsaKey peerKey, string owner, CancellationToken ct)
+    {
+        await conflicts.RecordAsync(db, experiment, peerKey.Fingerprint, user, owner, ct);
+        return new JoinOutcome(null, JoinRefusal.KeyTaken,
+            $"The peer key {peerKey.Fingerprint} belongs to another Hugging Face account: generate a key pair of your own for your peer. "
+            + $"The attempt was recorded for the moderators of {experiment.OrganizationName}/{experiment.ModelName}.");
     }
 
     /// <returns>Null when one more key is allowed; else how long until the first of the user's live tokens expires.</returns>

@@ -11,7 +11,7 @@ namespace Moderation.AuthApi.Join;
 /// Signs peer tokens for users the access decision admitted: a hivemind_access token always, a PS256 JWT when asked.
 /// A re-join with the same user, name and key gets the still-fresh token back instead of a new signature.
 /// </summary>
-public sealed class PeerTokenIssuer(KeyRing keys, TimeProvider clock, IOptions<TokenOptions> options)
+public sealed class PeerTokenIssuer(KeyRing keys, IssuedTokenWriter writer, TimeProvider clock, IOptions<TokenOptions> options)
 {
     /// <summary>A token issued earlier for this user and key that is fresh enough to hand out again, if any.</summary>
     public async Task<IssuedPeerToken?> ReusableAsync(
@@ -28,8 +28,10 @@ public sealed class PeerTokenIssuer(KeyRing keys, TimeProvider clock, IOptions<T
         return reusable is null ? null : Describe(reusable, signingKey);
     }
 
+    /// <summary>Signs a token and stores it together with the claim of its peer key for the user.</summary>
     /// <param name="jwtIssuer">The JWT <c>iss</c>; null for a reference-compatible join, which needs no JWT.</param>
-    public async Task<IssuedPeerToken> IssueAsync(
+    /// <returns>The key's owner, and the token when that owner is the user (else nothing was stored).</returns>
+    public async Task<(IssuedPeerToken? Token, string KeyOwner)> IssueAsync(
         ModerationDb db, Experiment experiment, HfIdentity user, OpenSshRsaKey peerKey, string? jwtIssuer, CancellationToken ct)
     {
         var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
@@ -55,14 +57,9 @@ public sealed class PeerTokenIssuer(KeyRing keys, TimeProvider clock, IOptions<T
                     $"{experiment.OrganizationName}/{experiment.ModelName}", now.ToUnixTimeSeconds(), now.ToUnixTimeSeconds(),
                     expiresAt.ToUnixTimeSeconds(), id.ToString(), new Confirmation(peerKey.Fingerprint)), signingKey.Kid, signingKey.Rsa),
         };
-        // A plain INSERT rather than change tracking: this is the join's hot path.
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO issued_tokens (id, experiment_id, username, user_id, peer_key_fingerprint, peer_public_key, kid, issued_at,
-                                       expires_at, hivemind_signature, jwt)
-            VALUES ({record.Id}, {record.ExperimentId}, {record.Username}, {record.UserId}, {record.PeerKeyFingerprint},
-                    {record.PeerPublicKey}, {record.Kid}, {record.IssuedAt}, {record.ExpiresAt}, {record.HivemindSignature}, {record.Jwt})
-            """, ct);
-        return Describe(record, signingKey);
+        // Claimed and stored with the joins that arrive meanwhile, in one commit; answered once that commit is durable.
+        var owner = await writer.WriteAsync(record);
+        return (owner == user.Id ? Describe(record, signingKey) : null, owner);
     }
 
     private static IssuedPeerToken Describe(IssuedToken record, SigningKey signingKey) => new(

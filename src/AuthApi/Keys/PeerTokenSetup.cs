@@ -16,6 +16,8 @@ public static class PeerTokenSetup
             .ValidateOnStart();
         services.AddSingleton<KeyRing>();
         services.AddScoped<KeyRotationJob>();
+        services.AddSingleton<IssuedTokenWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<IssuedTokenWriter>());
         services.AddSingleton<PeerTokenIssuer>();
         services.AddSingleton<PeerTokenInspector>();
         services.AddScoped<JoinService>();

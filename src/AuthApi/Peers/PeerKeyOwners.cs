@@ -6,29 +6,19 @@ namespace Moderation.AuthApi.Peers;
 
 /// <summary>
 /// Who each peer key belongs to (<see cref="PeerKey"/>): the first user a token was issued for with it. An owner never
-/// changes once known, so owners are cached for long; "no owner yet" is not cached at all.
+/// changes once known, so owners are cached for long; "no owner yet" is not cached at all. Keys are claimed by the join's
+/// group commit, in the transaction that stores the token.
 /// </summary>
-public sealed class PeerKeyOwners(IMemoryCache cache, TimeProvider clock)
+public sealed class PeerKeyOwners(IMemoryCache cache)
 {
     private static readonly TimeSpan KnownFor = TimeSpan.FromHours(1);
     private static readonly TimeSpan UnattributedFor = TimeSpan.FromSeconds(10);
 
-    /// <summary>The key's owner: <paramref name="userId"/> if nobody had it yet (it is now theirs), else whoever had it first.</summary>
-    public async Task<string> ClaimAsync(ModerationDb db, string fingerprint, string userId, int experimentId, CancellationToken ct)
-    {
-        if (cache.TryGetValue(OwnerKey(fingerprint), out string? known))
-        {
-            return known!;
-        }
-        var owner = (await db.Database.SqlQuery<string>($"""
-            INSERT INTO peer_keys (fingerprint, user_id, first_experiment_id, claimed_at)
-            VALUES ({fingerprint}, {userId}, {experimentId}, {clock.GetUtcNow()})
-            ON CONFLICT (fingerprint) DO UPDATE SET fingerprint = excluded.fingerprint
-            RETURNING user_id AS "Value"
-            """).ToListAsync(ct)).Single();
-        cache.Set(OwnerKey(fingerprint), owner, KnownFor);
-        return owner;
-    }
+    /// <summary>The key's owner if this instance has seen it (an owner never changes); null when unknown here.</summary>
+    public string? Known(string fingerprint) => cache.TryGetValue(OwnerKey(fingerprint), out string? owner) ? owner : null;
+
+    /// <summary>Remembers a key's owner as committed (the join's group commit claims keys: see IssuedTokenWriter).</summary>
+    public void Remember(string fingerprint, string owner) => cache.Set(OwnerKey(fingerprint), owner, KnownFor);
 
     /// <summary>
     /// Whom each key's reports in <paramref name="experimentId"/> are credited to: its owner, if a token was issued for the

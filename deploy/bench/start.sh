@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Sourced by run.sh and profile.sh: builds in Release, starts a throwaway PostgreSQL, the Hub emulator and AuthApi
+# (Production settings) on free ports, creates the experiment demo-org/bench-model, and stops everything on exit.
+# Sets root, work, api, api_pid, PG_PORT, API_PORT and psql_bench. Extra AuthApi arguments: BENCH_API_ARGS (array).
+. "$root/deploy/pg-local.sh"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  else echo "wrk is needed: apt-get install wrk" >&2; exit 1; fi
+fi
+
+work=$(mktemp -d /tmp/moderation-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+PG_STARTED_HERE=0
+cleanup() {
+  trap '' INT TERM
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 1
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  [ "$PG_STARTED_HERE" = 1 ] && pg_down "$work/pg"
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+PG_PORT=$(free_port); HUB_PORT=$(free_port); API_PORT=$(free_port)
+
+echo "== building (Release)"
+dotnet build Moderation.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+pg_up "$work/pg" "$PG_PORT" >/dev/null
+if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then # profile.sh: per-statement counts and times
+  as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+  as_pg "$(pg_bin_dir)/pg_ctl" -D "$work/pg" -w -m fast restart >/dev/null
+  as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d moderation -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+fi
+
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 Logging__LogLevel__Default=Warning
+export ConnectionStrings__Moderation="Host=127.0.0.1;Port=$PG_PORT;Database=moderation;Username=moderation;Maximum Pool Size=100"
+export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT" Moderation__GlobalAdminIds__0=6650a1c0a1c0a1c0a1c0a1c0
+# Production needs the public origin and a protected key ring; a throwaway bench database holds no secret worth one.
+export Tokens__Issuer="http://127.0.0.1:$API_PORT" DataProtection__AllowUnprotectedKeys=true
+# One load generator on one address: the limits stay on (their cost is measured) but far above what wrk sends.
+export RateLimits__AnonymousReadsPerMinute=600000000 RateLimits__AnonymousReadBurst=10000000 RateLimits__WritesPerMinute=600000000 \
+  RateLimits__WriteBurst=10000000 RateLimits__JoinsPerMinute=600000000 RateLimits__JoinBurst=10000000 \
+  RateLimits__ReportBatchesPerMinute=600000000 RateLimits__ReportBatchBurst=10000000
+(cd tests/HubEmulator/bin/Release/net10.0 && exec dotnet Moderation.HubEmulator.dll --urls "http://127.0.0.1:$HUB_PORT") >"$work/hub.log" 2>&1 &
+pids+=($!)
+(cd src/AuthApi/bin/Release/net10.0 && exec dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
+  "--Logging:LogLevel:Moderation.AuthApi.Contributions.LeaderboardJob=Information" \
+  "--Contributions:LeaderboardCron=0 0 31 2 *" "${BENCH_API_ARGS[@]}") >"$work/api.log" 2>&1 &
+api_pid=$!
+pids+=($api_pid)
+api="http://127.0.0.1:$API_PORT"
+psql_bench() { as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d moderation -q -v ON_ERROR_STOP=1 "$@"; }
+for _ in $(seq 1 120); do curl -fsS -o /dev/null "$api/readyz" 2>/dev/null && break; sleep 0.5; done
+curl -fsS -o /dev/null "$api/readyz" || { echo "AuthApi did not start:"; tail -30 "$work/api.log"; exit 1; }
+
+curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+  -d '{"organization_name":"demo-org","model_name":"bench-model","coordinator_ip":"192.0.2.1","coordinator_port":31337}' \
+  "$api/api/v1/experiments"
+# Distinct-key joins come from BENCH_USERS users (hf_dev_bench0…), ~100 live keys each after a full run (the default
+# cap), so the per-user key check costs what it would in production; the cap is raised to 10,000 so that it is never
+# reached (one user would reach the default cap of 100 after 100 joins and get 429s from then on).
+BENCH_USERS=${BENCH_USERS:-1000}
+for n in $(seq 0 $((BENCH_USERS - 1))); do
+  curl -fsS -o /dev/null -H 'Content-Type: application/json' "http://127.0.0.1:$HUB_PORT/_emulator/users" \
+    -d "{\"id\":\"$(printf 'be0c4be0c4be0c4be0c4%04x' "$n")\",\"name\":\"bench$n\",\"fullname\":null,\"email\":null,\"emailVerified\":true,\"isPro\":false,\"orgs\":[{\"id\":\"6650d0d0d0d0d0d0d0d0d0d0\",\"name\":\"demo-org\",\"fullname\":\"Demo Org\",\"roleInOrg\":\"read\"}]}"
+done
+curl -fsS -o /dev/null -X PATCH -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+  -d '{"max_peer_keys_per_user":10000}' "$api/api/v1/experiments/demo-org/bench-model"
+export BENCH_USERS

@@ -1,0 +1,156 @@
+using System.Threading.Channels;
+using Moderation.AuthApi.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Moderation.AuthApi.Join;
+
+/// <summary>
+/// Group commit for issued tokens: joins that arrive while a commit is under way are written together in the next
+/// transaction (the peer key claims, then the tokens whose key is their user's), and each join is answered only after
+/// the commit that holds its token. One commit (one WAL flush) for many joins instead of two per join; nothing waits
+/// for a batch to fill, so a lone join is written at once. <c>synchronous_commit</c> is untouched.
+/// </summary>
+public sealed class IssuedTokenWriter(IConfiguration configuration, ILogger<IssuedTokenWriter> log) : BackgroundService
+{
+    private const int MaxBatch = 256;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private string? _connectionString;
+    private int _largestBatch;
+    private int _waiting;
+
+    /// <summary>The most tokens one commit has held so far (for tests and the bench).</summary>
+    public int LargestBatch => Volatile.Read(ref _largestBatch);
+
+    /// <summary>Tokens queued or being written, not yet committed.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Claims the token's peer key for its user unless someone owns it, and stores the token if the key is the user's.</summary>
+    /// <returns>The key's owner once committed: the token's user when the token was stored; anyone else means it was not.</returns>
+    public Task<string> WriteAsync(IssuedToken token)
+    {
+        var pending = new Pending(token, new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
+        Interlocked.Increment(ref _waiting);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Decrement(ref _waiting);
+            throw new OperationCanceledException("The service is stopping: no new tokens are written.");
+        }
+        return pending.Done.Task;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Whatever was queued is still written (and answered) before the host stops.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception ex) when (batch.Count > 1)
+            {
+                // One bad row (say, its experiment was deleted a moment ago) must not fail the others: one by one.
+                log.LogWarning(ex, "A group commit of {Count} tokens failed; writing them one at a time", batch.Count);
+                foreach (var pending in batch)
+                {
+                    await CommitAsync([pending]);
+                }
+            }
+            Interlocked.Add(ref _waiting, -batch.Count);
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        try
+        {
+            var owners = await WriteAsync(batch);
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetResult(owners[pending.Token.PeerKeyFingerprint]);
+            }
+            if (batch.Count > _largestBatch)
+            {
+                Volatile.Write(ref _largestBatch, batch.Count);
+            }
+        }
+        catch (Exception ex) when (batch.Count == 1)
+        {
+            batch[0].Done.TrySetException(ex);
+        }
+    }
+
+    private async Task<Dictionary<string, string>> WriteAsync(List<Pending> batch)
+    {
+        // The same connection string as the DbContext's, so the same Npgsql pool.
+        _connectionString ??= DatabaseSetup.ConnectionString(configuration);
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        // Each key is claimed once per batch (two joins with one new key may arrive together); the first claimant wins,
+        // as the first INSERT would have.
+        var claims = batch.Select(p => p.Token).DistinctBy(t => t.PeerKeyFingerprint).ToList();
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var claim = new NpgsqlCommand("""
+            INSERT INTO peer_keys (fingerprint, user_id, first_experiment_id, claimed_at)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[])
+            ON CONFLICT (fingerprint) DO UPDATE SET fingerprint = excluded.fingerprint
+            RETURNING fingerprint, user_id
+            """, connection, transaction))
+        {
+            claim.Parameters.Add(Array(claims.Select(t => t.PeerKeyFingerprint), NpgsqlDbType.Text));
+            claim.Parameters.Add(Array(claims.Select(t => t.UserId), NpgsqlDbType.Text));
+            claim.Parameters.Add(Array(claims.Select(t => t.ExperimentId), NpgsqlDbType.Integer));
+            claim.Parameters.Add(Array(claims.Select(t => t.IssuedAt), NpgsqlDbType.TimestampTz));
+            await using var reader = await claim.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                owners[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        var tokens = batch.Select(p => p.Token).Where(t => owners[t.PeerKeyFingerprint] == t.UserId).ToList();
+        if (tokens.Count > 0)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO issued_tokens (id, experiment_id, username, user_id, peer_key_fingerprint, peer_public_key, kid, issued_at,
+                                           expires_at, hivemind_signature, jwt)
+                SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                                     $9::timestamptz[], $10::text[], $11::text[])
+                """, connection, transaction);
+            insert.Parameters.Add(Array(tokens.Select(t => t.Id), NpgsqlDbType.Uuid));
+            insert.Parameters.Add(Array(tokens.Select(t => t.ExperimentId), NpgsqlDbType.Integer));
+            insert.Parameters.Add(Array(tokens.Select(t => t.Username), NpgsqlDbType.Text));
+            insert.Parameters.Add(Array(tokens.Select(t => t.UserId), NpgsqlDbType.Text));
+            insert.Parameters.Add(Array(tokens.Select(t => t.PeerKeyFingerprint), NpgsqlDbType.Text));
+            insert.Parameters.Add(Array(tokens.Select(t => t.PeerPublicKey), NpgsqlDbType.Text));
+            insert.Parameters.Add(Array(tokens.Select(t => t.Kid), NpgsqlDbType.Text));
+            insert.Parameters.Add(Array(tokens.Select(t => t.IssuedAt), NpgsqlDbType.TimestampTz));
+            insert.Parameters.Add(Array(tokens.Select(t => t.ExpiresAt), NpgsqlDbType.TimestampTz));
+            insert.Parameters.Add(Array(tokens.Select(t => t.HivemindSignature), NpgsqlDbType.Text));
+            insert.Parameters.Add(Array(tokens.Select(t => t.Jwt), NpgsqlDbType.Text));
+            await insert.ExecuteNonQueryAsync();
+        }
+        await transaction.CommitAsync();
+        return owners;
+    }
+
+    private static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType type) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
+
+    private sealed record Pending(IssuedToken Token, TaskCompletionSource<string> Done);
+}
