@@ -19,6 +19,10 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
         {
             HfUnavailableException e => (503, "Hugging Face is unavailable", e.Message + " Try again shortly.", (int?)5),
             TooManyLookupsException e => (429, "Too many requests", $"{e.Message} Try again in {e.RetryAfterSeconds} s.", e.RetryAfterSeconds),
+            // Not the client going away (that needs no answer): work this instance will not finish, such as a join that
+            // arrives while it shuts down. Another replica, or this one restarted, will do it.
+            OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested =>
+                (503, "Service unavailable", "This instance is stopping or gave up on the work. Try again shortly.", 1),
             BadHttpRequestException e => (e.StatusCode, "Bad request", Describe(e), null),
             DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
                 (409, "Conflict", "That already exists.", null),

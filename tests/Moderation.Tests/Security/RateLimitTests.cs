@@ -105,4 +105,23 @@ public sealed class RateLimitTests(RateLimitTests.TightLimits api) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, statuses[0]);
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
     }
+
+    /// <summary>A join refused for the live-key cap changes nothing: the key it named is not claimed by the refused user.</summary>
+    [Fact]
+    public async Task AJoinRefusedForTheKeyCapClaimsNothing()
+    {
+        var experiment = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
+        var url = $"/api/v1/experiments/demo-org/{experiment.ModelName}";
+        await (await api.ClientFor("alice").PatchWireAsync(url, new UpdateExperimentRequest(MaxPeerKeysPerUser: 1))).ReadAsync<ExperimentResponse>();
+        var squatter = api.ClientWithToken(api.NewUser("squatter").UserAccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await squatter.PostWireAsync($"{url}/join", new JoinInput(PeerKeys.New()))).StatusCode);
+
+        var victimsKey = PeerKeys.New();
+        await (await squatter.PostWireAsync($"{url}/join", new JoinInput(victimsKey))).AssertProblemAsync(HttpStatusCode.TooManyRequests);
+
+        var victim = api.ClientWithToken(api.NewUser("victim").UserAccessToken);
+        var answer = await victim.PostWireAsync($"{url}/join", new JoinInput(victimsKey));
+        Assert.True(answer.StatusCode == HttpStatusCode.OK,
+            $"the victim's join with a key nobody holds a token for answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+    }
 }
