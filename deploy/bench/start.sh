@@ -41,9 +41,16 @@ export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT" Moderation__GlobalAdmin
 # Production needs the public origin and a protected key ring; a throwaway bench database holds no secret worth one.
 export Tokens__Issuer="http://127.0.0.1:$API_PORT" DataProtection__AllowUnprotectedKeys=true
 # One load generator on one address: the limits stay on (their cost is measured) but far above what wrk sends.
-export RateLimits__AnonymousReadsPerMinute=600000000 RateLimits__AnonymousReadBurst=10000000 RateLimits__WritesPerMinute=600000000 \
+if [ "${BENCH_RATE_LIMITS:-on}" = off ]; then
+  # To measure what the limits cost: every limit off (0).
+  export RateLimits__AnonymousReadsPerMinute=0 RateLimits__WritesPerMinute=0 RateLimits__JoinsPerMinute=0 \
+    RateLimits__ReportBatchesPerMinute=0 RateLimits__UnknownTokenLookupsPerMinute=0
+else
+  export RateLimits__AnonymousReadsPerMinute=600000000 RateLimits__AnonymousReadBurst=10000000 RateLimits__WritesPerMinute=600000000 \
   RateLimits__WriteBurst=10000000 RateLimits__JoinsPerMinute=600000000 RateLimits__JoinBurst=10000000 \
-  RateLimits__ReportBatchesPerMinute=600000000 RateLimits__ReportBatchBurst=10000000
+  RateLimits__ReportBatchesPerMinute=600000000 RateLimits__ReportBatchBurst=10000000 \
+  RateLimits__UnknownTokenLookupsPerMinute=600000000 RateLimits__UnknownTokenLookupBurst=10000000
+fi
 (cd tests/HubEmulator/bin/Release/net10.0 && exec dotnet Moderation.HubEmulator.dll --urls "http://127.0.0.1:$HUB_PORT") >"$work/hub.log" 2>&1 &
 pids+=($!)
 (cd src/AuthApi/bin/Release/net10.0 && exec dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
