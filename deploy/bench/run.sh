@@ -83,13 +83,20 @@ for n in 1 2 3 4 5; do
     -d "{\"organization_name\":\"demo-org\",\"model_name\":\"revocation-bench-$n\",\"access_policy\":\"open\"}" "$api/api/v1/experiments"
 done
 psql_bench -c "
+  INSERT INTO hf_users (id, username, seen_at)
+  SELECT 'rev-id-' || i, 'rev-user-' || i, now() FROM generate_series(1, 10000) i
+  UNION ALL SELECT 'rev-banned-id-' || i, 'rev-banned-' || i, now() FROM generate_series(1, 100) i;
   INSERT INTO issued_tokens (id, experiment_id, username, user_id, peer_key_fingerprint, peer_public_key, kid, issued_at, expires_at,
                              hivemind_signature, revoked_at, revoked_by, revocation_reason)
-  SELECT gen_random_uuid(), e.id, 'user' || i, 'id' || i, md5(i::text), 'ssh-rsa x', 'k', now(), now() + interval '1 hour',
+  SELECT gen_random_uuid(), e.id, 'rev-user-' || i, 'rev-id-' || i, md5(i::text), 'ssh-rsa x', 'k', now(), now() + interval '1 hour',
          encode(sha256((e.id || '-' || i)::bytea), 'base64'), now(), 'bench', 'bench'
   FROM experiments e, generate_series(1, 10000) i WHERE e.model_name LIKE 'revocation-bench-%';
-  INSERT INTO bans (experiment_id, username, reason, banned_by, created_at)
-  SELECT e.id, 'banned' || i, 'bench', 'bench', now() FROM experiments e, generate_series(1, 100) i WHERE e.model_name LIKE 'revocation-bench-%';
+  -- Token ids are listed only for individually revoked peer keys (a ban is one username entry).
+  INSERT INTO revoked_peer_keys (experiment_id, peer_key_fingerprint, reason, revoked_at, revoked_by, user_id)
+  SELECT e.id, md5(i::text), 'bench', now(), 'bench', 'rev-id-' || i
+  FROM experiments e, generate_series(1, 10000) i WHERE e.model_name LIKE 'revocation-bench-%';
+  INSERT INTO bans (experiment_id, user_id, reason, banned_by, created_at)
+  SELECT e.id, 'rev-banned-id-' || i, 'bench', 'bench', now() FROM experiments e, generate_series(1, 100) i WHERE e.model_name LIKE 'revocation-bench-%';
   UPDATE revocation_states SET version = version + 1;"
 for n in 1 2 3 4 5; do
   build_ms+=("$(curl -fsS -o "$work/revocations.jws" -w '%{time_total}' "$api/api/v1/experiments/demo-org/revocation-bench-$n/revocations" | awk '{printf "%.1f", $1 * 1000}')")
@@ -107,6 +114,8 @@ if want contributions; then
 fi
 
 peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
+# /metrics under load, as Prometheus would scrape it: the service's own series after the runs.
+metrics_lines=$(curl -fsS "$api/metrics" 2>/dev/null | grep -E '^moderation_(joins|hub_calls|identity_cache|revocation_list_version|jobs|rate_limit)' | cut -d'{' -f1 | sort | uniq -c | awk '{print $2 " (" $1 " series)"}' | paste -sd ';' -)
 verifier=$(taskset -c 0 dotnet deploy/bench/VerifierBench/bin/Release/net10.0/Moderation.VerifierBench.dll 3)
 # The machine's limits, from the same run: RSA-2048 signatures and verifications per second on one core and on all.
 openssl_one=$(taskset -c 0 openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048/ {print $6 " signatures/s, " $7 " verifications/s"}')
@@ -123,8 +132,13 @@ openssl_verify=$(echo "$openssl_one" | awk '{print $3}')
   echo "| --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${results[@]}"
   echo
-  echo "AuthApi peak resident memory (VmHWM): $((join_rss_kb / 1024)) MB after the join runs ($( [ $((join_rss_kb / 1024)) -lt 200 ] && echo met || echo NOT met ): < 200 MB), $((peak_rss_kb / 1024)) MB at the end"
+  if want join; then
+    echo "AuthApi peak resident memory (VmHWM): $((join_rss_kb / 1024)) MB after the join runs ($( [ $((join_rss_kb / 1024)) -lt 200 ] && echo met || echo NOT met ): < 200 MB), $((peak_rss_kb / 1024)) MB at the end"
+  else
+    echo "AuthApi peak resident memory (VmHWM): $((peak_rss_kb / 1024)) MB at the end"
+  fi
   echo "openssl speed rsa2048: one core $openssl_one; $(nproc) cores $openssl_all"
+  echo "/metrics after the runs: ${metrics_lines:-NOT served}"
   printf '%s\n' "${contribution_lines[@]}"
   echo "Revocation list with 10,000 revoked tokens and 100 bans, first request (built and signed while it waits; ms, 5 experiments, incl. HTTP): ${build_ms[*]}"
   echo "$verifier" | awk -F= -v target=60000 -v limit="$openssl_verify" '{

@@ -40,6 +40,8 @@ export ConnectionStrings__Moderation="Host=127.0.0.1;Port=$PG_PORT;Database=mode
 export HuggingFace__BaseUrl="http://127.0.0.1:$HUB_PORT" Moderation__GlobalAdminIds__0=6650a1c0a1c0a1c0a1c0a1c0
 # Production needs the public origin and a protected key ring; a throwaway bench database holds no secret worth one.
 export Tokens__Issuer="http://127.0.0.1:$API_PORT" DataProtection__AllowUnprotectedKeys=true
+# /metrics in Production is served only to allowed networks: the bench scrapes it over loopback.
+export Telemetry__MetricsAllowedNetworks__0=127.0.0.0/8
 # One load generator on one address: the limits stay on (their cost is measured) but far above what wrk sends.
 if [ "${BENCH_RATE_LIMITS:-on}" = off ]; then
   # To measure what the limits cost: every limit off (0).
