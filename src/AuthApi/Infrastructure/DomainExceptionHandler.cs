@@ -11,13 +11,14 @@ namespace Moderation.AuthApi.Infrastructure;
 /// Maps the few exceptions that mean something to a client onto ProblemDetails. Anything else is a 500 whose body
 /// says nothing about the exception.
 /// </summary>
-public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILogger<DomainExceptionHandler> logger) : IExceptionHandler
+public sealed class DomainExceptionHandler(
+    IProblemDetailsService problems, Microsoft.Extensions.Options.IOptions<HfOptions> hf, ILogger<DomainExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail, retryAfter) = Classify(exception) switch
         {
-            HfUnavailableException e => (503, "Hugging Face is unavailable", e.Message + " Try again shortly.", (int?)5),
+            HfUnavailableException e => (503, "Hugging Face is unavailable", e.Message + " Try again shortly.", (int?)hf.Value.RetryAfterSeconds),
             TooManyLookupsException e => (429, "Too many requests", $"{e.Message} Try again in {e.RetryAfterSeconds} s.", e.RetryAfterSeconds),
             // Not the client going away (that needs no answer): work this instance will not finish, such as a join that
             // arrives while it shuts down. Another replica, or this one restarted, will do it.
@@ -38,10 +39,6 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
         if (status >= 500)
         {
             logger.LogWarning(exception, "{Title}", title);
-        }
-        if (exception is HfUnavailableException)
-        {
-            retryAfter = httpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<HfOptions>>().Value.RetryAfterSeconds;
         }
 
         httpContext.Response.StatusCode = status;

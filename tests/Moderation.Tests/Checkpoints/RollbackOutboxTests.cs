@@ -17,26 +17,24 @@ namespace Moderation.Tests.Checkpoints;
 [Collection(LiveSystem.Collection)]
 public sealed class RollbackOutboxTests(RollbackOutboxTests.Instance first) : IClassFixture<RollbackOutboxTests.Instance>
 {
-    public class Instance : AuthApiFactory
+    public sealed class Instance : HubStoreFactory
     {
         public Instance()
         {
         }
 
-        protected Instance(AuthApiFactory sharedWith) : base(sharedWith)
+        private Instance(AuthApiFactory sharedWith) : base(sharedWith)
         {
         }
+
+        public override HubStoreFactory Next() => new Instance(this);
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("Checkpoints:Store", "hub");
-            builder.UseSetting("Checkpoints:HubToken", "hf_dev_alice");
             builder.UseSetting("Outbox:SweepSeconds", "1");
         }
     }
-
-    private sealed class NextInstance(AuthApiFactory sharedWith) : Instance(sharedWith);
 
     [Fact]
     public async Task ARollbackCommittedJustBeforeItsProcessDiedStillRunsOnce()
@@ -62,7 +60,7 @@ public sealed class RollbackOutboxTests(RollbackOutboxTests.Instance first) : IC
         never.TrySetException(new OperationCanceledException("the process died"));
         await Assert.ThrowsAnyAsync<Exception>(() => request);
 
-        await using var next = new NextInstance(first);
+        await using var next = first.Next();
         await next.InitializeAsync();
         var rollbackId = await next.QueryDbAsync(db => db.Rollbacks.Select(r => r.Id).SingleAsync());
         var done = await next.WaitForRollbackAsync(name, rollbackId);

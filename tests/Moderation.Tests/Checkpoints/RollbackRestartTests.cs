@@ -11,27 +11,25 @@ namespace Moderation.Tests.Checkpoints;
 [Collection(LiveSystem.Collection)]
 public sealed class RollbackRestartTests(RollbackRestartTests.Instance first) : IClassFixture<RollbackRestartTests.Instance>
 {
-    public class Instance : AuthApiFactory
+    public sealed class Instance : HubStoreFactory
     {
         public Instance()
         {
         }
 
-        protected Instance(AuthApiFactory sharedWith) : base(sharedWith)
+        private Instance(AuthApiFactory sharedWith) : base(sharedWith)
         {
         }
+
+        public override HubStoreFactory Next() => new Instance(this);
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("Checkpoints:Store", "hub");
-            builder.UseSetting("Checkpoints:HubToken", "hf_dev_alice");
             // A job whose instance went away is taken up by another after three seconds.
             builder.UseSetting("Hangfire:InvisibilityTimeoutSeconds", "3");
         }
     }
-
-    private sealed class NextInstance(AuthApiFactory sharedWith) : Instance(sharedWith);
 
     [Fact]
     public async Task ARollbackInterruptedByARestartIsFinishedByTheNextInstanceOnce()
@@ -48,7 +46,7 @@ public sealed class RollbackRestartTests(RollbackRestartTests.Instance first) : 
 
         await first.StopHostAsync();
         first.Hub.State.ReleaseBranchCalls();
-        await using var next = new NextInstance(first);
+        await using var next = first.Next();
         await next.InitializeAsync();
         var done = await next.WaitForRollbackAsync(name, accepted.Id);
 

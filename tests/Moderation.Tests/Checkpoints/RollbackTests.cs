@@ -13,15 +13,13 @@ namespace Moderation.Tests.Checkpoints;
 /// <summary>Rollbacks against the Hub store: the emulator records the branch each rollback moves.</summary>
 // With the browser tests, one class at a time: background jobs on a loaded two-core machine are slow enough already.
 [Collection(LiveSystem.Collection)]
-public sealed class RollbackTests(RollbackTests.HubStoreFactory api) : IClassFixture<RollbackTests.HubStoreFactory>
+public sealed class RollbackTests(RollbackTests.Instance api) : IClassFixture<RollbackTests.Instance>
 {
-    public sealed class HubStoreFactory : AuthApiFactory
+    public sealed class Instance : HubStoreFactory
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("Checkpoints:Store", "hub");
-            builder.UseSetting("Checkpoints:HubToken", "hf_dev_alice");
             builder.UseSetting("Checkpoints:RetryDelaysMilliseconds:0", "200");
             builder.UseSetting("Checkpoints:RetryDelaysMilliseconds:1", "400");
             // Two workers, so two rollbacks can really start at once and only the experiment lock keeps them apart.

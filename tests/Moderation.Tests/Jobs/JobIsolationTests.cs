@@ -12,13 +12,11 @@ namespace Moderation.Tests.Jobs;
 [Collection(LiveSystem.Collection)]
 public sealed class JobIsolationTests(JobIsolationTests.HangingHubFactory api) : IClassFixture<JobIsolationTests.HangingHubFactory>
 {
-    public sealed class HangingHubFactory : AuthApiFactory
+    public sealed class HangingHubFactory : HubStoreFactory
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("Checkpoints:Store", "hub");
-            builder.UseSetting("Checkpoints:HubToken", "hf_dev_alice");
             // Each call to a hanging Hub waits 20 s: longer than this test, so the rollbacks hold their workers throughout.
             builder.UseSetting("HuggingFace:Client:AttemptTimeoutSeconds", "20");
             builder.UseSetting("HuggingFace:Client:TotalTimeoutSeconds", "40");

@@ -10,7 +10,7 @@ namespace Moderation.Tests.Security;
 
 /// <summary>Checkpoints come only from the experiment's allowed repositories, and the Hub store never leaves its branch missing.</summary>
 [Collection(LiveSystem.Collection)]
-public sealed class CheckpointRepositoryTests(RollbackTests.HubStoreFactory api) : IClassFixture<RollbackTests.HubStoreFactory>
+public sealed class CheckpointRepositoryTests(RollbackTests.Instance api) : IClassFixture<RollbackTests.Instance>
 {
     [Fact]
     public async Task AServiceKeyCannotRegisterACheckpointOfSomeoneElsesRepositoryUntilAnOwnerAllowsIt()
