@@ -29,6 +29,27 @@ public sealed class TwoProxiesTests(AuthApiFactory shared) : IClassFixture<AuthA
         Assert.True(status == HttpStatusCode.OK, $"a new user at another address answered {(int)status} after someone else's junk tokens");
     }
 
+    [Fact]
+    public async Task AddressesAClientWritesIntoXForwardedForDoNotBuyAFreshBudget()
+    {
+        await using var api = new BehindTwoProxies(shared);
+        await api.InitializeAsync();
+        api.UseKestrel(0);
+        api.StartServer();
+        using var client = new HttpClient { BaseAddress = api.ClientOptions.BaseAddress };
+
+        // The client puts a new address of its own in front each time; the proxies append the client's real one
+        // (203.0.113.77) and the outer proxy's. The app stops at the first address no trusted proxy vouches for.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            statuses.Add(await MeAsync(client, $"hf_{Guid.NewGuid():N}", $"192.0.2.{i + 1}, 203.0.113.77, 198.51.100.7"));
+        }
+        // The burst of 3, then refusals (one more may come from a refill if the loop is slow).
+        Assert.All(statuses.Take(3), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.True(statuses.Skip(3).Count(s => s == HttpStatusCode.TooManyRequests) >= 4, string.Join(", ", statuses));
+    }
+
     private static async Task<HttpStatusCode> MeAsync(HttpClient client, string token, string forwardedFor)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
