@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks on this machine: starts PostgreSQL (throwaway), the Hub emulator and AuthApi in Release, loads them with
 # wrk over loopback and prints a table. Not part of the test suite.
-# Usage: deploy/bench/run.sh [seconds per run] [suites: any of join revocations contributions; default all three]
+# Usage: deploy/bench/run.sh [seconds per run] [suites: any of join revocations contributions soak; default the first three]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -113,6 +113,11 @@ if want contributions; then
   . deploy/bench/contributions.sh
 fi
 
+soak_line=""
+if want soak; then
+  . deploy/bench/soak.sh
+fi
+
 peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
 # /metrics under load, as Prometheus would scrape it: the service's own series after the runs.
 metrics_lines=$(curl -fsS "$api/metrics" 2>/dev/null | grep -E '^moderation_(joins|hub_calls|identity_cache|revocation_list_version|jobs|rate_limit)' | cut -d'{' -f1 | sort | uniq -c | awk '{print $2 " (" $1 " series)"}' | paste -sd ';' -)
@@ -140,6 +145,7 @@ openssl_verify=$(echo "$openssl_one" | awk '{print $3}')
   echo "openssl speed rsa2048: one core $openssl_one; $(nproc) cores $openssl_all"
   echo "/metrics after the runs: ${metrics_lines:-NOT served}"
   printf '%s\n' "${contribution_lines[@]}"
+  if [ -n "$soak_line" ]; then echo "$soak_line"; fi
   echo "Revocation list with 10,000 revoked tokens and 100 bans, first request (built and signed while it waits; ms, 5 experiments, incl. HTTP): ${build_ms[*]}"
   echo "$verifier" | awk -F= -v target=60000 -v limit="$openssl_verify" '{
     kind = ($1 ~ /hivemind/) ? "hivemind_access" : "JWT"
