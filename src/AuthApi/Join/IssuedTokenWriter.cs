@@ -11,11 +11,12 @@ namespace Moderation.AuthApi.Join;
 /// the commit that holds its token. One commit (one WAL flush) for many joins instead of two per join; nothing waits
 /// for a batch to fill, so a lone join is written at once. <c>synchronous_commit</c> is untouched.
 /// </summary>
-public sealed class IssuedTokenWriter(IConfiguration configuration, ILogger<IssuedTokenWriter> log) : BackgroundService
+public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScopeFactory scopes, ILogger<IssuedTokenWriter> log) : BackgroundService
 {
     private const int MaxBatch = 256;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private string? _connectionString;
+    private Statements? _sql;
     private int _largestBatch;
     private int _waiting;
 
@@ -97,6 +98,7 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, ILogger<Issu
     {
         // The same connection string as the DbContext's, so the same Npgsql pool.
         _connectionString ??= DatabaseSetup.ConnectionString(configuration);
+        _sql ??= StatementsOfTheModel();
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -105,12 +107,7 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, ILogger<Issu
         // as the first INSERT would have.
         var claims = batch.Select(p => p.Token).DistinctBy(t => t.PeerKeyFingerprint).ToList();
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using (var claim = new NpgsqlCommand("""
-            INSERT INTO peer_keys (fingerprint, user_id, first_experiment_id, claimed_at)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[])
-            ON CONFLICT (fingerprint) DO UPDATE SET fingerprint = excluded.fingerprint
-            RETURNING fingerprint, user_id
-            """, connection, transaction))
+        await using (var claim = new NpgsqlCommand(_sql.Claim, connection, transaction))
         {
             claim.Parameters.Add(Array(claims.Select(t => t.PeerKeyFingerprint), NpgsqlDbType.Text));
             claim.Parameters.Add(Array(claims.Select(t => t.UserId), NpgsqlDbType.Text));
@@ -126,12 +123,7 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, ILogger<Issu
         var tokens = batch.Select(p => p.Token).Where(t => owners[t.PeerKeyFingerprint] == t.UserId).ToList();
         if (tokens.Count > 0)
         {
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO issued_tokens (id, experiment_id, username, user_id, peer_key_fingerprint, peer_public_key, kid, issued_at,
-                                           expires_at, hivemind_signature, jwt)
-                SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-                                     $9::timestamptz[], $10::text[], $11::text[])
-                """, connection, transaction);
+            await using var insert = new NpgsqlCommand(_sql.Insert, connection, transaction);
             insert.Parameters.Add(Array(tokens.Select(t => t.Id), NpgsqlDbType.Uuid));
             insert.Parameters.Add(Array(tokens.Select(t => t.ExperimentId), NpgsqlDbType.Integer));
             insert.Parameters.Add(Array(tokens.Select(t => t.Username), NpgsqlDbType.Text));
@@ -151,6 +143,38 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, ILogger<Issu
 
     private static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType type) =>
         new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
+
+    private Statements StatementsOfTheModel()
+    {
+        using var scope = scopes.CreateScope();
+        return SqlNames.Statements<Statements>(scope.ServiceProvider.GetRequiredService<ModerationDb>().Model);
+    }
+
+    private sealed class Statements : ISqlStatements<Statements>
+    {
+        private Statements(SqlNames names)
+        {
+            var k = names.Table<PeerKey>();
+            var t = names.Table<IssuedToken>();
+            Claim = $"""
+                INSERT INTO {k} ({k.Columns(x => x.Fingerprint, x => x.UserId, x => x.FirstExperimentId, x => x.ClaimedAt)})
+                SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[])
+                ON CONFLICT ({k[x => x.Fingerprint]}) DO UPDATE SET {k[x => x.Fingerprint]} = excluded.{k[x => x.Fingerprint]}
+                RETURNING {k.Columns(x => x.Fingerprint, x => x.UserId)}
+                """;
+            Insert = $"""
+                INSERT INTO {t} ({t.Columns(x => x.Id, x => x.ExperimentId, x => x.Username, x => x.UserId, x => x.PeerKeyFingerprint,
+                                            x => x.PeerPublicKey, x => x.Kid, x => x.IssuedAt, x => x.ExpiresAt, x => x.HivemindSignature, x => x.Jwt)})
+                SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                                     $9::timestamptz[], $10::text[], $11::text[])
+                """;
+        }
+
+        public string Claim { get; }
+        public string Insert { get; }
+
+        public static Statements Build(SqlNames names) => new(names);
+    }
 
     private sealed record Pending(IssuedToken Token, TaskCompletionSource<string> Done);
 }

@@ -43,7 +43,10 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
         _ownsCluster = OwnCluster;
         _cluster = _ownsCluster ? await PostgresCluster.StartNewAsync() : await PostgresCluster.Shared;
-        ConnectionString = await _cluster.CreateDatabaseAsync("moderation_test");
+        // A cluster of its own is migrated by the host itself: a template would only add a copy.
+        ConnectionString = _ownsCluster
+            ? await _cluster.CreateDatabaseAsync("moderation_test")
+            : await _cluster.CreateMigratedDatabaseAsync("moderation_test");
         Hub = await HubEmulatorHost.StartAsync();
     }
 
