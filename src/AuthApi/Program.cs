@@ -60,7 +60,10 @@ builder.LimitRequestBodies();
 
 var app = builder.Build();
 
-await app.Services.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
+if (!await app.Services.PrepareSchemaAsync(args))
+{
+    return; // `migrate`: the schema is up to date, nothing is served
+}
 
 app.UseServiceDefaults();
 app.UseExceptionHandler();

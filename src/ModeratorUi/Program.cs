@@ -33,7 +33,10 @@ public static class Program
 
         var app = builder.Build();
 
-        await app.Services.MigrateUiDatabaseAsync();
+        if (!await app.Services.PrepareUiSchemaAsync(args))
+        {
+            return; // `migrate`: the key ring's schema is up to date, nothing is served
+        }
         app.UseServiceDefaults();
         if (!app.Environment.IsDevelopment())
         {

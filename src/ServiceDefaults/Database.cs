@@ -31,6 +31,38 @@ public static class Database
     ];
 
     /// <summary>
+    /// Brings the schema up to this build before serving. <c>migrate</c> as the first argument applies the migrations and
+    /// returns false: the caller exits (a deployment step, so that serving processes never load the migrations' models,
+    /// which stay resident — ~45 MB for AuthApi applying its whole schema — and so that the serving database role needs no
+    /// DDL rights). Otherwise the migrations are applied here when
+    /// <c>Database:MigrateOnStart</c> is true (the default), and when it is false the process refuses to start while one
+    /// is pending, naming the command that applies them.
+    /// </summary>
+    /// <returns>True when the caller should go on to serve.</returns>
+    public static async Task<bool> PrepareSchemaAsync<TContext>(this IServiceProvider services, string[] args, long lockKey, TimeSpan patience)
+        where TContext : DbContext
+    {
+        var migrateOnly = args.Length > 0 && args[0] == "migrate";
+        if (migrateOnly || (services.GetRequiredService<IConfiguration>().GetSection(SchemaOptions.Section).Get<SchemaOptions>() ?? new()).MigrateOnStart)
+        {
+            await services.MigrateUnderLockAsync<TContext>(lockKey, patience);
+            return !migrateOnly;
+        }
+        var pending = await WithPatienceAsync(services, patience, async ct =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<TContext>().Database.GetPendingMigrationsAsync(ct)).ToList();
+        }, CancellationToken.None);
+        if (pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The database is {pending.Count} migration(s) behind this build (the first: {pending[0]}) and Database:MigrateOnStart is false: "
+                + $"apply them first with `dotnet {typeof(TContext).Assembly.GetName().Name}.dll migrate` (same settings), then start again.");
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Applies <typeparamref name="TContext"/>'s committed migrations. Safe when several instances start at once: they
     /// queue on the advisory lock <paramref name="lockKey"/>, and the later ones find nothing left to apply. Waits for
     /// PostgreSQL to come up for up to <paramref name="patience"/>. Logs how many it applied.
@@ -39,32 +71,42 @@ public static class Database
         where TContext : DbContext
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Database));
+        await WithPatienceAsync(services, patience, async ct =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", ct);
+                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
+                await db.Database.MigrateAsync(ct);
+                logger.LogInformation("{Context}: applied {Count} migrations.", typeof(TContext).Name, pending);
+                EnsureDataProtectionKey(services);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+            return true;
+        }, ct);
+    }
+
+    /// <summary>Runs <paramref name="work"/>, again every second while PostgreSQL is not reachable, for up to <paramref name="patience"/>.</summary>
+    private static async Task<T> WithPatienceAsync<T>(IServiceProvider services, TimeSpan patience, Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    {
         var deadline = DateTime.UtcNow + patience;
         while (true)
         {
             try
             {
-                await using var scope = services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TContext>();
-                await db.Database.OpenConnectionAsync(ct);
-                try
-                {
-                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", ct);
-                    var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
-                    await db.Database.MigrateAsync(ct);
-                    logger.LogInformation("{Context}: applied {Count} migrations.", typeof(TContext).Name, pending);
-                    EnsureDataProtectionKey(services);
-                }
-                finally
-                {
-                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
-                    await db.Database.CloseConnectionAsync();
-                }
-                return;
+                return await work(ct);
             }
             catch (NpgsqlException ex) when (ex.IsTransient && DateTime.UtcNow < deadline)
             {
-                logger.LogWarning("PostgreSQL is not reachable yet ({Message}); retrying.", ex.Message);
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Database))
+                    .LogWarning("PostgreSQL is not reachable yet ({Message}); retrying.", ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
         }

@@ -37,9 +37,10 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Applies the committed migrations. Safe when several instances start at once: they queue on an advisory lock,
-    /// and the later ones find nothing left to apply. Waits for PostgreSQL to come up for up to <paramref name="patience"/>.
+    /// Applies the committed migrations (or, with <c>Database:MigrateOnStart=false</c>, checks none is pending); with
+    /// <c>migrate</c> as the first argument only that, and false is returned: the process exits. Safe when several
+    /// instances start at once: they queue on an advisory lock, and the later ones find nothing left to apply.
     /// </summary>
-    public static Task MigrateDatabaseAsync(this IServiceProvider services, TimeSpan patience, CancellationToken ct = default) =>
-        services.MigrateUnderLockAsync<ModerationDb>(AdvisoryLocks.Migration, patience, ct);
+    public static Task<bool> PrepareSchemaAsync(this IServiceProvider services, string[] args) =>
+        services.PrepareSchemaAsync<ModerationDb>(args, AdvisoryLocks.Migration, TimeSpan.FromSeconds(60));
 }

@@ -7,10 +7,16 @@ namespace Moderation.AuthApi.Peers;
 /// <summary>
 /// Who each peer key belongs to (<see cref="PeerKey"/>): the first user a token was issued for with it. An owner never
 /// changes once known, so owners are cached for long; "no owner yet" is not cached at all. Keys are claimed by the join's
-/// group commit, in the transaction that stores the token.
+/// group commit, in the transaction that stores the token. The cache is bounded (<see cref="Entries"/>): every fresh-key
+/// join adds an entry, and an unbounded one grew by ~100 MB an hour under a join flood; past the bound the least recently
+/// used keys are dropped and looked up again.
 /// </summary>
-public sealed class PeerKeyOwners(IMemoryCache cache)
+public sealed class PeerKeyOwners : IDisposable
 {
+    /// <summary>At most this many keys and credits (a few hundred bytes each): far more than the peers of a busy run.</summary>
+    public const int Entries = 20_000;
+
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = Entries, CompactionPercentage = 0.25 });
     private static readonly TimeSpan KnownFor = TimeSpan.FromHours(1);
     private static readonly TimeSpan UnattributedFor = TimeSpan.FromSeconds(10);
 
@@ -18,7 +24,7 @@ public sealed class PeerKeyOwners(IMemoryCache cache)
     public string? Known(string fingerprint) => cache.TryGetValue(OwnerKey(fingerprint), out string? owner) ? owner : null;
 
     /// <summary>Remembers a key's owner as committed (the join's group commit claims keys: see IssuedTokenWriter).</summary>
-    public void Remember(string fingerprint, string owner) => cache.Set(OwnerKey(fingerprint), owner, KnownFor);
+    public void Remember(string fingerprint, string owner) => Set(OwnerKey(fingerprint), owner, KnownFor);
 
     /// <summary>
     /// Whom each key's reports in <paramref name="experimentId"/> are credited to: its owner, if a token was issued for the
@@ -60,10 +66,18 @@ public sealed class PeerKeyOwners(IMemoryCache cache)
         foreach (var fingerprint in missing)
         {
             var owner = owners[fingerprint];
-            cache.Set(CreditKey(experimentId, fingerprint), owner, owner is null ? UnattributedFor : KnownFor);
+            Set(CreditKey(experimentId, fingerprint), owner, owner is null ? UnattributedFor : KnownFor);
         }
         return owners;
     }
+
+    /// <summary>How many keys and credits are cached now.</summary>
+    internal int CachedEntries => cache.Count;
+
+    public void Dispose() => cache.Dispose();
+
+    private void Set(string key, string? owner, TimeSpan lifetime) =>
+        cache.Set(key, owner, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
 
     private static string OwnerKey(string fingerprint) => $"peer-key-owner:{fingerprint}";
 

@@ -14,6 +14,7 @@ public static class UiDbSetup
         return services;
     }
 
-    public static Task MigrateUiDatabaseAsync(this IServiceProvider services) =>
-        services.MigrateUnderLockAsync<UiDb>(UiDb.MigrationLock, TimeSpan.FromSeconds(60));
+    /// <summary>Migrates the key ring's schema, like AuthApi's (<c>migrate</c> argument, <c>Database:MigrateOnStart</c>).</summary>
+    public static Task<bool> PrepareUiSchemaAsync(this IServiceProvider services, string[] args) =>
+        services.PrepareSchemaAsync<UiDb>(args, UiDb.MigrationLock, TimeSpan.FromSeconds(60));
 }

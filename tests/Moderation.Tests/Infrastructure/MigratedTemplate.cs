@@ -31,7 +31,7 @@ public static class MigratedTemplate
         services.AddModerationDatabase();
         await using (var provider = services.BuildServiceProvider())
         {
-            await provider.MigrateDatabaseAsync(TimeSpan.FromSeconds(60));
+            await provider.PrepareSchemaAsync(["migrate"]); // the deployment step: applies the schema, "exit"
         }
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
