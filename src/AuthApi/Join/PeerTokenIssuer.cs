@@ -55,7 +55,7 @@ public sealed class PeerTokenIssuer(KeyRing keys, IssuedTokenWriter writer, Time
                 ? null
                 : PeerJwt.Create(new PeerTokenClaims(jwtIssuer, user.Id, user.Username,
                     $"{experiment.OrganizationName}/{experiment.ModelName}", now.ToUnixTimeSeconds(), now.ToUnixTimeSeconds(),
-                    expiresAt.ToUnixTimeSeconds(), id.ToString(), new Confirmation(peerKey.Fingerprint)), signingKey.Kid, signingKey.Rsa),
+                    expiresAt.ToUnixTimeSeconds(), id.ToString(), new Confirmation(peerKey.Fingerprint)), signingKey.Credentials),
         };
         // Claimed and stored with the joins that arrive meanwhile, in one commit; answered once that commit is durable.
         var owner = await writer.WriteAsync(record);

@@ -9,6 +9,9 @@ public sealed class TokenOptions
     /// <summary>The JWT <c>iss</c>; required outside Development, where it defaults to the origin the request came in on.</summary>
     public string? Issuer { get; set; }
 
+    /// <summary>Where this service is, as peers and token verifiers name it (every JWT's <c>iss</c>): the configured issuer, else the request's origin.</summary>
+    public string PublicOrigin(HttpRequest request) => Issuer is { Length: > 0 } issuer ? issuer.TrimEnd('/') : $"{request.Scheme}://{request.Host}";
+
     /// <summary>How long a replica keeps using the active key it looked up before checking for a rotation elsewhere.</summary>
     [Range(0, 300)]
     public int ActiveKeyCacheSeconds { get; set; } = 5;

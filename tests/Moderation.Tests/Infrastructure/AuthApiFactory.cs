@@ -50,6 +50,9 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         Hub = await HubEmulatorHost.StartAsync();
     }
 
+    /// <summary>The origin in-process clients call (no Tokens:Issuer is set in Testing), which peer JWTs name as <c>iss</c>.</summary>
+    public const string Issuer = "http://localhost";
+
     /// <summary>A cron expression that never comes due.</summary>
     public const string Never = "0 0 31 2 *";
 
