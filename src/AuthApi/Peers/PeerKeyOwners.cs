@@ -14,12 +14,6 @@ public sealed class PeerKeyOwners(IMemoryCache cache)
     private static readonly TimeSpan KnownFor = TimeSpan.FromHours(1);
     private static readonly TimeSpan UnattributedFor = TimeSpan.FromSeconds(10);
 
-    /// <summary>The key's owner if this instance has seen it (an owner never changes); null when unknown here.</summary>
-    public string? Known(string fingerprint) => cache.TryGetValue(OwnerKey(fingerprint), out string? owner) ? owner : null;
-
-    /// <summary>Remembers a key's owner as committed (the join's group commit claims keys: see IssuedTokenWriter).</summary>
-    public void Remember(string fingerprint, string owner) => cache.Set(OwnerKey(fingerprint), owner, KnownFor);
-
     /// <summary>
     /// Whom each key's reports in <paramref name="experimentId"/> are credited to: its owner, if a token was issued for the
     /// key in this experiment; otherwise nobody (unattributed) for now, since the key may join a moment later.
@@ -64,8 +58,6 @@ public sealed class PeerKeyOwners(IMemoryCache cache)
         }
         return owners;
     }
-
-    private static string OwnerKey(string fingerprint) => $"peer-key-owner:{fingerprint}";
 
     private static string CreditKey(int experimentId, string fingerprint) => $"peer-key-credit:{experimentId}:{fingerprint}";
 }
