@@ -32,7 +32,7 @@ public sealed class PeerKeyCapTests(FakeClockFactory api) : IClassFixture<FakeCl
             await GroupCommitHold.WaitUntilAsync(() => writer.Waiting == 10);
         }
 
-        await AssertExactlyTheCapAsync(experiment, user, joins);
+        await AssertExactlyTheCapAsync(experiment, user, joins, Cap);
     }
 
     [Fact]
@@ -40,30 +40,34 @@ public sealed class PeerKeyCapTests(FakeClockFactory api) : IClassFixture<FakeCl
     {
         await using var other = api.Next();
         await other.InitializeAsync();
-        var (experiment, user) = await CappedAsync();
+        var (experiment, user) = await CappedAsync(cap: 1);
         var writers = new[] { api, other }.Select(host => host.Services.GetRequiredService<IssuedTokenWriter>()).ToList();
 
         List<(string Key, Task<HttpResponseMessage> Answer)> joins;
-        await using (var hold = await api.LockIssuedTokensAsync())
+        // Each replica's first commit counts the user's keys, then waits to claim its key; both have counted none
+        // committed, so only the lock on the user makes the second count the first's key.
+        await using (var hold = await api.LockIssuedTokensAsync("peer_keys"))
         {
             joins = Enumerable.Range(0, 10).Select(i => (Key: PeerKeys.New(), Host: i % 2 == 0 ? api : other))
                 .Select(j => (j.Key, Join(j.Host, experiment, user, j.Key))).ToList();
             await GroupCommitHold.WaitUntilAsync(() => writers.All(w => w.Waiting == 5));
+            await api.WaitForLockWaitersAsync(2);
         }
 
-        await AssertExactlyTheCapAsync(experiment, user, joins);
+        await AssertExactlyTheCapAsync(experiment, user, joins, cap: 1);
     }
 
-    private async Task AssertExactlyTheCapAsync(ExperimentResponse experiment, HubUser user, List<(string Key, Task<HttpResponseMessage> Answer)> joins)
+    private async Task AssertExactlyTheCapAsync(
+        ExperimentResponse experiment, HubUser user, List<(string Key, Task<HttpResponseMessage> Answer)> joins, int cap)
     {
         await Task.WhenAll(joins.Select(j => j.Answer));
         var joined = joins.Where(j => j.Answer.Result.StatusCode == HttpStatusCode.OK).Select(j => OpenSshRsaKey.Parse(j.Key).Fingerprint).ToList();
         var refused = joins.Where(j => j.Answer.Result.StatusCode != HttpStatusCode.OK).ToList();
-        Assert.Equal(Cap, joined.Count);
+        Assert.Equal(cap, joined.Count);
         foreach (var (_, answer) in refused)
         {
             var problem = await answer.Result.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-            Assert.Contains($"{Cap} peer keys", problem.Detail(), StringComparison.Ordinal);
+            Assert.Contains($"{cap} peer key", problem.Detail(), StringComparison.Ordinal);
             Assert.True(answer.Result.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(50), $"Retry-After: {answer.Result.Headers.RetryAfter}");
         }
         var stored = await api.QueryDbAsync(db => db.IssuedTokens.Where(t => t.ExperimentId == experiment.Id).Select(t => t.PeerKeyFingerprint).ToListAsync());
@@ -77,11 +81,11 @@ public sealed class PeerKeyCapTests(FakeClockFactory api) : IClassFixture<FakeCl
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
 
-    private async Task<(ExperimentResponse, HubUser)> CappedAsync()
+    private async Task<(ExperimentResponse, HubUser)> CappedAsync(int cap = Cap)
     {
         var experiment = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
         var url = $"/api/v1/experiments/demo-org/{experiment.ModelName}";
-        await (await api.ClientFor("alice").PatchWireAsync(url, new UpdateExperimentRequest(MaxPeerKeysPerUser: Cap))).ReadAsync<ExperimentResponse>();
+        await (await api.ClientFor("alice").PatchWireAsync(url, new UpdateExperimentRequest(MaxPeerKeysPerUser: cap))).ReadAsync<ExperimentResponse>();
         return (experiment, api.NewUser("lab"));
     }
 
