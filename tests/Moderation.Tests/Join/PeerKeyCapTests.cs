@@ -3,8 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Moderation.AuthApi.Join;
 using Moderation.Contracts.Experiments;
-using Moderation.Contracts.Join;
-using Moderation.Contracts.Tokens;
 using Moderation.HubEmulator;
 using Moderation.Tests.Infrastructure;
 
@@ -61,7 +59,7 @@ public sealed class PeerKeyCapTests(FakeClockFactory api) : IClassFixture<FakeCl
         ExperimentResponse experiment, HubUser user, List<(string Key, Task<HttpResponseMessage> Answer)> joins, int cap)
     {
         await Task.WhenAll(joins.Select(j => j.Answer));
-        var joined = joins.Where(j => j.Answer.Result.StatusCode == HttpStatusCode.OK).Select(j => OpenSshRsaKey.Parse(j.Key).Fingerprint).ToList();
+        var joined = joins.Where(j => j.Answer.Result.StatusCode == HttpStatusCode.OK).Select(j => Moderation.Contracts.Tokens.OpenSshRsaKey.Parse(j.Key).Fingerprint).ToList();
         var refused = joins.Where(j => j.Answer.Result.StatusCode != HttpStatusCode.OK).ToList();
         Assert.Equal(cap, joined.Count);
         foreach (var (_, answer) in refused)
@@ -73,7 +71,7 @@ public sealed class PeerKeyCapTests(FakeClockFactory api) : IClassFixture<FakeCl
         var stored = await api.QueryDbAsync(db => db.IssuedTokens.Where(t => t.ExperimentId == experiment.Id).Select(t => t.PeerKeyFingerprint).ToListAsync());
         Assert.Equal(joined.Order(), stored.Order());
         // A refused join claimed no key: its owner could still use it elsewhere.
-        var sent = joins.Select(j => OpenSshRsaKey.Parse(j.Key).Fingerprint).ToList();
+        var sent = joins.Select(j => Moderation.Contracts.Tokens.OpenSshRsaKey.Parse(j.Key).Fingerprint).ToList();
         var claimed = await api.QueryDbAsync(db => db.PeerKeys.Where(k => sent.Contains(k.Fingerprint)).Select(k => k.Fingerprint).ToListAsync());
         Assert.Equal(joined.Order(), claimed.Order());
         // Still a key already held is not a new one.
@@ -90,5 +88,5 @@ public sealed class PeerKeyCapTests(FakeClockFactory api) : IClassFixture<FakeCl
     }
 
     private static Task<HttpResponseMessage> Join(FakeClockFactory host, ExperimentResponse experiment, HubUser user, string key) =>
-        host.ClientWithToken(user.UserAccessToken).PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/join", new JoinInput(key));
+        host.ClientWithToken(user.UserAccessToken).PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/join", new Moderation.Contracts.Join.JoinInput(key));
 }
