@@ -7,7 +7,8 @@ namespace Moderation.AuthApi.Join;
 
 /// <summary>
 /// Group commit for issued tokens: joins that arrive while a commit is under way are written together in the next
-/// transaction (the peer key claims, then the tokens whose key is their user's), and each join is answered only after
+/// transaction (the cap on live keys per user, the peer key claims, then the tokens whose key is their user's), and each
+/// join is answered only after
 /// the commit that holds its token. One commit (one WAL flush) for many joins instead of two per join; nothing waits
 /// for a batch to fill, so a lone join is written at once. <c>synchronous_commit</c> is untouched.
 /// </summary>
@@ -26,11 +27,17 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScop
     /// <summary>Tokens queued or being written, not yet committed.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    /// <summary>Claims the token's peer key for its user unless someone owns it, and stores the token if the key is the user's.</summary>
-    /// <returns>The key's owner once committed: the token's user when the token was stored; anyone else means it was not.</returns>
-    public Task<string> WriteAsync(IssuedToken token)
+    /// <summary>
+    /// Claims the token's peer key for its user unless someone owns it, and stores the token if the key is the user's, unless
+    /// the token would take its user over <paramref name="keyCap"/> live peer keys in the experiment (<see cref="PeerKeyCap"/>).
+    /// </summary>
+    /// <returns>
+    /// The key's owner once committed: the token's user when the token was stored; anyone else means it was not. Null:
+    /// refused for the cap, nothing stored or claimed.
+    /// </returns>
+    public Task<string?> WriteAsync(IssuedToken token, int keyCap)
     {
-        var pending = new Pending(token, new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(token, keyCap, new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously));
         Interlocked.Increment(ref _waiting);
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -78,10 +85,10 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScop
     {
         try
         {
-            var owners = await WriteAsync(batch);
+            var (owners, overCap) = await WriteAsync(batch);
             foreach (var pending in batch)
             {
-                pending.Done.TrySetResult(owners[pending.Token.PeerKeyFingerprint]);
+                pending.Done.TrySetResult(overCap.Contains(pending.Token) ? null : owners[pending.Token.PeerKeyFingerprint]);
             }
             if (batch.Count > _largestBatch)
             {
@@ -94,7 +101,7 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScop
         }
     }
 
-    private async Task<Dictionary<string, string>> WriteAsync(List<Pending> batch)
+    private async Task<(Dictionary<string, string> Owners, HashSet<IssuedToken> OverCap)> WriteAsync(List<Pending> batch)
     {
         // The same connection string as the DbContext's, so the same Npgsql pool.
         _connectionString ??= DatabaseSetup.ConnectionString(configuration);
@@ -105,7 +112,8 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScop
 
         // Each key is claimed once per batch (two joins with one new key may arrive together); the first claimant wins,
         // as the first INSERT would have.
-        var claims = batch.Select(p => p.Token).DistinctBy(t => t.PeerKeyFingerprint).ToList();
+        var overCap = await PeerKeyCap.OverCapAsync(connection, transaction, _sql.CapCount, batch.Select(p => (p.Token, p.KeyCap)).ToList());
+        var claims = batch.Select(p => p.Token).Where(t => !overCap.Contains(t)).DistinctBy(t => t.PeerKeyFingerprint).ToList();
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var claim = new NpgsqlCommand(_sql.Claim, connection, transaction))
         {
@@ -120,7 +128,7 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScop
             }
         }
 
-        var tokens = batch.Select(p => p.Token).Where(t => owners[t.PeerKeyFingerprint] == t.UserId).ToList();
+        var tokens = batch.Select(p => p.Token).Where(t => !overCap.Contains(t) && owners[t.PeerKeyFingerprint] == t.UserId).ToList();
         if (tokens.Count > 0)
         {
             await using var insert = new NpgsqlCommand(_sql.Insert, connection, transaction);
@@ -138,10 +146,10 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScop
             await insert.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
-        return owners;
+        return (owners, overCap);
     }
 
-    private static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType type) =>
+    internal static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType type) =>
         new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
 
     private Statements StatementsOfTheModel()
@@ -168,13 +176,22 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScop
                 SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
                                      $9::timestamptz[], $10::text[], $11::text[])
                 """;
+            var live = $"{t[x => x.RevokedAt]} IS NULL AND {t[x => x.ExpiresAt]} > b.now";
+            var ofUser = $"{t[x => x.ExperimentId]} = b.experiment_id AND {t[x => x.UserId]} = b.user_id";
+            CapCount = $"""
+                SELECT (SELECT count(DISTINCT {t[x => x.PeerKeyFingerprint]}) FROM {t} WHERE {ofUser} AND {live}),
+                       EXISTS (SELECT FROM {t} WHERE {ofUser} AND {t[x => x.PeerKeyFingerprint]} = b.fingerprint AND {live})
+                FROM unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS b(experiment_id, user_id, fingerprint, now, n)
+                ORDER BY b.n
+                """;
         }
 
         public string Claim { get; }
         public string Insert { get; }
+        public string CapCount { get; }
 
         public static Statements Build(SqlNames names) => new(names);
     }
 
-    private sealed record Pending(IssuedToken Token, TaskCompletionSource<string> Done);
+    private sealed record Pending(IssuedToken Token, int KeyCap, TaskCompletionSource<string?> Done);
 }

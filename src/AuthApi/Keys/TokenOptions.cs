@@ -20,6 +20,10 @@ public sealed class TokenOptions
     [Range(0, 1)]
     public double ReuseWhileRemaining { get; set; } = 0.5;
 
+    /// <summary>How many re-joinable tokens each replica keeps in memory (0: every re-join reads the database).</summary>
+    [Range(0, 1_000_000)]
+    public int RejoinMemoryEntries { get; set; } = 10_000;
+
     /// <summary>Keys older than this are rotated by the scheduled job (0 disables it).</summary>
     [Range(0, 3650)]
     public int RotationPeriodDays { get; set; } = 30;
