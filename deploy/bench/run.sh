@@ -147,7 +147,8 @@ openssl_verify=$(echo "$openssl_one" | awk '{print $3}')
   printf '%s\n' "${contribution_lines[@]}"
   if [ -n "$soak_line" ]; then echo "$soak_line"; fi
   echo "Revocation list with 10,000 revoked tokens and 100 bans, first request (built and signed while it waits; ms, 5 experiments, incl. HTTP): ${build_ms[*]}"
-  echo "$verifier" | awk -F= -v target=60000 -v limit="$openssl_verify" '{
+  # Per CPU second of the verifier, as openssl speed counts; the per-wall-second figures are in the bench's own output.
+  echo "$verifier" | grep -v _per_wall_second | awk -F= -v target=60000 -v limit="$openssl_verify" '{
     kind = ($1 ~ /hivemind/) ? "hivemind_access" : "JWT"
     printf "Contracts verifier, one core: %s verifications/s = %d (target ≥ %d: %s; %.0f%% of openssl verify on one core)\n",
       kind, $2, target, ($2 >= target) ? "met" : "NOT met", (limit > 0) ? 100 * $2 / limit : 0 }'

@@ -21,30 +21,34 @@ public sealed class JoinAccess(ExperimentRoles roles, TimeProvider clock)
     public async Task<AccessRefusal?> DecideAsync(
         ModerationDb db, Experiment experiment, HfIdentity user, bool isGlobalAdmin, CancellationToken ct, string? peerKeyFingerprint = null)
     {
-        var name = $"{experiment.OrganizationName}/{experiment.ModelName}";
-        // The ban and the revoked key in one round trip: this is the join's hot path.
+        // The ban, the revoked key and the allowlist entry in one round trip (a join reads them with the rest: JoinFacts).
         var now = clock.GetUtcNow();
         var userId = user.Id;
         var inForce = BanQueries.InForceAt(now);
-        var checks = await db.Experiments.AsNoTracking().Where(e => e.Id == experiment.Id)
-            .Select(e => new
-            {
-                Ban = db.Bans.Where(inForce).Where(b => b.UserId == userId && (b.ExperimentId == e.Id || b.ExperimentId == null))
+        var facts = await db.Experiments.AsNoTracking().Where(e => e.Id == experiment.Id)
+            .Select(e => new StandingFacts(
+                db.Bans.Where(inForce).Where(b => b.UserId == userId && (b.ExperimentId == e.Id || b.ExperimentId == null))
                     .OrderBy(b => b.ExperimentId == null ? 0 : 1).FirstOrDefault(),
-                KeyRevoked = peerKeyFingerprint != null
-                             && db.RevokedPeerKeys.Any(r => r.ExperimentId == e.Id && r.PeerKeyFingerprint == peerKeyFingerprint),
-                Allowlisted = db.AllowlistEntries.Any(a => a.ExperimentId == e.Id && a.UserId == userId),
-            })
+                peerKeyFingerprint != null && db.RevokedPeerKeys.Any(r => r.ExperimentId == e.Id && r.PeerKeyFingerprint == peerKeyFingerprint),
+                db.AllowlistEntries.Any(a => a.ExperimentId == e.Id && a.UserId == userId)))
             .FirstOrDefaultAsync(ct);
-        if (checks?.Ban is { } ban)
+        return Decide(experiment, user, isGlobalAdmin, facts ?? new StandingFacts(null, false, false), peerKeyFingerprint);
+    }
+
+    /// <summary>The rules, on facts read from the database: a ban, then a revoked key, then admission.</summary>
+    /// <returns>null when the user may join.</returns>
+    public AccessRefusal? Decide(Experiment experiment, HfIdentity user, bool isGlobalAdmin, StandingFacts facts, string? peerKeyFingerprint)
+    {
+        var name = $"{experiment.OrganizationName}/{experiment.ModelName}";
+        if (facts.Ban is { } ban)
         {
             return new AccessRefusal(AccessRefusalKind.Banned, BanReason(user.Username, ban, name));
         }
-        if (checks?.KeyRevoked == true)
+        if (facts.KeyRevoked)
         {
             return new AccessRefusal(AccessRefusalKind.KeyRevoked, $"This peer key ({peerKeyFingerprint}) was revoked in {name}: generate a new key pair for your peer.");
         }
-        if (checks?.Allowlisted == true || Admits(experiment, user, isGlobalAdmin))
+        if (facts.Allowlisted || Admits(experiment, user, isGlobalAdmin))
         {
             return null;
         }
@@ -84,7 +88,7 @@ public sealed class JoinAccess(ExperimentRoles roles, TimeProvider clock)
     }
 
     /// <summary>Admitted without an allowlist entry: a role here, the open policy, or org membership under the org policy.</summary>
-    private bool Admits(Experiment experiment, HfIdentity user, bool isGlobalAdmin) =>
+    public bool Admits(Experiment experiment, HfIdentity user, bool isGlobalAdmin) =>
         roles.RoleIn(experiment, user, isGlobalAdmin) != ExperimentRole.None || experiment.AccessPolicy == AccessPolicy.Open
         || (experiment.AccessPolicy == AccessPolicy.OrgMembers && user.IsMemberOf(experiment.OrganizationName));
 }

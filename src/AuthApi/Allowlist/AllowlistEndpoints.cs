@@ -91,6 +91,7 @@ public static class AllowlistEndpoints
             if (count > 0)
             {
                 action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "allowlist.removed", user.Username, After: new { user_id = user.Id }));
+                action.WithdrawsAdmission();
             }
             return count > 0;
         }, ct);

@@ -52,7 +52,7 @@ public sealed class CurrentCheckpointDocuments(IMemoryCache cache, ExperimentCac
                 signed.SlidingExpiration = KeepSigned;
                 var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
                 var payload = new CurrentCheckpoint($"{org}/{model}", c.Id, c.Repository, c.Revision, c.Step, current.RollbackId, clock.GetUtcNow().ToUnixTimeSeconds());
-                return new CurrentCheckpointDocument(CompactJws.Sign(payload, CurrentCheckpoint.Type, signingKey.Kid, signingKey.Rsa), etag);
+                return new CurrentCheckpointDocument(CompactJws.Sign(payload, CurrentCheckpoint.Type, signingKey.Credentials), etag);
             });
             return (true, document);
         });

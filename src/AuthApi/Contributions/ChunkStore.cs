@@ -1,20 +1,101 @@
+using Moderation.AuthApi.Data;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Moderation.AuthApi.Contributions;
 
-/// <summary>What one leaderboard-job chunk reads and writes, each statement set-based (arrays through <c>unnest</c>).</summary>
-internal static class ChunkStore
+/// <summary>
+/// What one leaderboard-job chunk reads and writes, each statement set-based (arrays through <c>unnest</c>). The SQL is
+/// composed once from the model's names (<see cref="SqlNames.Statements{T}"/>).
+/// </summary>
+internal sealed class ChunkStore : ISqlStatements<ChunkStore>
 {
-    public static async Task<List<ChunkRow>> ReadAsync(NpgsqlConnection connection, long after, long high, int size, CancellationToken ct)
+    private readonly string _watermark, _advanceWatermark, _lastReportId;
+    private readonly string _read, _progress, _rollbacks, _centres, _writeReports, _writeHours, _writeProgress, _writeCentres;
+
+    private ChunkStore(SqlNames names)
     {
-        await using var command = Sql(connection, """
-            SELECT id, experiment_id, peer_key_fingerprint, step, samples, samples_per_second, "time", rolled_back, user_id, received_at
-            FROM contribution_reports WHERE id > @after AND id <= @high ORDER BY id LIMIT @size
-            """);
-        command.Parameters.Add(new NpgsqlParameter<long>("after", after));
-        command.Parameters.Add(new NpgsqlParameter<long>("high", high));
-        command.Parameters.Add(new NpgsqlParameter<int>("size", size));
+        var r = names.Table<ContributionReport>();
+        var p = names.Table<PeerProgress>();
+        var b = names.Table<Rollback>();
+        var c = names.Table<Checkpoint>();
+        var s = names.Table<LeaderboardState>();
+        var h = names.Table<ContributionHour>();
+        var w = names.Table<ContributionWatermark>();
+        _watermark = $"SELECT {w[x => x.LastReportId]} FROM {w} WHERE {w[x => x.Id]} = 1";
+        _advanceWatermark = $"UPDATE {w} SET {w[x => x.LastReportId]} = @id WHERE {w[x => x.Id]} = 1";
+        _lastReportId = $"SELECT coalesce(max({r[x => x.Id]}), 0) FROM {r}";
+        _read = $"""
+            SELECT {r.Columns(x => x.Id, x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.Step, x => x.Samples, x => x.SamplesPerSecond,
+                              x => x.Time, x => x.RolledBack, x => x.UserId, x => x.ReceivedAt)}
+            FROM {r} WHERE {r[x => x.Id]} > @after AND {r[x => x.Id]} <= @high ORDER BY {r[x => x.Id]} LIMIT @size
+            """;
+        _progress = $"""
+            SELECT {p.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.FirstReceivedAt, x => x.LastReceivedAt, x => x.CreditedSeconds)}
+            FROM {p} JOIN unnest(@experiments, @fingerprints) AS k(experiment, fingerprint)
+              ON {p}.{p[x => x.ExperimentId]} = k.experiment AND {p}.{p[x => x.PeerKeyFingerprint]} = k.fingerprint
+            """;
+        _rollbacks = $"""
+            SELECT {b}.{b[x => x.ExperimentId]}, {c}.{c[x => x.Step]}, {b}.{b[x => x.FinishedAt]}
+            FROM {b} JOIN {c} ON {c}.{c[x => x.Id]} = {b}.{b[x => x.CheckpointId]}
+            WHERE {b}.{b[x => x.Status]} = '{RollbackStatus.Succeeded}' AND {b}.{b[x => x.ExperimentId]} = ANY(@experiments)
+            """;
+        _centres = $"SELECT {s.Columns(x => x.ExperimentId, x => x.CentreSamplesPerSecond)} FROM {s} WHERE {s[x => x.ExperimentId]} = ANY(@experiments)";
+        _writeReports = $"""
+            UPDATE {r} SET {r[x => x.CreditedSamples]} = u.credited, {r[x => x.Clipped]} = u.clipped, {r[x => x.RolledBack]} = u.rolled_back
+            FROM unnest(@ids, @credited, @clipped, @rolled_back) AS u(id, credited, clipped, rolled_back)
+            WHERE {r}.{r[x => x.Id]} = u.id
+            """;
+        string Add(string column) => $"{column} = {h}.{column} + excluded.{column}";
+        _writeHours = $"""
+            INSERT INTO {h} ({h.Columns(x => x.ExperimentId, x => x.Contributor, x => x.Hour, x => x.Attributed, x => x.CreditedSamples,
+                                        x => x.ClaimedSamples, x => x.RolledBackSamples, x => x.Reports, x => x.ClippedReports, x => x.LastSeen)})
+            SELECT * FROM unnest(@experiments, @contributors, @hours, @attributed, @credited, @claimed, @rolled_back, @reports, @clipped, @last_seen)
+            ON CONFLICT ({h.Columns(x => x.ExperimentId, x => x.Contributor, x => x.Hour)}) DO UPDATE SET
+                {Add(h[x => x.CreditedSamples])}, {Add(h[x => x.ClaimedSamples])}, {Add(h[x => x.RolledBackSamples])},
+                {Add(h[x => x.Reports])}, {Add(h[x => x.ClippedReports])},
+                {h[x => x.LastSeen]} = greatest({h}.{h[x => x.LastSeen]}, excluded.{h[x => x.LastSeen]})
+            """;
+        _writeProgress = $"""
+            INSERT INTO {p} ({p.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.FirstReceivedAt, x => x.LastReceivedAt, x => x.CreditedSeconds)})
+            SELECT * FROM unnest(@experiments, @fingerprints, @first, @last, @credited)
+            ON CONFLICT ({p.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint)}) DO UPDATE SET
+                {p[x => x.FirstReceivedAt]} = excluded.{p[x => x.FirstReceivedAt]}, {p[x => x.LastReceivedAt]} = excluded.{p[x => x.LastReceivedAt]},
+                {p[x => x.CreditedSeconds]} = excluded.{p[x => x.CreditedSeconds]}
+            """;
+        var centre = s[x => x.CentreSamplesPerSecond];
+        _writeCentres = $"""
+            INSERT INTO {s} ({s.Columns(x => x.ExperimentId, x => x.CentreSamplesPerSecond)})
+            SELECT * FROM unnest(@experiments, @centres)
+            ON CONFLICT ({s[x => x.ExperimentId]}) DO UPDATE SET {centre} = coalesce(excluded.{centre}, {s}.{centre})
+            """;
+    }
+
+    public static ChunkStore Build(SqlNames names) => new(names);
+
+    /// <summary>The id of the last report the leaderboard job processed.</summary>
+    public async Task<long> WatermarkAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.Command(_watermark);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public async Task AdvanceWatermarkAsync(NpgsqlConnection connection, long reached, CancellationToken ct)
+    {
+        await using var command = connection.Command(_advanceWatermark).With("id", reached);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The highest report id stored (0 when none is).</summary>
+    public async Task<long> LastReportIdAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.Command(_lastReportId);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public async Task<List<ChunkRow>> ReadAsync(NpgsqlConnection connection, long after, long high, int size, CancellationToken ct)
+    {
+        await using var command = connection.Command(_read).With("after", after).With("high", high).With("size", size);
         var rows = new List<ChunkRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -37,14 +118,9 @@ internal static class ChunkStore
         return rows;
     }
 
-    public static async Task<Dictionary<(int, string), PeerBudget>> ProgressAsync(NpgsqlConnection connection, (int, string)[] keys, CancellationToken ct)
+    public async Task<Dictionary<(int, string), PeerBudget>> ProgressAsync(NpgsqlConnection connection, (int, string)[] keys, CancellationToken ct)
     {
-        await using var command = Sql(connection, """
-            SELECT p.experiment_id, p.peer_key_fingerprint, p.first_received_at, p.last_received_at, p.credited_seconds
-            FROM peer_progress p JOIN unnest(@experiments, @fingerprints) AS k(experiment_id, fingerprint)
-              ON p.experiment_id = k.experiment_id AND p.peer_key_fingerprint = k.fingerprint
-            """);
-        AddKeys(command, keys);
+        await using var command = WithKeys(connection.Command(_progress), keys);
         var progress = new Dictionary<(int, string), PeerBudget>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -55,14 +131,10 @@ internal static class ChunkStore
         return progress;
     }
 
-    public static async Task<Dictionary<int, List<(long Step, DateTimeOffset FinishedAt)>>> RollbacksAsync(
+    public async Task<Dictionary<int, List<(long Step, DateTimeOffset FinishedAt)>>> RollbacksAsync(
         NpgsqlConnection connection, int[] experiments, CancellationToken ct)
     {
-        await using var command = Sql(connection, """
-            SELECT r.experiment_id, c.step, r.finished_at FROM rollbacks r JOIN checkpoints c ON c.id = r.checkpoint_id
-            WHERE r.status = 'Succeeded' AND r.experiment_id = ANY(@experiments)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<int[]>("experiments", experiments));
+        await using var command = connection.Command(_rollbacks).With("experiments", experiments);
         var rollbacks = new Dictionary<int, List<(long, DateTimeOffset)>>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -77,10 +149,9 @@ internal static class ChunkStore
         return rollbacks;
     }
 
-    public static async Task<Dictionary<int, double?>> CentresAsync(NpgsqlConnection connection, int[] experiments, CancellationToken ct)
+    public async Task<Dictionary<int, double?>> CentresAsync(NpgsqlConnection connection, int[] experiments, CancellationToken ct)
     {
-        await using var command = Sql(connection, "SELECT experiment_id, centre_samples_per_second FROM leaderboard_states WHERE experiment_id = ANY(@experiments)");
-        command.Parameters.Add(new NpgsqlParameter<int[]>("experiments", experiments));
+        await using var command = connection.Command(_centres).With("experiments", experiments);
         var centres = experiments.ToDictionary(e => e, _ => (double?)null);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -94,131 +165,58 @@ internal static class ChunkStore
     /// Writes back only what differs from a report as stored: clipped credit, and reports this run found rolled back.
     /// Most reports are credited as claimed and are not written at all (their credit is their samples).
     /// </summary>
-    public static async Task WriteReportsAsync(NpgsqlConnection connection, List<ChunkRow> rows, CancellationToken ct)
+    public async Task WriteReportsAsync(NpgsqlConnection connection, List<ChunkRow> rows, CancellationToken ct)
     {
         var changed = rows.Where(r => r.Clipped || r.RolledBack != r.WasRolledBack).ToList();
         if (changed.Count == 0)
         {
             return;
         }
-        await using var command = Sql(connection, """
-            UPDATE contribution_reports r
-            SET credited_samples = u.credited, clipped = u.clipped, rolled_back = u.rolled_back
-            FROM unnest(@ids, @credited, @clipped, @rolled_back) AS u(id, credited, clipped, rolled_back)
-            WHERE r.id = u.id
-            """);
-        rows = changed;
-        command.Parameters.Add(new NpgsqlParameter<long[]>("ids", rows.Select(r => r.Id).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter("credited", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
-        {
-            Value = rows.Select(r => r.Clipped ? r.Credited : (long?)null).ToArray(),
-        });
-        command.Parameters.Add(new NpgsqlParameter<bool[]>("clipped", rows.Select(r => r.Clipped).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<bool[]>("rolled_back", rows.Select(r => r.RolledBack).ToArray()));
+        await using var command = connection.Command(_writeReports)
+            .With("ids", changed.Select(r => r.Id).ToArray())
+            .With("credited", NpgsqlDbType.Array | NpgsqlDbType.Bigint, changed.Select(r => r.Clipped ? r.Credited : (long?)null).ToArray())
+            .With("clipped", changed.Select(r => r.Clipped).ToArray())
+            .With("rolled_back", changed.Select(r => r.RolledBack).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public static async Task WriteHoursAsync(NpgsqlConnection connection, List<ChunkRow> rows, CancellationToken ct)
+    public async Task WriteHoursAsync(NpgsqlConnection connection, List<ChunkRow> rows, CancellationToken ct)
     {
-        var hours = new Dictionary<HourKey, HourTotals>();
-        foreach (var row in rows)
-        {
-            var hour = new DateTimeOffset(row.Time.UtcTicks - row.Time.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
-            var key = new HourKey(row.ExperimentId, row.UserId ?? row.Fingerprint, hour);
-            if (!hours.TryGetValue(key, out var totals))
-            {
-                hours[key] = totals = new HourTotals { Attributed = row.UserId is not null, LastSeen = row.Time };
-            }
-            totals.Claimed += row.Samples;
-            if (row.RolledBack)
-            {
-                totals.RolledBack += row.Credited;
-            }
-            else
-            {
-                totals.Credited += row.Credited;
-                totals.Reports++;
-                totals.Clipped += row.Clipped ? 1 : 0;
-            }
-            if (row.Time > totals.LastSeen)
-            {
-                totals.LastSeen = row.Time;
-            }
-        }
-        await using var command = Sql(connection, """
-            INSERT INTO contribution_hours
-                (experiment_id, contributor, hour, attributed, credited_samples, claimed_samples, rolled_back_samples, reports, clipped_reports, last_seen)
-            SELECT * FROM unnest(@experiments, @contributors, @hours, @attributed, @credited, @claimed, @rolled_back, @reports, @clipped, @last_seen)
-            ON CONFLICT (experiment_id, contributor, hour) DO UPDATE SET
-                credited_samples = contribution_hours.credited_samples + excluded.credited_samples,
-                claimed_samples = contribution_hours.claimed_samples + excluded.claimed_samples,
-                rolled_back_samples = contribution_hours.rolled_back_samples + excluded.rolled_back_samples,
-                reports = contribution_hours.reports + excluded.reports,
-                clipped_reports = contribution_hours.clipped_reports + excluded.clipped_reports,
-                last_seen = greatest(contribution_hours.last_seen, excluded.last_seen)
-            """);
-        var list = hours.ToList();
-        command.Parameters.Add(new NpgsqlParameter<int[]>("experiments", list.Select(h => h.Key.ExperimentId).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("contributors", list.Select(h => h.Key.Contributor).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("hours", list.Select(h => h.Key.Hour).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<bool[]>("attributed", list.Select(h => h.Value.Attributed).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<long[]>("credited", list.Select(h => h.Value.Credited).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<long[]>("claimed", list.Select(h => h.Value.Claimed).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<long[]>("rolled_back", list.Select(h => h.Value.RolledBack).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("reports", list.Select(h => h.Value.Reports).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("clipped", list.Select(h => h.Value.Clipped).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("last_seen", list.Select(h => h.Value.LastSeen).ToArray()));
+        var hours = HourTotals.Of(rows).ToList();
+        await using var command = connection.Command(_writeHours)
+            .With("experiments", hours.Select(h => h.Key.ExperimentId).ToArray())
+            .With("contributors", hours.Select(h => h.Key.Contributor).ToArray())
+            .With("hours", hours.Select(h => h.Key.Hour).ToArray())
+            .With("attributed", hours.Select(h => h.Value.Attributed).ToArray())
+            .With("credited", hours.Select(h => h.Value.Credited).ToArray())
+            .With("claimed", hours.Select(h => h.Value.Claimed).ToArray())
+            .With("rolled_back", hours.Select(h => h.Value.RolledBack).ToArray())
+            .With("reports", hours.Select(h => h.Value.Reports).ToArray())
+            .With("clipped", hours.Select(h => h.Value.Clipped).ToArray())
+            .With("last_seen", hours.Select(h => h.Value.LastSeen).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public static async Task WriteProgressAsync(NpgsqlConnection connection, Dictionary<(int, string), PeerBudget> progress, CancellationToken ct)
+    public async Task WriteProgressAsync(NpgsqlConnection connection, Dictionary<(int, string), PeerBudget> progress, CancellationToken ct)
     {
         // The values are final: they were read and advanced under the job's lock.
-        await using var command = Sql(connection, """
-            INSERT INTO peer_progress (experiment_id, peer_key_fingerprint, first_received_at, last_received_at, credited_seconds)
-            SELECT * FROM unnest(@experiments, @fingerprints, @first, @last, @credited)
-            ON CONFLICT (experiment_id, peer_key_fingerprint) DO UPDATE SET
-                first_received_at = excluded.first_received_at, last_received_at = excluded.last_received_at,
-                credited_seconds = excluded.credited_seconds
-            """);
         var list = progress.ToList();
-        AddKeys(command, list.Select(l => l.Key).ToArray());
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("first", list.Select(l => l.Value.FirstReceivedAt).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("last", list.Select(l => l.Value.LastReceivedAt).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<double[]>("credited", list.Select(l => l.Value.CreditedSeconds).ToArray()));
+        await using var command = WithKeys(connection.Command(_writeProgress), list.Select(l => l.Key).ToArray())
+            .With("first", list.Select(l => l.Value.FirstReceivedAt).ToArray())
+            .With("last", list.Select(l => l.Value.LastReceivedAt).ToArray())
+            .With("credited", list.Select(l => l.Value.CreditedSeconds).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public static async Task WriteCentresAsync(NpgsqlConnection connection, int[] experiments, Dictionary<int, double?> centres, CancellationToken ct)
+    public async Task WriteCentresAsync(NpgsqlConnection connection, int[] experiments, Dictionary<int, double?> centres, CancellationToken ct)
     {
-        await using var command = Sql(connection, """
-            INSERT INTO leaderboard_states (experiment_id, centre_samples_per_second)
-            SELECT * FROM unnest(@experiments, @centres)
-            ON CONFLICT (experiment_id) DO UPDATE SET centre_samples_per_second = coalesce(excluded.centre_samples_per_second, leaderboard_states.centre_samples_per_second)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<int[]>("experiments", experiments));
-        command.Parameters.Add(new NpgsqlParameter("centres", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = experiments.Select(e => centres[e]).ToArray() });
+        await using var command = connection.Command(_writeCentres)
+            .With("experiments", experiments)
+            .With("centres", NpgsqlDbType.Array | NpgsqlDbType.Double, experiments.Select(e => centres[e]).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static void AddKeys(NpgsqlCommand command, (int ExperimentId, string Fingerprint)[] keys)
-    {
-        command.Parameters.Add(new NpgsqlParameter<int[]>("experiments", keys.Select(k => k.ExperimentId).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("fingerprints", keys.Select(k => k.Fingerprint).ToArray()));
-    }
-
-    private static NpgsqlCommand Sql(NpgsqlConnection connection, string sql) => new(sql, connection);
-
-    private readonly record struct HourKey(int ExperimentId, string Contributor, DateTimeOffset Hour);
-
-    private sealed class HourTotals
-    {
-        public bool Attributed;
-        public long Credited;
-        public long Claimed;
-        public long RolledBack;
-        public int Reports;
-        public int Clipped;
-        public DateTimeOffset LastSeen;
-    }
+    private static NpgsqlCommand WithKeys(NpgsqlCommand command, (int ExperimentId, string Fingerprint)[] keys) => command
+        .With("experiments", keys.Select(k => k.ExperimentId).ToArray())
+        .With("fingerprints", keys.Select(k => k.Fingerprint).ToArray());
 }

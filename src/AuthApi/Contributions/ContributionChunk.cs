@@ -1,6 +1,5 @@
 using Moderation.AuthApi.Data;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Moderation.AuthApi.Contributions;
 
@@ -11,41 +10,29 @@ namespace Moderation.AuthApi.Contributions;
 internal static class ContributionChunk
 {
     /// <returns>How many reports were read (fewer than <paramref name="size"/>: none are left up to <paramref name="high"/>).</returns>
-    public static async Task<int> ProcessAsync(NpgsqlConnection connection, CreditRule rule, long high, int size, CancellationToken ct)
+    public static async Task<int> ProcessAsync(NpgsqlConnection connection, ChunkStore store, CreditRule rule, long high, int size, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var jobLock = new NpgsqlCommand(AdvisoryLocks.LeaderboardJob, connection))
-        {
-            await jobLock.ExecuteNonQueryAsync(ct);
-        }
-        var watermark = await WatermarkAsync(connection, ct);
-        var rows = watermark < high ? await ChunkStore.ReadAsync(connection, watermark, high, size, ct) : [];
+        await connection.ExecuteAsync(AdvisoryLocks.LeaderboardJob, ct);
+        var watermark = await store.WatermarkAsync(connection, ct);
+        var rows = watermark < high ? await store.ReadAsync(connection, watermark, high, size, ct) : [];
         if (rows.Count > 0)
         {
             var experiments = rows.Select(r => r.ExperimentId).Distinct().ToArray();
             var keys = rows.Select(r => (r.ExperimentId, r.Fingerprint)).Distinct().ToArray();
-            var progress = await ChunkStore.ProgressAsync(connection, keys, ct);
-            var rollbacks = await ChunkStore.RollbacksAsync(connection, experiments, ct);
-            var centres = await ChunkStore.CentresAsync(connection, experiments, ct);
+            var progress = await store.ProgressAsync(connection, keys, ct);
+            var rollbacks = await store.RollbacksAsync(connection, experiments, ct);
+            var centres = await store.CentresAsync(connection, experiments, ct);
             Credit(rows, rule, progress, rollbacks, centres);
-            await ChunkStore.WriteReportsAsync(connection, rows, ct);
-            await ChunkStore.WriteHoursAsync(connection, rows, ct);
-            await ChunkStore.WriteProgressAsync(connection, progress, ct);
-            await ChunkStore.WriteCentresAsync(connection, experiments, centres, ct);
+            await store.WriteReportsAsync(connection, rows, ct);
+            await store.WriteHoursAsync(connection, rows, ct);
+            await store.WriteProgressAsync(connection, progress, ct);
+            await store.WriteCentresAsync(connection, experiments, centres, ct);
         }
         var reached = rows.Count < size ? Math.Max(high, watermark) : rows[^1].Id;
-        await using var advance = new NpgsqlCommand("UPDATE contribution_watermarks SET last_report_id = @id WHERE id = 1", connection);
-        advance.Parameters.Add(new NpgsqlParameter<long>("id", reached));
-        await advance.ExecuteNonQueryAsync(ct);
+        await store.AdvanceWatermarkAsync(connection, reached, ct);
         await transaction.CommitAsync(ct);
         return rows.Count;
-    }
-
-    /// <summary>The id of the last report the leaderboard job processed.</summary>
-    public static async Task<long> WatermarkAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT last_report_id FROM contribution_watermarks WHERE id = 1", connection);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static void Credit(

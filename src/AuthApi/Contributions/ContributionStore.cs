@@ -10,33 +10,43 @@ namespace Moderation.AuthApi.Contributions;
 /// key and step. Each batch holds the shared side of the contributions lock, so the leaderboard job, taking the exclusive
 /// side for an instant, knows every report up to the highest id it sees is committed.
 /// </summary>
-public static class ContributionStore
+public sealed class ContributionStore : ISqlStatements<ContributionStore>
 {
-    private const string Insert = """
-        INSERT INTO contribution_reports
-            (experiment_id, peer_key_fingerprint, step, samples, samples_per_second, mini_steps, loss, "time", received_at, reported_by, user_id,
-             clipped, rolled_back)
-        SELECT @experiment, u.fp, u.step, u.samples, u.sps, u.mini, u.loss, u.t, @now, @by, u.user_id, false, false
-        FROM unnest(@fp, @step, @samples, @sps, @mini, @loss, @time, @user_id) AS u(fp, step, samples, sps, mini, loss, t, user_id)
-        ON CONFLICT (experiment_id, peer_key_fingerprint, step) WHERE NOT rolled_back DO NOTHING;
-        """;
+    private readonly string _insert;
+
+    private ContributionStore(SqlNames names)
+    {
+        var r = names.Table<ContributionReport>();
+        // The conflict target is the live-report index (ContributionReportConfiguration): one live report per key and step.
+        _insert = $"""
+            INSERT INTO {r}
+                ({r.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.Step, x => x.Samples, x => x.SamplesPerSecond, x => x.MiniSteps,
+                            x => x.Loss, x => x.Time, x => x.ReceivedAt, x => x.ReportedBy, x => x.UserId, x => x.Clipped, x => x.RolledBack)})
+            SELECT @experiment, u.fp, u.step, u.samples, u.sps, u.mini, u.loss, u.t, @now, @by, u.user_id, false, false
+            FROM unnest(@fp, @step, @samples, @sps, @mini, @loss, @time, @user_id) AS u(fp, step, samples, sps, mini, loss, t, user_id)
+            ON CONFLICT ({r.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.Step)}) WHERE NOT {r[x => x.RolledBack]} DO NOTHING;
+            """;
+    }
+
+    public static ContributionStore Build(SqlNames names) => new(names);
 
     /// <returns>How many reports were new.</returns>
     public static async Task<int> StoreAsync(ModerationDb db, int experimentId, string reportedBy, IReadOnlyList<AttributedReport> attributed, DateTimeOffset now, CancellationToken ct)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var insert = SqlNames.Statements<ContributionStore>(db.Model)._insert;
+        var connection = db.Connection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await using var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(AdvisoryLocks.IngestBarrierShared));
-            var command = new NpgsqlBatchCommand(Insert);
+            var command = new NpgsqlBatchCommand(insert);
             batch.BatchCommands.Add(command);
+            var reports = attributed.Select(a => a.Report).ToArray();
             command.Parameters.Add(new NpgsqlParameter<int>("experiment", experimentId));
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
             command.Parameters.Add(new NpgsqlParameter<string>("by", reportedBy));
-            var reports = attributed.Select(a => a.Report).ToArray();
             command.Parameters.Add(new NpgsqlParameter("user_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = attributed.Select(a => a.UserId).ToArray() });
             command.Parameters.Add(new NpgsqlParameter<string[]>("fp", reports.Select(r => r.PeerKeyFingerprint).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<long[]>("step", reports.Select(r => r.Step).ToArray()));

@@ -1,6 +1,7 @@
 using Moderation.AuthApi.Data;
 using Moderation.Contracts.Contributions;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Moderation.AuthApi.Contributions;
 
@@ -8,69 +9,87 @@ namespace Moderation.AuthApi.Contributions;
 /// Rebuilds experiments' leaderboard windows from their hourly totals. Ranked: attributed, not banned, credited
 /// something — by credited samples. Banned users and unattributed peer keys are listed after them without a rank.
 /// An experiment is rebuilt when something it shows may have changed: new reports, a ban made, lifted or expired, a
-/// rollback finished, or a new hour (the windows move); or on demand.
+/// rollback finished, or a new hour (the windows move); or on demand. The SQL is composed once from the model's names.
 /// </summary>
-internal static class LeaderboardBuilder
+internal sealed class LeaderboardBuilder : ISqlStatements<LeaderboardBuilder>
 {
-    private const string Rebuild = """
-        DELETE FROM leaderboard_entries WHERE experiment_id = @experiment AND time_window = @window;
-        INSERT INTO leaderboard_entries
-            (experiment_id, time_window, position, rank, contributor, attributed, banned, credited_samples, claimed_samples,
-             rolled_back_samples, active_hours, steps, clipped_reports, last_seen)
-        SELECT @experiment, @window,
-               row_number() OVER (ORDER BY s.ranked DESC, s.credited DESC, s.contributor),
-               CASE WHEN s.ranked THEN row_number() OVER (PARTITION BY s.ranked ORDER BY s.credited DESC, s.contributor) END,
-               s.contributor, s.attributed, s.banned, s.credited, s.claimed, s.rolled_back, s.active_hours, s.steps, s.clipped, s.last_seen
-        FROM (
-            SELECT t.*, t.attributed AND NOT t.banned AND t.credited > 0 AS ranked
-            FROM (
-                SELECT h.contributor, bool_or(h.attributed) AS attributed,
-                       sum(h.credited_samples) AS credited, sum(h.claimed_samples) AS claimed, sum(h.rolled_back_samples) AS rolled_back,
-                       count(*) FILTER (WHERE h.reports > 0)::int AS active_hours, sum(h.reports)::int AS steps,
-                       sum(h.clipped_reports)::int AS clipped, max(h.last_seen) AS last_seen,
-                       EXISTS (SELECT 1 FROM bans b
-                               WHERE b.user_id = h.contributor AND (b.experiment_id = @experiment OR b.experiment_id IS NULL)
-                                 AND b.lifted_at IS NULL AND (b.expires_at IS NULL OR b.expires_at > @now)) AS banned
-                FROM contribution_hours h
-                WHERE h.experiment_id = @experiment AND (@since::timestamptz IS NULL OR h.hour >= @since)
-                GROUP BY h.contributor
-            ) t
-        ) s;
-        """;
+    private readonly string _rebuild, _stale, _built;
 
-    private const string Stale = """
-        SELECT s.experiment_id FROM leaderboard_states s
-        WHERE s.experiment_id = @forced OR s.built_at IS NULL
-           OR date_trunc('hour', s.built_at, 'UTC') <> date_trunc('hour', @now, 'UTC')
-           OR EXISTS (SELECT 1 FROM contribution_reports r
-                      WHERE r.id > @processed_after AND r.id <= @processed_to AND r.experiment_id = s.experiment_id)
-           -- A minute's margin: a change stamped just before a build may have committed just after it read.
-           OR EXISTS (SELECT 1 FROM bans b
-                      WHERE (b.experiment_id = s.experiment_id OR b.experiment_id IS NULL)
-                        AND (b.created_at > s.built_at - interval '1 minute' OR b.lifted_at > s.built_at - interval '1 minute'
-                             OR (b.expires_at > s.built_at - interval '1 minute' AND b.expires_at <= @now)))
-           OR EXISTS (SELECT 1 FROM rollbacks r WHERE r.experiment_id = s.experiment_id AND r.finished_at > s.built_at - interval '1 minute')
-        ORDER BY s.experiment_id
-        """;
+    private LeaderboardBuilder(SqlNames names)
+    {
+        var e = names.Table<LeaderboardEntry>();
+        var h = names.Table<ContributionHour>();
+        var b = names.Table<Ban>();
+        var s = names.Table<LeaderboardState>();
+        var r = names.Table<Data.ContributionReport>();
+        var rb = names.Table<Rollback>();
+        var (experiment, window) = (e[x => x.ExperimentId], e[x => x.TimeWindow]);
+        // Ban in force: not lifted, not expired (Ban.IsInForce).
+        var banned = $"""
+            EXISTS (SELECT 1 FROM {b} b
+                    WHERE b.{b[x => x.UserId]} = h.{h[x => x.Contributor]} AND (b.{b[x => x.ExperimentId]} = @experiment OR b.{b[x => x.ExperimentId]} IS NULL)
+                      AND b.{b[x => x.LiftedAt]} IS NULL AND (b.{b[x => x.ExpiresAt]} IS NULL OR b.{b[x => x.ExpiresAt]} > @now))
+            """;
+        _rebuild = $"""
+            DELETE FROM {e} WHERE {experiment} = @experiment AND {window} = @window;
+            INSERT INTO {e}
+                ({e.Columns(x => x.ExperimentId, x => x.TimeWindow, x => x.Position, x => x.Rank, x => x.Contributor, x => x.Attributed, x => x.Banned,
+                            x => x.CreditedSamples, x => x.ClaimedSamples, x => x.RolledBackSamples, x => x.ActiveHours, x => x.Steps,
+                            x => x.ClippedReports, x => x.LastSeen)})
+            SELECT @experiment, @window,
+                   row_number() OVER (ORDER BY s.ranked DESC, s.credited DESC, s.contributor),
+                   CASE WHEN s.ranked THEN row_number() OVER (PARTITION BY s.ranked ORDER BY s.credited DESC, s.contributor) END,
+                   s.contributor, s.attributed, s.banned, s.credited, s.claimed, s.rolled_back, s.active_hours, s.steps, s.clipped, s.last_seen
+            FROM (
+                SELECT t.*, t.attributed AND NOT t.banned AND t.credited > 0 AS ranked
+                FROM (
+                    SELECT h.{h[x => x.Contributor]} AS contributor, bool_or(h.{h[x => x.Attributed]}) AS attributed,
+                           sum(h.{h[x => x.CreditedSamples]}) AS credited, sum(h.{h[x => x.ClaimedSamples]}) AS claimed,
+                           sum(h.{h[x => x.RolledBackSamples]}) AS rolled_back,
+                           count(*) FILTER (WHERE h.{h[x => x.Reports]} > 0)::int AS active_hours, sum(h.{h[x => x.Reports]})::int AS steps,
+                           sum(h.{h[x => x.ClippedReports]})::int AS clipped, max(h.{h[x => x.LastSeen]}) AS last_seen,
+                           {banned} AS banned
+                    FROM {h} h
+                    WHERE h.{h[x => x.ExperimentId]} = @experiment AND (@since::timestamptz IS NULL OR h.{h[x => x.Hour]} >= @since)
+                    GROUP BY h.{h[x => x.Contributor]}
+                ) t
+            ) s;
+            """;
+        var (state, builtAt) = (s[x => x.ExperimentId], s[x => x.BuiltAt]);
+        _stale = $"""
+            SELECT s.{state} FROM {s} s
+            WHERE s.{state} = @forced OR s.{builtAt} IS NULL
+               OR date_trunc('hour', s.{builtAt}, 'UTC') <> date_trunc('hour', @now, 'UTC')
+               OR EXISTS (SELECT 1 FROM {r} r
+                          WHERE r.{r[x => x.Id]} > @processed_after AND r.{r[x => x.Id]} <= @processed_to AND r.{r[x => x.ExperimentId]} = s.{state})
+               -- A minute's margin: a change stamped just before a build may have committed just after it read.
+               OR EXISTS (SELECT 1 FROM {b} b
+                          WHERE (b.{b[x => x.ExperimentId]} = s.{state} OR b.{b[x => x.ExperimentId]} IS NULL)
+                            AND (b.{b[x => x.CreatedAt]} > s.{builtAt} - interval '1 minute' OR b.{b[x => x.LiftedAt]} > s.{builtAt} - interval '1 minute'
+                                 OR (b.{b[x => x.ExpiresAt]} > s.{builtAt} - interval '1 minute' AND b.{b[x => x.ExpiresAt]} <= @now)))
+               OR EXISTS (SELECT 1 FROM {rb} r WHERE r.{rb[x => x.ExperimentId]} = s.{state} AND r.{rb[x => x.FinishedAt]} > s.{builtAt} - interval '1 minute')
+            ORDER BY s.{state}
+            """;
+        _built = $"UPDATE {s} SET {builtAt} = @now WHERE {state} = ANY(@experiments)";
+    }
+
+    public static LeaderboardBuilder Build(SqlNames names) => new(names);
 
     /// <param name="forced">An experiment to rebuild whether or not its data changed (null: only those that changed).</param>
     /// <param name="processedAfter">With <paramref name="processedTo"/>: the ids of the reports this run processed.</param>
     /// <returns>How many experiments were rebuilt.</returns>
-    public static async Task<int> RebuildAsync(
+    public async Task<int> RebuildAsync(
         NpgsqlConnection connection, DateTimeOffset now, int? forced, long processedAfter, long processedTo, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var jobLock = new NpgsqlCommand(AdvisoryLocks.LeaderboardJob, connection))
-        {
-            await jobLock.ExecuteNonQueryAsync(ct);
-        }
+        await connection.ExecuteAsync(AdvisoryLocks.LeaderboardJob, ct);
         var experiments = new List<int>();
-        await using (var list = new NpgsqlCommand(Stale, connection))
+        await using (var list = connection.Command(_stale)
+                         .With("forced", NpgsqlDbType.Integer, forced)
+                         .With("now", now)
+                         .With("processed_after", processedAfter)
+                         .With("processed_to", processedTo))
         {
-            list.Parameters.Add(new NpgsqlParameter("forced", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)forced ?? DBNull.Value });
-            list.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-            list.Parameters.Add(new NpgsqlParameter<long>("processed_after", processedAfter));
-            list.Parameters.Add(new NpgsqlParameter<long>("processed_to", processedTo));
             await using var reader = await list.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -82,22 +101,18 @@ internal static class LeaderboardBuilder
         {
             foreach (var window in LeaderboardWindows.Known)
             {
-                await using var rebuild = new NpgsqlCommand(Rebuild, connection);
-                rebuild.Parameters.Add(new NpgsqlParameter<int>("experiment", experiment));
-                rebuild.Parameters.Add(new NpgsqlParameter<string>("window", window));
-                rebuild.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
                 // A window covers whole hours: the current one and the ones before it, 24 or 168 in all.
-                rebuild.Parameters.Add(new NpgsqlParameter("since", NpgsqlTypes.NpgsqlDbType.TimestampTz)
-                {
-                    Value = LeaderboardWindows.Span(window) is { } span ? thisHour - span + TimeSpan.FromHours(1) : DBNull.Value,
-                });
+                var since = LeaderboardWindows.Span(window) is { } span ? thisHour - span + TimeSpan.FromHours(1) : (DateTimeOffset?)null;
+                await using var rebuild = connection.Command(_rebuild)
+                    .With("experiment", experiment)
+                    .With("window", window)
+                    .With("now", now)
+                    .With("since", NpgsqlDbType.TimestampTz, since);
                 await rebuild.ExecuteNonQueryAsync(ct);
             }
         }
-        await using (var built = new NpgsqlCommand("UPDATE leaderboard_states SET built_at = @now WHERE experiment_id = ANY(@experiments)", connection))
+        await using (var built = connection.Command(_built).With("now", now).With("experiments", experiments.ToArray()))
         {
-            built.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-            built.Parameters.Add(new NpgsqlParameter<int[]>("experiments", experiments.ToArray()));
             await built.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);

@@ -29,17 +29,18 @@ public sealed class LeaderboardJob(
         // Each chunk commits with its watermark, so a run cut short by its deadline loses nothing: the next one goes on.
         using var deadline = JobDeadline.Start(options.Value, cancelled);
         var ct = deadline.Token;
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var connection = db.Connection();
+        var store = SqlNames.Statements<ChunkStore>(db.Model);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var processedAfter = await ContributionChunk.WatermarkAsync(connection, ct);
-            var high = await CommittedHighWaterAsync(connection, ct);
+            var processedAfter = await store.WatermarkAsync(connection, ct);
+            var high = await CommittedHighWaterAsync(connection, store, ct);
             var processed = 0;
             while (true)
             {
-                var chunk = await ContributionChunk.ProcessAsync(connection, rule, high, ChunkSize, ct);
+                var chunk = await ContributionChunk.ProcessAsync(connection, store, rule, high, ChunkSize, ct);
                 processed += chunk;
                 if (chunk < ChunkSize)
                 {
@@ -48,7 +49,8 @@ public sealed class LeaderboardJob(
             }
             var processing = watch.Elapsed;
             var builtAt = clock.GetUtcNow();
-            var rebuilt = await LeaderboardBuilder.RebuildAsync(connection, builtAt, experimentToRebuild, processedAfter, await ContributionChunk.WatermarkAsync(connection, ct), ct);
+            var rebuilt = await SqlNames.Statements<LeaderboardBuilder>(db.Model)
+                .RebuildAsync(connection, builtAt, experimentToRebuild, processedAfter, await store.WatermarkAsync(connection, ct), ct);
             await outputCache.EvictByTagAsync(LeaderboardEndpoints.CacheTag, ct);
             if (processed > 0)
             {
@@ -67,15 +69,11 @@ public sealed class LeaderboardJob(
     /// The highest report id below which every report is committed: taking the exclusive side of the ingestion barrier
     /// waits for the batches in flight, and any batch after it gets a higher id.
     /// </summary>
-    private static async Task<long> CommittedHighWaterAsync(NpgsqlConnection connection, CancellationToken ct)
+    private static async Task<long> CommittedHighWaterAsync(NpgsqlConnection connection, ChunkStore store, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var barrier = new NpgsqlCommand(AdvisoryLocks.IngestBarrierExclusive, connection, transaction))
-        {
-            await barrier.ExecuteNonQueryAsync(ct);
-        }
-        await using var command = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM contribution_reports", connection, transaction);
-        var high = (long)(await command.ExecuteScalarAsync(ct))!;
+        await connection.ExecuteAsync(AdvisoryLocks.IngestBarrierExclusive, ct);
+        var high = await store.LastReportIdAsync(connection, ct);
         await transaction.CommitAsync(ct);
         return high;
     }

@@ -31,6 +31,12 @@ public static class AdvisoryLocks
     /// <summary>True when taken; a rollback never waits for it (it tries again later without holding a worker).</summary>
     public static readonly string TryRollback = $"SELECT pg_try_advisory_lock({RollbackClass}, @experiment)";
 
+    /// <summary>
+    /// The group commit's lock on each user (<c>"{experiment id}:{user id}"</c>, $1, sorted so that replicas take them in
+    /// one order) whose live peer keys it counts, until it commits.
+    /// </summary>
+    public const string PeerKeyCapUsers = "SELECT pg_advisory_xact_lock(hashtextextended('peer-keys:' || u, 0)) FROM unnest($1::text[]) AS u";
+
     private const int ContributionsClass = 4;
 
     /// <summary>Serialises moderation of one user (by HF id) in one experiment (ban, unban, approve), for the rest of the transaction.</summary>

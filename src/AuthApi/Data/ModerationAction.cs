@@ -21,6 +21,12 @@ public sealed class ModerationAction
     public void RevokesOrRestores() => ChangesRevocations = true;
 
     /// <summary>
+    /// The action takes away a way in without revoking anything (an allowlist entry): the revocation version moves all the
+    /// same, since re-joins answered from memory are valid only while it stands still (Join/RejoinMemory).
+    /// </summary>
+    public void WithdrawsAdmission() => ChangesRevocations = true;
+
+    /// <summary>
     /// The action changes the experiment's settings or roles: cached copies are dropped after the commit. Call it before a
     /// rename as well as after, so both names are dropped.
     /// </summary>

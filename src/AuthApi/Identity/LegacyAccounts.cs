@@ -56,30 +56,59 @@ public sealed class LegacyAccounts(IServiceScopeFactory scopes, HfUsers hub, ILo
     private static async Task MoveAsync(ModerationDb db, string from, HfUserRef to, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO hf_users (id, username, seen_at) VALUES ({to.Id}, {to.Username}, now()) ON CONFLICT (id) DO NOTHING;
-            DELETE FROM allowlist_entries a WHERE a.user_id = {from}
-                AND EXISTS (SELECT 1 FROM allowlist_entries b WHERE b.experiment_id = a.experiment_id AND b.user_id = {to.Id});
-            DELETE FROM experiment_members a WHERE a.user_id = {from}
-                AND EXISTS (SELECT 1 FROM experiment_members b WHERE b.experiment_id = a.experiment_id AND b.user_id = {to.Id});
-            UPDATE allowlist_entries SET user_id = {to.Id} WHERE user_id = {from};
-            UPDATE experiment_members SET user_id = {to.Id} WHERE user_id = {from};
-            UPDATE bans SET user_id = {to.Id} WHERE user_id = {from};
-            UPDATE revoked_peer_keys SET user_id = {to.Id} WHERE user_id = {from};
-            UPDATE contribution_reports SET user_id = {to.Id} WHERE user_id = {from};
-            INSERT INTO contribution_hours AS h (experiment_id, contributor, hour, attributed, credited_samples, claimed_samples, rolled_back_samples,
-                                                 reports, clipped_reports, last_seen)
-            SELECT experiment_id, {to.Id}, hour, true, credited_samples, claimed_samples, rolled_back_samples, reports, clipped_reports, last_seen
-            FROM contribution_hours WHERE contributor = {from} AND attributed
-            ON CONFLICT (experiment_id, contributor, hour) DO UPDATE SET
-                credited_samples = h.credited_samples + excluded.credited_samples, claimed_samples = h.claimed_samples + excluded.claimed_samples,
-                rolled_back_samples = h.rolled_back_samples + excluded.rolled_back_samples, reports = h.reports + excluded.reports,
-                clipped_reports = h.clipped_reports + excluded.clipped_reports, last_seen = greatest(h.last_seen, excluded.last_seen);
-            DELETE FROM contribution_hours WHERE contributor = {from} AND attributed;
-            DELETE FROM leaderboard_entries WHERE contributor = {from} AND attributed;
-            UPDATE leaderboard_states SET built_at = NULL;
-            DELETE FROM hf_users WHERE id = {from};
-            """, ct);
+        await db.Database.ExecuteSqlRawAsync(SqlNames.Statements<Statements>(db.Model).Move, [
+            NpgsqlCommands.Parameter("from", from), NpgsqlCommands.Parameter("to", to.Id), NpgsqlCommands.Parameter("to_name", to.Username),
+        ], ct);
         await transaction.CommitAsync(ct);
+    }
+
+    private sealed class Statements : ISqlStatements<Statements>
+    {
+        public required string Move { get; init; }
+
+        public static Statements Build(SqlNames names)
+        {
+            var u = names.Table<HfUser>();
+            var a = names.Table<AllowlistEntry>();
+            var m = names.Table<ExperimentMember>();
+            var h = names.Table<ContributionHour>();
+            var e = names.Table<LeaderboardEntry>();
+            var contributor = h[x => x.Contributor];
+            string Add(string column) => $"{column} = h.{column} + excluded.{column}";
+            string Reassign<T>(SqlTable<T> table, System.Linq.Expressions.Expression<Func<T, object?>> user) where T : class =>
+                $"UPDATE {table} SET {table[user]} = @to WHERE {table[user]} = @from;";
+            // Rows the real account already has in the same experiment win over the placeholder's.
+            string DropDuplicates<T>(SqlTable<T> table, System.Linq.Expressions.Expression<Func<T, object?>> experiment,
+                System.Linq.Expressions.Expression<Func<T, object?>> user) where T : class => $"""
+                DELETE FROM {table} a WHERE a.{table[user]} = @from
+                    AND EXISTS (SELECT 1 FROM {table} b WHERE b.{table[experiment]} = a.{table[experiment]} AND b.{table[user]} = @to);
+                """;
+            var hourColumns = h.Columns(x => x.CreditedSamples, x => x.ClaimedSamples, x => x.RolledBackSamples, x => x.Reports,
+                x => x.ClippedReports, x => x.LastSeen);
+            return new()
+            {
+                Move = $"""
+                    INSERT INTO {u} ({u.Columns(x => x.Id, x => x.Username, x => x.SeenAt)}) VALUES (@to, @to_name, now()) ON CONFLICT ({u[x => x.Id]}) DO NOTHING;
+                    {DropDuplicates(a, x => x.ExperimentId, x => x.UserId)}
+                    {DropDuplicates(m, x => x.ExperimentId, x => x.UserId)}
+                    {Reassign(a, x => x.UserId)}
+                    {Reassign(m, x => x.UserId)}
+                    {Reassign(names.Table<Ban>(), x => x.UserId)}
+                    {Reassign(names.Table<RevokedPeerKey>(), x => x.UserId)}
+                    {Reassign(names.Table<ContributionReport>(), x => x.UserId)}
+                    INSERT INTO {h} AS h ({h.Columns(x => x.ExperimentId, x => x.Contributor, x => x.Hour, x => x.Attributed)}, {hourColumns})
+                    SELECT {h[x => x.ExperimentId]}, @to, {h[x => x.Hour]}, true, {hourColumns}
+                    FROM {h} WHERE {contributor} = @from AND {h[x => x.Attributed]}
+                    ON CONFLICT ({h.Columns(x => x.ExperimentId, x => x.Contributor, x => x.Hour)}) DO UPDATE SET
+                        {Add(h[x => x.CreditedSamples])}, {Add(h[x => x.ClaimedSamples])}, {Add(h[x => x.RolledBackSamples])},
+                        {Add(h[x => x.Reports])}, {Add(h[x => x.ClippedReports])},
+                        {h[x => x.LastSeen]} = greatest(h.{h[x => x.LastSeen]}, excluded.{h[x => x.LastSeen]});
+                    DELETE FROM {h} WHERE {contributor} = @from AND {h[x => x.Attributed]};
+                    DELETE FROM {e} WHERE {e[x => x.Contributor]} = @from AND {e[x => x.Attributed]};
+                    UPDATE {names.Table<LeaderboardState>()} SET {names.Table<LeaderboardState>()[x => x.BuiltAt]} = NULL;
+                    DELETE FROM {u} WHERE {u[x => x.Id]} = @from;
+                    """,
+            };
+        }
     }
 }

@@ -32,11 +32,9 @@ public sealed class UserDirectory(HfUsers hub, IServiceScopeFactory scopes, IMem
     public async Task EnsureAsync(ModerationDb db, HfUserRef user, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO hf_users (id, username, seen_at) VALUES ({user.Id}, {user.Username}, {now})
-            ON CONFLICT (id) DO UPDATE SET username = excluded.username, seen_at = excluded.seen_at
-            WHERE hf_users.username <> excluded.username OR hf_users.seen_at < excluded.seen_at - interval '1 hour'
-            """, ct);
+        await db.Database.ExecuteSqlRawAsync(SqlNames.Statements<Statements>(db.Model).Ensure, [
+            NpgsqlCommands.Parameter("id", user.Id), NpgsqlCommands.Parameter("username", user.Username), NpgsqlCommands.Parameter("now", now),
+        ], ct);
         cache.Set(Key(user), true, RecordedFor);
     }
 
@@ -52,4 +50,23 @@ public sealed class UserDirectory(HfUsers hub, IServiceScopeFactory scopes, IMem
     }
 
     private static string Key(HfUserRef user) => $"hf-user-recorded:{user.Id}:{user.Username}";
+
+    private sealed class Statements : ISqlStatements<Statements>
+    {
+        public required string Ensure { get; init; }
+
+        public static Statements Build(SqlNames names)
+        {
+            var u = names.Table<HfUser>();
+            var (username, seenAt) = (u[x => x.Username], u[x => x.SeenAt]);
+            return new()
+            {
+                Ensure = $"""
+                    INSERT INTO {u} ({u.Columns(x => x.Id, x => x.Username, x => x.SeenAt)}) VALUES (@id, @username, @now)
+                    ON CONFLICT ({u[x => x.Id]}) DO UPDATE SET {username} = excluded.{username}, {seenAt} = excluded.{seenAt}
+                    WHERE {u}.{username} <> excluded.{username} OR {u}.{seenAt} < excluded.{seenAt} - interval '1 hour'
+                    """,
+            };
+        }
+    }
 }

@@ -48,7 +48,7 @@ public sealed class Outbox(IBackgroundJobClient jobs, IServiceScopeFactory scope
     {
         var before = clock.GetUtcNow() - age;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var rows = await db.OutboxJobs.FromSql($"SELECT * FROM outbox_jobs WHERE created_at < {before} ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED")
+        var rows = await db.OutboxJobs.FromSqlRaw(SqlNames.Statements<Statements>(db.Model).Leftovers, NpgsqlCommands.Parameter("before", before))
             .AsNoTracking().ToListAsync(ct);
         foreach (var row in rows)
         {
@@ -69,6 +69,18 @@ public sealed class Outbox(IBackgroundJobClient jobs, IServiceScopeFactory scope
                 break;
             default:
                 throw new InvalidOperationException($"Outbox job {row.Id} has an unknown kind '{row.Kind}'.");
+        }
+    }
+
+    private sealed class Statements : ISqlStatements<Statements>
+    {
+        public required string Leftovers { get; init; }
+
+        public static Statements Build(SqlNames names)
+        {
+            var j = names.Table<OutboxJob>();
+            // Another instance handing over leftovers at the same time skips the rows this one holds.
+            return new() { Leftovers = $"SELECT * FROM {j} WHERE {j[x => x.CreatedAt]} < @before ORDER BY {j[x => x.Id]} LIMIT 100 FOR UPDATE SKIP LOCKED" };
         }
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Infrastructure;
+using Moderation.AuthApi.Keys;
 using Moderation.Contracts.Join;
 using Moderation.Contracts.Tokens;
 
@@ -21,7 +23,8 @@ public static class IntrospectionEndpoints
     }
 
     private static async Task<IntrospectionResponse> Introspect(
-        IntrospectionRequest request, ModerationDb db, PeerTokenInspector inspector, CancellationToken ct)
+        IntrospectionRequest request, HttpRequest http, ModerationDb db, PeerTokenInspector inspector, IOptions<TokenOptions> options,
+        CancellationToken ct)
     {
         var audience = request.Token is not null
             ? PeerJwt.Read(request.Token)?.Claims.Audience
@@ -36,7 +39,7 @@ public static class IntrospectionEndpoints
             return Inactive($"There is no experiment {audience}.");
         }
 
-        var result = await inspector.InspectAsync(db, experiment, request.Token, request.HivemindAccess, ct);
+        var result = await inspector.InspectAsync(db, experiment, options.Value.PublicOrigin(http), request.Token, request.HivemindAccess, ct);
         if (!result.IsValid)
         {
             return Inactive(result.Reason!);

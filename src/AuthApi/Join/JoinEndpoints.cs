@@ -23,8 +23,7 @@ public static class JoinEndpoints
     }
 
     /// <summary>Where this service is, as peers and token verifiers should name it: the configured issuer, else the request's origin.</summary>
-    public static string PublicOrigin(HttpRequest request, TokenOptions options) =>
-        options.Issuer is { Length: > 0 } issuer ? issuer.TrimEnd('/') : $"{request.Scheme}://{request.Host}";
+    public static string PublicOrigin(HttpRequest request, TokenOptions options) => options.PublicOrigin(request);
 
     private static async Task<Results<Ok<JoinResponse>, ProblemHttpResult>> Join(
         JoinInput request, ExperimentContext context, Caller caller, HttpContext http, JoinService joins, IOptions<TokenOptions> options,

@@ -1,8 +1,8 @@
-using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Access;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.JoinRequests;
+using Moderation.AuthApi.Keys;
 using Moderation.AuthApi.Peers;
 using Moderation.Contracts.Tokens;
 
@@ -10,18 +10,30 @@ namespace Moderation.AuthApi.Join;
 
 /// <summary>
 /// The one join, behind the native and the reference-compatible endpoints (each maps the outcome to its own wire shape):
-/// the access decision, the peer key's one owner, the cap on live keys per user, then a reused or freshly signed token.
+/// a re-join from memory when nothing has changed (<see cref="RejoinMemory"/>); else one statement for the user's
+/// standing, the key's owner, a reusable token and the user's live keys (<see cref="JoinFacts"/>), then the access
+/// decision, the peer key's one owner, the cap on live keys per user, and a reused or freshly signed token. The cap is
+/// checked again where it cannot race, in the group commit that stores the token (<see cref="PeerKeyCap"/>).
 /// </summary>
 public sealed class JoinService(
-    ModerationDb db, JoinAccess access, PeerKeyOwners owners, PeerKeyConflicts conflicts, PeerTokenIssuer issuer,
-    JoinRequestRecorder recorder, TimeProvider clock)
+    ModerationDb db, JoinAccess access, KeyRing keys, RejoinMemory rejoins, StandingVersion standing, PeerKeyConflicts conflicts,
+    PeerTokenIssuer issuer, JoinRequestRecorder recorder, TimeProvider clock)
 {
     /// <param name="jwtIssuer">The JWT <c>iss</c>, or null when the caller needs no JWT (reference join).</param>
     public async Task<JoinOutcome> JoinAsync(Experiment experiment, Caller caller, OpenSshRsaKey peerKey, string? jwtIssuer, CancellationToken ct)
     {
         var user = caller.User;
-        var name = $"{experiment.OrganizationName}/{experiment.ModelName}";
-        if (await access.DecideAsync(db, experiment, caller, ct, peerKey.Fingerprint) is { } refusal)
+        var fingerprint = peerKey.Fingerprint;
+        var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
+        if (await rejoins.FindAsync(experiment, caller, fingerprint, signingKey.Kid, jwtIssuer is not null) is { } remembered)
+        {
+            return new JoinOutcome(remembered);
+        }
+        var before = standing.Now();
+        var facts = await JoinFacts.ReadAsync(
+            db, experiment.Id, user, fingerprint, signingKey.Kid, jwtIssuer is not null, before.At, rejoins.FreshUntil(experiment), ct);
+        standing.Observed(before, facts.RevocationVersion);
+        if (access.Decide(experiment, user, caller.IsGlobalAdmin, facts.Standing, fingerprint) is { } refusal)
         {
             return refusal.Kind switch
             {
@@ -30,25 +42,29 @@ public sealed class JoinService(
                 _ => new JoinOutcome(null, JoinRefusal.NotAdmitted, await recorder.RecordRefusedJoinAsync(db, experiment, user, refusal.Reason, ct)),
             };
         }
-        // A key known to be someone else's is refused before anything else; an unknown one is claimed with the token.
-        if (owners.Known(peerKey.Fingerprint) is { } knownOwner && knownOwner != user.Id)
+        // A key someone else owns is refused before anything else; an unknown one is claimed with the token.
+        if (facts.KeyOwner is { } owner && owner != user.Id)
         {
-            return await KeyTakenAsync(experiment, user, peerKey, knownOwner, ct);
+            return await KeyTakenAsync(experiment, user, peerKey, owner, ct);
         }
-        // A token for this user and key exists only if the key is theirs.
-        if (await issuer.ReusableAsync(db, experiment, user, peerKey, jwtIssuer is not null, ct) is { } reused)
+        if (facts.Reusable is { } reusable)
         {
+            var reused = PeerTokenIssuer.Describe(reusable, signingKey);
+            rejoins.Remember(experiment, reused, facts.RevocationVersion, facts.Standing.Allowlisted);
             return new JoinOutcome(reused);
         }
-        if (await TooManyKeysAsync(experiment, user, peerKey.Fingerprint, ct) is { } retryAfter)
+        if (facts.OtherLiveKeys >= experiment.MaxPeerKeysPerUser)
         {
-            return new JoinOutcome(null, JoinRefusal.TooManyKeys,
-                $"{user.Username} already holds live tokens for {experiment.MaxPeerKeysPerUser} peer keys in {name}, the most allowed: "
-                + "reuse one of those keys, or wait until their tokens expire.", retryAfter);
+            return await TooManyKeysAsync(experiment, user, fingerprint, ct);
         }
-        var (issued, owner) = await issuer.IssueAsync(db, experiment, user, peerKey, jwtIssuer, ct);
-        owners.Remember(peerKey.Fingerprint, owner);
-        return issued is not null ? new JoinOutcome(issued) : await KeyTakenAsync(experiment, user, peerKey, owner, ct);
+        var (issued, keyOwner) = await issuer.IssueAsync(experiment, user, peerKey, signingKey, jwtIssuer);
+        return (issued, keyOwner) switch
+        {
+            (not null, _) => new JoinOutcome(issued),
+            (null, { } other) => await KeyTakenAsync(experiment, user, peerKey, other, ct),
+            // Joins of this user sent at the same moment took the last free places: the group commit refused this one.
+            _ => await TooManyKeysAsync(experiment, user, fingerprint, ct),
+        };
     }
 
     private async Task<JoinOutcome> KeyTakenAsync(Experiment experiment, HfIdentity user, OpenSshRsaKey peerKey, string owner, CancellationToken ct)
@@ -59,15 +75,13 @@ public sealed class JoinService(
             + $"The attempt was recorded for the moderators of {experiment.OrganizationName}/{experiment.ModelName}.");
     }
 
-    /// <returns>Null when one more key is allowed; else how long until the first of the user's live tokens expires.</returns>
-    private async Task<TimeSpan?> TooManyKeysAsync(Experiment experiment, HfIdentity user, string fingerprint, CancellationToken ct)
+    /// <summary>The refusal for one key too many, saying how long until the first of the user's live keys frees up.</summary>
+    private async Task<JoinOutcome> TooManyKeysAsync(Experiment experiment, HfIdentity user, string fingerprint, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var live = await db.IssuedTokens.AsNoTracking()
-            .Where(t => t.ExperimentId == experiment.Id && t.UserId == user.Id && t.RevokedAt == null && t.ExpiresAt > now && t.PeerKeyFingerprint != fingerprint)
-            .GroupBy(t => t.PeerKeyFingerprint)
-            .Select(g => g.Max(t => t.ExpiresAt))
-            .ToListAsync(ct);
-        return live.Count < experiment.MaxPeerKeysPerUser ? null : live.Min() - now;
+        var retryAfter = await JoinFacts.FirstKeyFreesAsync(db, experiment.Id, user.Id, fingerprint, clock.GetUtcNow(), ct);
+        return new JoinOutcome(null, JoinRefusal.TooManyKeys,
+            $"{user.Username} already holds live tokens for {experiment.MaxPeerKeysPerUser} peer keys in "
+            + $"{experiment.OrganizationName}/{experiment.ModelName}, the most allowed: reuse one of those keys, or wait until their tokens expire.",
+            retryAfter);
     }
 }

@@ -12,13 +12,14 @@ namespace Moderation.AuthApi.Join;
 /// </summary>
 public sealed class PeerTokenInspector(KeyRing keys, JoinAccess access, TimeProvider clock)
 {
+    /// <param name="issuer">This service's public origin, which its JWTs name as <c>iss</c>.</param>
     /// <param name="jwt">A peer JWT, or null to inspect <paramref name="hivemindAccess"/>.</param>
     public async Task<PeerTokenVerification> InspectAsync(
-        ModerationDb db, Experiment experiment, string? jwt, HivemindAccess? hivemindAccess, CancellationToken ct)
+        ModerationDb db, Experiment experiment, string issuer, string? jwt, HivemindAccess? hivemindAccess, CancellationToken ct)
     {
         var audience = $"{experiment.OrganizationName}/{experiment.ModelName}";
-        var verifier = new PeerTokenVerifier(await keys.PublishedKeySetAsync(db, experiment.Id, ct), audience, clock);
-        var result = jwt is not null ? verifier.VerifyJwt(jwt) : verifier.VerifyHivemindAccess(hivemindAccess!);
+        var verifier = new PeerTokenVerifier(await keys.PublishedKeySetAsync(db, experiment.Id, ct), audience, issuer, clock);
+        var result = jwt is not null ? await verifier.VerifyJwtAsync(jwt) : verifier.VerifyHivemindAccess(hivemindAccess!);
         if (!result.IsValid)
         {
             return result;

@@ -9,32 +9,19 @@ namespace Moderation.AuthApi.Join;
 
 /// <summary>
 /// Signs peer tokens for users the access decision admitted: a hivemind_access token always, a PS256 JWT when asked.
-/// A re-join with the same user, name and key gets the still-fresh token back instead of a new signature.
+/// (A re-join with the same user, name and key gets the still-fresh token back instead: see JoinService.)
 /// </summary>
-public sealed class PeerTokenIssuer(KeyRing keys, IssuedTokenWriter writer, TimeProvider clock, IOptions<TokenOptions> options)
+public sealed class PeerTokenIssuer(IssuedTokenWriter writer, TimeProvider clock)
 {
-    /// <summary>A token issued earlier for this user and key that is fresh enough to hand out again, if any.</summary>
-    public async Task<IssuedPeerToken?> ReusableAsync(
-        ModerationDb db, Experiment experiment, HfIdentity user, OpenSshRsaKey peerKey, bool wantJwt, CancellationToken ct)
-    {
-        var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
-        var freshUntil = clock.GetUtcNow() + TimeSpan.FromMinutes(experiment.TokenLifetimeMinutes) * options.Value.ReuseWhileRemaining;
-        var reusable = await db.IssuedTokens.AsNoTracking()
-            .Where(t => t.ExperimentId == experiment.Id && t.UserId == user.Id && t.PeerKeyFingerprint == peerKey.Fingerprint
-                        && t.Username == user.Username && t.RevokedAt == null && t.ExpiresAt > freshUntil && t.Kid == signingKey.Kid
-                        && (!wantJwt || t.Jwt != null))
-            .OrderByDescending(t => t.ExpiresAt)
-            .FirstOrDefaultAsync(ct);
-        return reusable is null ? null : Describe(reusable, signingKey);
-    }
-
     /// <summary>Signs a token and stores it together with the claim of its peer key for the user.</summary>
     /// <param name="jwtIssuer">The JWT <c>iss</c>; null for a reference-compatible join, which needs no JWT.</param>
-    /// <returns>The key's owner, and the token when that owner is the user (else nothing was stored).</returns>
-    public async Task<(IssuedPeerToken? Token, string KeyOwner)> IssueAsync(
-        ModerationDb db, Experiment experiment, HfIdentity user, OpenSshRsaKey peerKey, string? jwtIssuer, CancellationToken ct)
+    /// <returns>
+    /// The key's owner, and the token when that owner is the user (else nothing was stored); no owner when the token would
+    /// have taken the user over the experiment's cap on live peer keys (nothing was stored or claimed).
+    /// </returns>
+    public async Task<(IssuedPeerToken? Token, string? KeyOwner)> IssueAsync(
+        Experiment experiment, HfIdentity user, OpenSshRsaKey peerKey, SigningKey signingKey, string? jwtIssuer)
     {
-        var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
         var now = clock.GetUtcNow();
         // Whole seconds: expiration_time then has no fraction, and matches the JWT's exp exactly.
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds((now + TimeSpan.FromMinutes(experiment.TokenLifetimeMinutes)).ToUnixTimeSeconds());
@@ -55,14 +42,15 @@ public sealed class PeerTokenIssuer(KeyRing keys, IssuedTokenWriter writer, Time
                 ? null
                 : PeerJwt.Create(new PeerTokenClaims(jwtIssuer, user.Id, user.Username,
                     $"{experiment.OrganizationName}/{experiment.ModelName}", now.ToUnixTimeSeconds(), now.ToUnixTimeSeconds(),
-                    expiresAt.ToUnixTimeSeconds(), id.ToString(), new Confirmation(peerKey.Fingerprint)), signingKey.Kid, signingKey.Rsa),
+                    expiresAt.ToUnixTimeSeconds(), id.ToString(), new Confirmation(peerKey.Fingerprint)), signingKey.Credentials),
         };
         // Claimed and stored with the joins that arrive meanwhile, in one commit; answered once that commit is durable.
-        var owner = await writer.WriteAsync(record);
+        var owner = await writer.WriteAsync(record, experiment.MaxPeerKeysPerUser);
         return (owner == user.Id ? Describe(record, signingKey) : null, owner);
     }
 
-    private static IssuedPeerToken Describe(IssuedToken record, SigningKey signingKey) => new(
+    /// <summary>The token as handed out, from its stored record.</summary>
+    public static IssuedPeerToken Describe(IssuedToken record, SigningKey signingKey) => new(
         record,
         new HivemindAccess(record.Username, record.PeerPublicKey, HivemindAccess.FormatExpiration(record.ExpiresAt.UtcDateTime), record.HivemindSignature),
         signingKey.PublicKeyOpenSsh);

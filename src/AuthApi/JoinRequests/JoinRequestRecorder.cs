@@ -31,17 +31,41 @@ public sealed class JoinRequestRecorder(TimeProvider clock)
     {
         var orgs = string.Join(",", user.Orgs.Select(o => $"{o.Name}:{o.RoleInOrg}"));
         var now = clock.GetUtcNow();
-        return db.Database.ExecuteSqlAsync($"""
-            WITH account AS (
-                INSERT INTO hf_users (id, username, seen_at) VALUES ({user.Id}, {user.Username}, {now})
-                ON CONFLICT (id) DO UPDATE SET username = excluded.username WHERE hf_users.username <> excluded.username
-            )
-            INSERT INTO join_requests (experiment_id, user_id, fullname, avatar_url, email_verified, is_pro, orgs, message, status, created_at)
-            VALUES ({experiment.Id}, {user.Id}, {Cut(user.Fullname, 256)}, {Cut(user.AvatarUrl, 1024)}, {user.EmailVerified},
-                    {user.IsPro}, {Cut(orgs, 4000)}, {message}, 'Pending', {now})
-            ON CONFLICT (experiment_id, user_id) WHERE status = 'Pending' DO NOTHING
-            """, ct);
+        return db.Database.ExecuteSqlRawAsync(SqlNames.Statements<Statements>(db.Model).InsertPending, [
+            NpgsqlCommands.Parameter("experiment", experiment.Id), NpgsqlCommands.Parameter("user_id", user.Id),
+            NpgsqlCommands.Parameter("username", user.Username), NpgsqlCommands.Parameter("fullname", Cut(user.Fullname, 256)),
+            NpgsqlCommands.Parameter("avatar_url", Cut(user.AvatarUrl, 1024)), NpgsqlCommands.Parameter("email_verified", user.EmailVerified),
+            NpgsqlCommands.Parameter("is_pro", user.IsPro), NpgsqlCommands.Parameter("orgs", Cut(orgs, 4000)),
+            NpgsqlCommands.Parameter("message", message), NpgsqlCommands.Parameter("now", now),
+        ], ct);
     }
 
     private static string? Cut(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
+
+    private sealed class Statements : ISqlStatements<Statements>
+    {
+        public required string InsertPending { get; init; }
+
+        public static Statements Build(SqlNames names)
+        {
+            var u = names.Table<HfUser>();
+            var r = names.Table<JoinRequest>();
+            var username = u[x => x.Username];
+            var status = r[x => x.Status];
+            // The conflict target is the one-pending-request index (JoinRequestConfiguration).
+            return new()
+            {
+                InsertPending = $"""
+                    WITH account AS (
+                        INSERT INTO {u} ({u.Columns(x => x.Id, x => x.Username, x => x.SeenAt)}) VALUES (@user_id, @username, @now)
+                        ON CONFLICT ({u[x => x.Id]}) DO UPDATE SET {username} = excluded.{username} WHERE {u}.{username} <> excluded.{username}
+                    )
+                    INSERT INTO {r} ({r.Columns(x => x.ExperimentId, x => x.UserId, x => x.Fullname, x => x.AvatarUrl, x => x.EmailVerified,
+                                                x => x.IsPro, x => x.Orgs, x => x.Message, x => x.Status, x => x.CreatedAt)})
+                    VALUES (@experiment, @user_id, @fullname, @avatar_url, @email_verified, @is_pro, @orgs, @message, '{JoinRequestStatus.Pending}', @now)
+                    ON CONFLICT ({r.Columns(x => x.ExperimentId, x => x.UserId)}) WHERE {status} = '{JoinRequestStatus.Pending}' DO NOTHING
+                    """,
+            };
+        }
+    }
 }

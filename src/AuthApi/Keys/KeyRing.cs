@@ -61,7 +61,7 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
         var old = await work.RunAsync(async action =>
         {
             var old = await db.ExperimentKeys
-                .FromSql($"SELECT * FROM experiment_keys WHERE experiment_id = {experimentId} AND retired_at IS NULL FOR UPDATE")
+                .FromSqlRaw(SqlNames.Statements<Statements>(db.Model).CurrentForUpdate, NpgsqlCommands.Parameter("experiment", experimentId))
                 .FirstOrDefaultAsync(ct);
             if (old is not null)
             {
@@ -155,4 +155,15 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
     private sealed record ActiveKid(string Kid, DateTimeOffset CheckedAt);
 
     private sealed record PublishedKeys(string Kids, ExperimentKeySet Keys, DateTimeOffset CheckedAt);
+
+    private sealed class Statements : ISqlStatements<Statements>
+    {
+        public required string CurrentForUpdate { get; init; }
+
+        public static Statements Build(SqlNames names)
+        {
+            var k = names.Table<ExperimentKey>();
+            return new() { CurrentForUpdate = $"SELECT * FROM {k} WHERE {k[x => x.ExperimentId]} = @experiment AND {k[x => x.RetiredAt]} IS NULL FOR UPDATE" };
+        }
+    }
 }

@@ -20,6 +20,8 @@ public static class PeerTokenSetup
         services.AddHostedService(sp => sp.GetRequiredService<IssuedTokenWriter>());
         services.AddSingleton<PeerTokenIssuer>();
         services.AddSingleton<PeerTokenInspector>();
+        services.AddSingleton<StandingVersion>();
+        services.AddSingleton<RejoinMemory>();
         services.AddScoped<JoinService>();
         return services;
     }

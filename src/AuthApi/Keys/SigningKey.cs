@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
 using Moderation.Contracts.Tokens;
 
 namespace Moderation.AuthApi.Keys;
@@ -12,6 +13,7 @@ public sealed class SigningKey : IDisposable
         Rsa = rsa;
         PublicParameters = rsa.ExportParameters(false);
         PublicKeyOpenSsh = OpenSshRsaKey.Format(PublicParameters);
+        Credentials = PeerJwt.Credentials(kid, rsa);
         OpenSsl = RsaPss.Handle(rsa.ExportParameters(true));
     }
 
@@ -19,6 +21,9 @@ public sealed class SigningKey : IDisposable
     public RSA Rsa { get; }
     public RSAParameters PublicParameters { get; }
     public string PublicKeyOpenSsh { get; }
+
+    /// <summary>For PS256 JWTs and signed documents.</summary>
+    public SigningCredentials Credentials { get; }
     private SafeEvpPKeyHandle OpenSsl { get; }
 
     /// <summary>RSA-PSS/SHA-256 with the maximum salt, as the reference server and hivemind sign.</summary>

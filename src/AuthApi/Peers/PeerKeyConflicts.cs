@@ -16,11 +16,10 @@ public sealed class PeerKeyConflicts(UnitOfWork work, TimeProvider clock)
         var now = clock.GetUtcNow();
         var first = await work.RunAsync(async action =>
         {
-            var inserted = await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO peer_key_conflicts (experiment_id, peer_key_fingerprint, claimant_user_id, owner_user_id, first_attempt_at, last_attempt_at, attempts)
-                VALUES ({experiment.Id}, {fingerprint}, {claimant.Id}, {ownerUserId}, {now}, {now}, 1)
-                ON CONFLICT DO NOTHING
-                """, ct) == 1;
+            var inserted = await db.Database.ExecuteSqlRawAsync(SqlNames.Statements<Statements>(db.Model).Insert, [
+                NpgsqlCommands.Parameter("experiment", experiment.Id), NpgsqlCommands.Parameter("fingerprint", fingerprint),
+                NpgsqlCommands.Parameter("claimant", claimant.Id), NpgsqlCommands.Parameter("owner", ownerUserId), NpgsqlCommands.Parameter("now", now),
+            ], ct) == 1;
             if (inserted)
             {
                 action.Audit(new AuditRecord(experiment, claimant.Username, "peer_key.claim_refused", fingerprint,
@@ -33,6 +32,25 @@ public sealed class PeerKeyConflicts(UnitOfWork work, TimeProvider clock)
             await db.PeerKeyConflicts
                 .Where(c => c.ExperimentId == experiment.Id && c.PeerKeyFingerprint == fingerprint && c.ClaimantUserId == claimant.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Attempts, c => c.Attempts + 1).SetProperty(c => c.LastAttemptAt, now), ct);
+        }
+    }
+
+    private sealed class Statements : ISqlStatements<Statements>
+    {
+        public required string Insert { get; init; }
+
+        public static Statements Build(SqlNames names)
+        {
+            var c = names.Table<PeerKeyConflict>();
+            return new()
+            {
+                Insert = $"""
+                    INSERT INTO {c} ({c.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.ClaimantUserId, x => x.OwnerUserId,
+                                                x => x.FirstAttemptAt, x => x.LastAttemptAt, x => x.Attempts)})
+                    VALUES (@experiment, @fingerprint, @claimant, @owner, @now, @now, 1)
+                    ON CONFLICT DO NOTHING
+                    """,
+            };
         }
     }
 }

@@ -6,10 +6,10 @@ namespace Moderation.AuthApi.Peers;
 
 /// <summary>
 /// Who each peer key belongs to (<see cref="PeerKey"/>): the first user a token was issued for with it. An owner never
-/// changes once known, so owners are cached for long; "no owner yet" is not cached at all. Keys are claimed by the join's
-/// group commit, in the transaction that stores the token. The cache is bounded (<see cref="Entries"/>): every fresh-key
-/// join adds an entry, and an unbounded one grew by ~100 MB an hour under a join flood; past the bound the least recently
-/// used keys are dropped and looked up again.
+/// changes once known, so owners are cached for long. Keys are claimed by the join's group commit, in the transaction
+/// that stores the token (the join reads a key's owner in its one statement, <c>JoinFacts</c>). The cache is bounded
+/// (<see cref="Entries"/>): every key a report names adds an entry, so reports naming made-up keys must not grow it without
+/// bound; past the bound the least recently used are dropped and looked up again.
 /// </summary>
 public sealed class PeerKeyOwners : IDisposable
 {
@@ -19,12 +19,6 @@ public sealed class PeerKeyOwners : IDisposable
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = Entries, CompactionPercentage = 0.25 });
     private static readonly TimeSpan KnownFor = TimeSpan.FromHours(1);
     private static readonly TimeSpan UnattributedFor = TimeSpan.FromSeconds(10);
-
-    /// <summary>The key's owner if this instance has seen it (an owner never changes); null when unknown here.</summary>
-    public string? Known(string fingerprint) => cache.TryGetValue(OwnerKey(fingerprint), out string? owner) ? owner : null;
-
-    /// <summary>Remembers a key's owner as committed (the join's group commit claims keys: see IssuedTokenWriter).</summary>
-    public void Remember(string fingerprint, string owner) => Set(OwnerKey(fingerprint), owner, KnownFor);
 
     /// <summary>
     /// Whom each key's reports in <paramref name="experimentId"/> are credited to: its owner, if a token was issued for the
@@ -78,8 +72,6 @@ public sealed class PeerKeyOwners : IDisposable
 
     private void Set(string key, string? owner, TimeSpan lifetime) =>
         cache.Set(key, owner, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
-
-    private static string OwnerKey(string fingerprint) => $"peer-key-owner:{fingerprint}";
 
     private static string CreditKey(int experimentId, string fingerprint) => $"peer-key-credit:{experimentId}:{fingerprint}";
 }

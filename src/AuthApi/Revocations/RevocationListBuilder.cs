@@ -41,6 +41,6 @@ public sealed class RevocationListBuilder(KeyRing keys)
         var content = string.Join("\n", [version.ToString(CultureInfo.InvariantCulture), .. banned, "", .. revokedKeys, "", .. tokenIds]);
         var etag = $"\"{version}-{Base64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(content)).AsSpan(0, 12))}\"";
         var signingKey = await keys.ActiveAsync(db, experimentId.Value, ct);
-        return new RevocationDocument(list.Sign(signingKey.Kid, signingKey.Rsa), etag, list);
+        return new RevocationDocument(list.Sign(signingKey.Credentials), etag, list);
     }
 }

@@ -15,14 +15,9 @@ public sealed record CurrentCheckpoint(
 {
     public const string Type = "current-checkpoint+jws";
 
-    public static CurrentCheckpoint? Verify(string jws, ExperimentKeySet keys, string experiment, out string? error)
+    public static async Task<(CurrentCheckpoint? Current, string? Error)> VerifyAsync(string jws, ExperimentKeySet keys, string experiment)
     {
-        var current = CompactJws.Verify<CurrentCheckpoint>(jws, keys, Type, out error);
-        if (current is not null && current.Experiment != experiment)
-        {
-            error = $"The document is not for {experiment}.";
-            return null;
-        }
-        return current;
+        var (current, error) = await CompactJws.VerifyAsync<CurrentCheckpoint>(jws, keys, Type);
+        return current is not null && current.Experiment != experiment ? (null, $"The document is not for {experiment}.") : (current, error);
     }
 }

@@ -38,7 +38,7 @@ public sealed class RevocationListPoller(
             LastError = $"The revocation list answered {(int)response.StatusCode}.";
             return false;
         }
-        var list = RevocationList.Verify(await response.Content.ReadAsStringAsync(ct), keys, $"{org}/{model}", out var error);
+        var (list, error) = await RevocationList.VerifyAsync(await response.Content.ReadAsStringAsync(ct), keys, $"{org}/{model}");
         if (list is null)
         {
             LastError = error;

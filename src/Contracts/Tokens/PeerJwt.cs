@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Moderation.Contracts.Tokens;
 
@@ -20,60 +21,83 @@ public sealed record PeerTokenClaims(
 /// <summary>RFC 7800 proof-of-possession: <c>jkt</c> is the RFC 7638 thumbprint of the peer's public key.</summary>
 public sealed record Confirmation([property: JsonPropertyName("jkt")] string JwkThumbprint);
 
-/// <summary>Writes and reads compact PS256 JWTs. Only PS256 is accepted, whatever a token's header claims.</summary>
+/// <summary>
+/// Peer JWTs and the experiment's signed documents are made and checked by <see cref="JsonWebTokenHandler"/>, PS256
+/// only (.NET's RSA-PSS, salt = hash length, is exactly PS256).
+/// </summary>
 public static class PeerJwt
 {
-    public const string Algorithm = "PS256";
+    public const string Algorithm = SecurityAlgorithms.RsaSsaPssSha256;
+    public const string Type = "JWT";
 
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+    /// <summary>Longer than any peer JWT; refused before any decoding.</summary>
+    public const int MaxLength = 8192;
 
-    public static string Create(PeerTokenClaims claims, string kid, RSA signingKey)
+    /// <summary>One handler for everything: it keeps no per-token state. Times are always written by the caller.</summary>
+    internal static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    /// <summary>
+    /// Signing credentials for an experiment key; make them once per key. The key is copied in by value so the
+    /// library's cached signature provider owns its own RSA object, whatever the caller disposes.
+    /// </summary>
+    public static SigningCredentials Credentials(string kid, RSA privateKey) =>
+        new(new RsaSecurityKey(privateKey.ExportParameters(true)) { KeyId = kid }, Algorithm);
+
+    public static string Create(PeerTokenClaims claims, SigningCredentials credentials) => Handler.CreateToken(new SecurityTokenDescriptor
     {
-        var header = Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(new JwtHeader(Algorithm, "JWT", kid), Json));
-        var payload = Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(claims, Json));
-        var signingInput = header + "." + payload;
-        var signature = signingKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
-        return signingInput + "." + Base64Url.Encode(signature);
-    }
+        TokenType = Type,
+        SigningCredentials = credentials,
+        Claims = new Dictionary<string, object>
+        {
+            ["iss"] = claims.Issuer,
+            ["sub"] = claims.Subject,
+            ["preferred_username"] = claims.Username,
+            ["aud"] = claims.Audience,
+            ["iat"] = claims.IssuedAt,
+            ["nbf"] = claims.NotBefore,
+            ["exp"] = claims.Expires,
+            ["jti"] = claims.TokenId,
+            ["cnf"] = new Dictionary<string, object> { ["jkt"] = claims.Confirmation.JwkThumbprint },
+        },
+    });
 
-    /// <summary>Splits and decodes a JWT without trusting it. Returns null when it is not a well-formed PS256 JWT.</summary>
+    /// <summary>Decodes a JWT without trusting it (to learn which experiment it names). Null when it is not a well-formed peer JWT.</summary>
     public static ParsedJwt? Read(string? token)
     {
-        if (token is null || token.Length > 8192)
-        {
-            return null;
-        }
-        var parts = token.Split('.');
-        if (parts.Length != 3)
+        if (token is null || token.Length > MaxLength || !Handler.CanReadToken(token))
         {
             return null;
         }
         try
         {
-            var header = JsonSerializer.Deserialize<JwtHeader>(Base64Url.Decode(parts[0]), Json);
-            var claims = JsonSerializer.Deserialize<PeerTokenClaims>(Base64Url.Decode(parts[1]), Json);
-            var signature = Base64Url.Decode(parts[2]);
-            if (header is null || claims is null || header.Alg != Algorithm || claims.Confirmation?.JwkThumbprint is null
-                || claims.Audience is null || claims.Username is null || claims.TokenId is null || claims.Subject is null)
-            {
-                return null;
-            }
-            return new ParsedJwt(header.Kid, claims, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature);
+            var jwt = Handler.ReadJsonWebToken(token);
+            return jwt.Alg == Algorithm && Claims(jwt) is { } claims ? new ParsedJwt(jwt.Kid, claims) : null;
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or SecurityTokenException)
         {
             return null;
         }
     }
 
-    public sealed record ParsedJwt(string? Kid, PeerTokenClaims Claims, byte[] SigningInput, byte[] Signature)
+    /// <summary>The peer-token claims of a decoded JWT; null when one is missing or of the wrong kind.</summary>
+    internal static PeerTokenClaims? Claims(JsonWebToken jwt)
     {
-        public bool VerifySignature(RSA key) =>
-            key.VerifyData(SigningInput, Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+        if (!jwt.TryGetPayloadValue<string>("iss", out var issuer) || !jwt.TryGetPayloadValue<string>("sub", out var subject)
+            || !jwt.TryGetPayloadValue<string>("preferred_username", out var username) || !jwt.TryGetPayloadValue<string>("aud", out var audience)
+            || !jwt.TryGetPayloadValue<long>("iat", out var issuedAt) || !jwt.TryGetPayloadValue<long>("nbf", out var notBefore)
+            || !jwt.TryGetPayloadValue<long>("exp", out var expires) || !jwt.TryGetPayloadValue<string>("jti", out var tokenId)
+            || JwkThumbprint(jwt) is not { } thumbprint)
+        {
+            return null;
+        }
+        return new PeerTokenClaims(issuer, subject, username, audience, issuedAt, notBefore, expires, tokenId, new Confirmation(thumbprint));
     }
 
-    private sealed record JwtHeader(
-        [property: JsonPropertyName("alg")] string Alg,
-        [property: JsonPropertyName("typ")] string? Typ,
-        [property: JsonPropertyName("kid")] string? Kid);
+    private static string? JwkThumbprint(JsonWebToken jwt) =>
+        jwt.TryGetPayloadValue<JsonElement>("cnf", out var cnf) && cnf.ValueKind == JsonValueKind.Object
+        && cnf.TryGetProperty("jkt", out var jkt) && jkt.ValueKind == JsonValueKind.String
+            ? jkt.GetString()
+            : null;
+
+    public sealed record ParsedJwt(string? Kid, PeerTokenClaims Claims);
 }

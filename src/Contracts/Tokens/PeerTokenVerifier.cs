@@ -1,3 +1,6 @@
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
 namespace Moderation.Contracts.Tokens;
 
 /// <summary>What a peer learns from checking another peer's token offline.</summary>
@@ -8,15 +11,44 @@ public sealed record PeerTokenVerification(
 }
 
 /// <summary>
-/// Verifies peer tokens offline against an experiment's public keys: signature, expiry (with a small clock-skew
-/// allowance), audience, and the binding to the peer key the presenting peer proved it holds.
+/// Verifies peer tokens offline against an experiment's public keys. JWTs through <see cref="JsonWebTokenHandler"/>:
+/// PS256 signature by a key of the experiment, <c>typ</c>, <c>iss</c>, <c>aud</c>, and lifetime (with a small
+/// clock-skew allowance); hivemind_access tokens by their RSA-PSS signature (OpenSSL 3) and expiry. Then, for both,
+/// the binding to the peer key the presenting peer proved it holds, and the revocation list. Build one per
+/// experiment and reuse it: it holds the validation parameters and a cache of parsed peer keys.
 /// </summary>
-public sealed class PeerTokenVerifier(ExperimentKeySet keys, string audience, TimeProvider? clock = null, TimeSpan? clockSkew = null)
+public sealed class PeerTokenVerifier
 {
     public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromSeconds(60);
 
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly ExperimentKeySet _keys;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _skew;
+    private readonly TokenValidationParameters _parameters;
+    private readonly PeerKeyCache _peerKeys = new();
     private RevocationList? _revocations;
+
+    /// <param name="audience">The experiment, <c>org/model</c>.</param>
+    /// <param name="issuer">The service that issues the experiment's tokens: its public origin (e.g. <c>https://auth.example.org</c>).</param>
+    public PeerTokenVerifier(ExperimentKeySet keys, string audience, string issuer, TimeProvider? clock = null, TimeSpan? clockSkew = null)
+    {
+        _keys = keys;
+        _clock = clock ?? TimeProvider.System;
+        _skew = clockSkew ?? DefaultClockSkew;
+        _parameters = new TokenValidationParameters
+        {
+            IssuerSigningKeys = keys.SecurityKeys,
+            ValidAlgorithms = [PeerJwt.Algorithm],
+            ValidTypes = [PeerJwt.Type],
+            ValidIssuer = issuer,
+            ValidAudience = audience,
+            RequireExpirationTime = true,
+            ClockSkew = _skew,
+            // The library's own lifetime check reads the machine clock (its TimeProvider setting is not public in 8.x);
+            // its hook lets the verifier's clock decide, with the same skew and the library's exceptions.
+            LifetimeValidator = ValidateLifetime,
+        };
+    }
 
     /// <summary>The latest verified revocation list (see <c>RevocationListPoller</c>); tokens it names are refused.</summary>
     public RevocationList? Revocations
@@ -24,7 +56,6 @@ public sealed class PeerTokenVerifier(ExperimentKeySet keys, string audience, Ti
         get => Volatile.Read(ref _revocations);
         set => Volatile.Write(ref _revocations, value);
     }
-    private readonly TimeSpan _skew = clockSkew ?? DefaultClockSkew;
 
     /// <param name="expectedPeerKey">The OpenSSH key of the peer presenting the token, when known: the token must be bound to it.</param>
     public PeerTokenVerification VerifyHivemindAccess(HivemindAccess token, string? expectedPeerKey = null)
@@ -38,72 +69,102 @@ public sealed class PeerTokenVerifier(ExperimentKeySet keys, string audience, Ti
         {
             return PeerTokenVerification.Invalid("expiration_time is not a naive UTC ISO 8601 time.");
         }
-        if (!OpenSshRsaKey.TryParse(token.PeerPublicKey, out var peerKey, out _))
+        if (_peerKeys.Get(token.PeerPublicKey) is not { } peerKey)
         {
             return PeerTokenVerification.Invalid("peer_public_key is not a valid OpenSSH RSA key.");
         }
-        byte[] signature;
-        try
+        if (!RsaPss.IsSupported)
         {
-            signature = Convert.FromBase64String(token.Signature);
+            return PeerTokenVerification.Invalid(
+                "hivemind_access signatures (RSA-PSS with the maximum salt) can only be checked with OpenSSL 3, which is not available here; verify the JWT instead.");
         }
-        catch (FormatException)
+        Span<byte> signature = stackalloc byte[512];
+        if (!Convert.TryFromBase64String(token.Signature, signature, out var length))
         {
-            return PeerTokenVerification.Invalid("signature is not base64.");
+            return PeerTokenVerification.Invalid("signature is not base64 of an RSA signature of at most 4096 bits.");
         }
         var message = HivemindAccess.SignedMessage(token.Username, token.PeerPublicKey, expiration);
-        if (!keys.All.Any(k => RsaPss.Verify(k.OpenSsl, message, signature)))
+        if (!AnyKeyVerifies(message, signature[..length]))
         {
             return PeerTokenVerification.Invalid("The signature does not match any key of this experiment.");
         }
         var expiresAt = new DateTimeOffset(expiration, TimeSpan.Zero);
-        return Check(token.Username, expiresAt, null, peerKey!, expectedPeerKey, null, RevocationList.HivemindTokenId(token.Signature));
-    }
-
-    public PeerTokenVerification VerifyJwt(string token, string? expectedPeerKey = null)
-    {
-        var jwt = PeerJwt.Read(token);
-        if (jwt is null)
-        {
-            return PeerTokenVerification.Invalid($"Not a well-formed {PeerJwt.Algorithm} JWT.");
-        }
-        var key = keys.ByKid(jwt.Kid);
-        if (key is null)
-        {
-            return PeerTokenVerification.Invalid($"Unknown key id '{jwt.Kid}' for this experiment.");
-        }
-        if (!jwt.VerifySignature(key.Rsa))
-        {
-            return PeerTokenVerification.Invalid("The signature does not match.");
-        }
-        var claims = jwt.Claims;
-        if (claims.Audience != audience)
-        {
-            return PeerTokenVerification.Invalid($"The token is for {claims.Audience}, not {audience}.");
-        }
-        if (DateTimeOffset.FromUnixTimeSeconds(claims.NotBefore) > _clock.GetUtcNow() + _skew)
-        {
-            return PeerTokenVerification.Invalid("The token is not valid yet.");
-        }
-        return Check(claims.Username, DateTimeOffset.FromUnixTimeSeconds(claims.Expires), claims.Confirmation.JwkThumbprint, null,
-            expectedPeerKey, claims.TokenId, claims.TokenId);
-    }
-
-    private PeerTokenVerification Check(
-        string username, DateTimeOffset expiresAt, string? boundFingerprint, OpenSshRsaKey? boundKey, string? expectedPeerKey, string? tokenId,
-        string revocationId)
-    {
         if (expiresAt + _skew < _clock.GetUtcNow())
         {
             return PeerTokenVerification.Invalid($"The token expired at {expiresAt:u}.");
         }
-        var fingerprint = boundFingerprint ?? boundKey!.Fingerprint;
-        if (expectedPeerKey is not null)
+        return Check(token.Username, expiresAt, peerKey.Fingerprint, expectedPeerKey, null, () => RevocationList.HivemindTokenId(token.Signature));
+    }
+
+    /// <inheritdoc cref="VerifyHivemindAccess"/>
+    public async Task<PeerTokenVerification> VerifyJwtAsync(string token, string? expectedPeerKey = null)
+    {
+        if (token is null || token.Length > PeerJwt.MaxLength)
         {
-            if (!OpenSshRsaKey.TryParse(expectedPeerKey, out var presented, out _) || presented!.Fingerprint != fingerprint)
+            return PeerTokenVerification.Invalid($"Not a well-formed {PeerJwt.Algorithm} JWT.");
+        }
+        var result = await PeerJwt.Handler.ValidateTokenAsync(token, _parameters);
+        if (!result.IsValid)
+        {
+            return PeerTokenVerification.Invalid(Describe(result.Exception));
+        }
+        if (PeerJwt.Claims((JsonWebToken)result.SecurityToken) is not { } claims)
+        {
+            return PeerTokenVerification.Invalid("The token lacks a peer-token claim (sub, preferred_username, jti, cnf.jkt…).");
+        }
+        return Check(claims.Username, DateTimeOffset.FromUnixTimeSeconds(claims.Expires), claims.Confirmation.JwkThumbprint, expectedPeerKey,
+            claims.TokenId, () => claims.TokenId);
+    }
+
+    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    {
+        var now = _clock.GetUtcNow().UtcDateTime;
+        if (expires is not { } exp)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no expiry.");
+        }
+        if (notBefore is { } nbf && nbf > now + _skew)
+        {
+            throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = nbf };
+        }
+        if (exp < now - _skew)
+        {
+            throw new SecurityTokenExpiredException("The token expired.") { Expires = exp };
+        }
+        return true;
+    }
+
+    private bool AnyKeyVerifies(byte[] message, ReadOnlySpan<byte> signature)
+    {
+        foreach (var key in _keys.HivemindVerifiers)
+        {
+            if (key.Verify(message, signature))
             {
-                return PeerTokenVerification.Invalid("The token is bound to another peer key.");
+                return true;
             }
+        }
+        return false;
+    }
+
+    private string Describe(Exception? failure) => failure switch
+    {
+        SecurityTokenExpiredException expired => $"The token expired at {new DateTimeOffset(expired.Expires, TimeSpan.Zero):u}.",
+        SecurityTokenNotYetValidException => "The token is not valid yet.",
+        SecurityTokenInvalidAudienceException => $"The token is not for {_parameters.ValidAudience}.",
+        SecurityTokenInvalidIssuerException issuer => $"The token was issued by {issuer.InvalidIssuer}, not {_parameters.ValidIssuer}.",
+        SecurityTokenSignatureKeyNotFoundException => "The token is signed with a key this experiment does not have.",
+        SecurityTokenInvalidSignatureException => "The signature does not match.",
+        SecurityTokenInvalidTypeException or SecurityTokenInvalidAlgorithmException => $"Not a {PeerJwt.Algorithm} JWT (typ JWT, alg {PeerJwt.Algorithm}).",
+        SecurityTokenNoExpirationException => "The token has no expiry.",
+        _ => $"Not a well-formed {PeerJwt.Algorithm} JWT.",
+    };
+
+    private PeerTokenVerification Check(
+        string username, DateTimeOffset expiresAt, string fingerprint, string? expectedPeerKey, string? tokenId, Func<string> revocationId)
+    {
+        if (expectedPeerKey is not null && _peerKeys.Get(expectedPeerKey)?.Fingerprint != fingerprint)
+        {
+            return PeerTokenVerification.Invalid("The token is bound to another peer key.");
         }
         if (Revocations is { } revocations)
         {
@@ -111,7 +172,7 @@ public sealed class PeerTokenVerifier(ExperimentKeySet keys, string audience, Ti
             {
                 return PeerTokenVerification.Invalid($"{username} is banned (revocation list version {revocations.Version}).");
             }
-            if (revocations.IsPeerKeyRevoked(fingerprint) || revocations.IsTokenRevoked(revocationId))
+            if (revocations.IsPeerKeyRevoked(fingerprint) || revocations.IsTokenRevoked(revocationId()))
             {
                 return PeerTokenVerification.Invalid($"The token was revoked (revocation list version {revocations.Version}).");
             }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Moderation.Contracts.Tokens;
 
@@ -36,17 +37,12 @@ public sealed record RevocationList(
         "h:" + Base64Url.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(signature)).AsSpan(0, 16));
 
     /// <summary>Signs the list as a compact JWS (PS256) with the experiment's current key.</summary>
-    public string Sign(string kid, RSA key) => CompactJws.Sign(this, Type, kid, key);
+    public string Sign(SigningCredentials credentials) => CompactJws.Sign(this, Type, credentials);
 
     /// <summary>Checks the JWS against the experiment's keys and returns the list, or null with the reason.</summary>
-    public static RevocationList? Verify(string jws, ExperimentKeySet keys, string experiment, out string? error)
+    public static async Task<(RevocationList? List, string? Error)> VerifyAsync(string jws, ExperimentKeySet keys, string experiment)
     {
-        var list = CompactJws.Verify<RevocationList>(jws, keys, Type, out error);
-        if (list is not null && list.Experiment != experiment)
-        {
-            error = $"The list is not for {experiment}.";
-            return null;
-        }
-        return list;
+        var (list, error) = await CompactJws.VerifyAsync<RevocationList>(jws, keys, Type);
+        return list is not null && list.Experiment != experiment ? (null, $"The list is not for {experiment}.") : (list, error);
     }
 }

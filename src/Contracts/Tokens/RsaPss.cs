@@ -13,13 +13,24 @@ public static partial class RsaPss
 {
     private const string LibCrypto = "libcrypto.so.3";
     private const int RsaPkcs1PssPadding = 6;
-    private const int SaltLengthAuto = -2;
+    /// <summary>Verify with the salt length the signature has (hivemind_access: any valid salt).</summary>
+    public const int SaltLengthAuto = -2;
+
+    /// <summary>Verify with a salt exactly as long as the hash (PS256, RFC 7518).</summary>
+    public const int SaltLengthDigest = -1;
+
     private const int SaltLengthMax = -3;
+
+    private static readonly Lazy<bool> Supported = new(() => OperatingSystem.IsLinux() && NativeLibrary.TryLoad(LibCrypto, out _));
+
+    /// <summary>Whether OpenSSL 3 is here (Linux with libcrypto.so.3). Elsewhere only hivemind_access needs it; JWTs do not.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatformGuard("linux")]
+    public static bool IsSupported => Supported.Value;
 
     /// <summary>An OpenSSL key for <see cref="Sign"/> and <see cref="Verify"/>; create it once per key and reuse it.</summary>
     public static SafeEvpPKeyHandle Handle(RSAParameters parameters)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!IsSupported)
         {
             throw Unsupported();
         }
@@ -60,32 +71,18 @@ public static partial class RsaPss
         }
     }
 
-    /// <summary>Verifies with the salt length detected from the signature (any valid PSS salt).</summary>
-    public static bool Verify(SafeEvpPKeyHandle publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    /// <summary>A context set up to verify with <paramref name="publicKey"/>: SHA-256, MGF1-SHA-256, <paramref name="saltLength"/>. It holds its own reference to the key.</summary>
+    internal static IntPtr NewVerifyContext(SafeEvpPKeyHandle publicKey, int saltLength)
     {
         EnsureSupported();
-        if (signature.IsEmpty)
-        {
-            return false;
-        }
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(data, hash);
         var added = false;
         publicKey.DangerousAddRef(ref added);
-        var ctx = NewContext(publicKey.DangerousGetHandle(), sign: false, SaltLengthAuto);
         try
         {
-            var result = EvpPKeyVerify(ctx, in MemoryMarshal.GetReference(signature), (nuint)signature.Length,
-                in MemoryMarshal.GetReference(hash), (nuint)hash.Length);
-            if (result != 1)
-            {
-                ErrClearError();
-            }
-            return result == 1;
+            return NewContext(publicKey.DangerousGetHandle(), sign: false, saltLength);
         }
         finally
         {
-            EvpPKeyCtxFree(ctx);
             if (added)
             {
                 publicKey.DangerousRelease();
@@ -93,16 +90,29 @@ public static partial class RsaPss
         }
     }
 
+    /// <summary>Checks <paramref name="signature"/> over a SHA-256 <paramref name="hash"/> with a context from <see cref="NewVerifyContext"/>; the context stays usable.</summary>
+    internal static bool VerifyHash(IntPtr ctx, ReadOnlySpan<byte> hash, ReadOnlySpan<byte> signature)
+    {
+        var result = EvpPKeyVerify(ctx, in MemoryMarshal.GetReference(signature), (nuint)signature.Length, in MemoryMarshal.GetReference(hash), (nuint)hash.Length);
+        if (result != 1)
+        {
+            ErrClearError();
+        }
+        return result == 1;
+    }
+
+    internal static void FreeContext(IntPtr ctx) => EvpPKeyCtxFree(ctx);
+
     private static void EnsureSupported()
     {
-        if (!OperatingSystem.IsLinux())
+        if (!IsSupported)
         {
             throw Unsupported();
         }
     }
 
-    private static PlatformNotSupportedException Unsupported() =>
-        new("Peer-token signatures use OpenSSL 3 (libcrypto.so.3), available on Linux.");
+    private static PlatformNotSupportedException Unsupported() => new(
+        "hivemind_access signatures (RSA-PSS with the maximum salt) need OpenSSL 3 (libcrypto.so.3), which is not here; PS256 JWTs do not.");
 
     private static IntPtr NewContext(IntPtr key, bool sign, int saltLength)
     {

@@ -84,7 +84,7 @@ public sealed class CheckpointTests(AuthApiFactory api) : IClassFixture<AuthApiF
         var latest = await (await aux.PostWireAsync($"{url}/checkpoints", Checkpoint(200))).ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
 
         using var keys = ExperimentKeySet.FromJwks(await new ModerationClient(api.CreateClient()).GetJwksAsync("demo-org", name));
-        var current = CurrentCheckpoint.Verify(await api.CreateClient().GetStringAsync($"{url}/checkpoints/current"), keys, $"demo-org/{name}", out var error);
+        var (current, error) = await CurrentCheckpoint.VerifyAsync(await api.CreateClient().GetStringAsync($"{url}/checkpoints/current"), keys, $"demo-org/{name}");
         Assert.Null(error);
         Assert.Equal(200, current!.Step);
         Assert.Equal(Revision(200), current.Revision);
@@ -93,7 +93,7 @@ public sealed class CheckpointTests(AuthApiFactory api) : IClassFixture<AuthApiF
         var quarantined = await (await api.ClientFor("alice").PostWireAsync($"{url}/checkpoints/{latest.Id}/quarantine", new QuarantineRequest("poisoned")))
             .ReadAsync<CheckpointResponse>();
         Assert.Equal("quarantined", quarantined.Status);
-        var afterQuarantine = CurrentCheckpoint.Verify(await api.CreateClient().GetStringAsync($"{url}/checkpoints/current"), keys, $"demo-org/{name}", out _);
+        var (afterQuarantine, _) = await CurrentCheckpoint.VerifyAsync(await api.CreateClient().GetStringAsync($"{url}/checkpoints/current"), keys, $"demo-org/{name}");
         Assert.Equal(100, afterQuarantine!.Step);
         var audit = await (await api.ClientFor("alice").GetAsync($"{url}/audit?action=checkpoint.quarantined")).ReadAsync<Paged<AuditEntryResponse>>();
         Assert.Equal("poisoned", Assert.Single(audit.Items).Reason);

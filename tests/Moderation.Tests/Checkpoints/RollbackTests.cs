@@ -48,7 +48,7 @@ public sealed class RollbackTests(RollbackTests.Instance api) : IClassFixture<Ro
         var list = await (await api.ClientFor("alice").GetAsync($"{url}/checkpoints")).ReadAsync<Paged<CheckpointResponse>>();
         Assert.Equal(["superseded", "superseded", "active"], list.Items.Select(c => c.Status));
         using var keys = ExperimentKeySet.FromJwks(await new ModerationClient(api.CreateClient()).GetJwksAsync("demo-org", name));
-        var current = CurrentCheckpoint.Verify(await api.CreateClient().GetStringAsync($"{url}/checkpoints/current"), keys, $"demo-org/{name}", out _);
+        var (current, _) = await CurrentCheckpoint.VerifyAsync(await api.CreateClient().GetStringAsync($"{url}/checkpoints/current"), keys, $"demo-org/{name}");
         Assert.Equal(100, current!.Step);
         Assert.Equal(accepted.Id, current.RollbackId);
         var audit = await (await api.ClientFor("alice").GetAsync($"{url}/audit")).ReadAsync<Paged<AuditEntryResponse>>();

@@ -14,6 +14,8 @@ public sealed class FuzzGenerator
 {
     private readonly Random _random;
     private readonly FuzzBodies _bodies;
+    private readonly FuzzFieldBreaker _fields;
+    private readonly FuzzBodyBreaker _wholeBodies;
     private readonly ILookup<string, string> _methodsByPath;
     private readonly Dictionary<(string, Part), int> _turns = [];
 
@@ -21,6 +23,8 @@ public sealed class FuzzGenerator
     {
         _random = new Random(seed);
         _bodies = new FuzzBodies(_random);
+        _fields = new FuzzFieldBreaker(_random);
+        _wholeBodies = new FuzzBodyBreaker(_random);
         _methodsByPath = operations.ToLookup(o => o.PathTemplate.TrimEnd('/'), o => o.Method);
     }
 
@@ -71,23 +75,23 @@ public sealed class FuzzGenerator
         var bodyMutation = "";
         if (part == Part.BodyField && json is not null)
         {
-            bodyMutation = MutateField(json, operation.BodySchema!, Turn(operation, part));
+            bodyMutation = _fields.Break(json, operation.BodySchema!, Turn(operation, part));
         }
         var body = json is null ? null : Encoding.UTF8.GetBytes(FuzzValues.Json(json));
         var chunked = false;
         switch (part)
         {
             case Part.WholeBody:
-                (body, bodyMutation) = WholeBody(body);
+                (body, bodyMutation) = _wholeBodies.WholeBody(body);
                 contentType = "application/json";
                 break;
             case Part.ContentType:
-                (contentType, bodyMutation) = ContentType();
+                (contentType, bodyMutation) = _wholeBodies.ContentType();
                 body ??= "{}"u8.ToArray();
                 break;
             case Part.OverLimit:
                 chunked = _random.Next(2) == 0;
-                body = OverLimit(body);
+                body = FuzzBodyBreaker.OverLimit(body);
                 contentType = "application/json";
                 bodyMutation = $"body of {body.Length} bytes (over the 1 MiB limit){(chunked ? ", chunked" : "")}";
                 break;
@@ -131,7 +135,7 @@ public sealed class FuzzGenerator
             if (name == broken)
             {
                 var segment = FuzzValues.PathSegments[turn / parameters.Count % FuzzValues.PathSegments.Length];
-                mutation = $"path {{{name}}} = {Shorten(segment)}";
+                mutation = $"path {{{name}}} = {FuzzValues.Shorten(segment)}";
                 return segment;
             }
             return PathValue(name, operation, context, victim);
@@ -183,7 +187,7 @@ public sealed class FuzzGenerator
             {
                 case 0:
                     values.Add((name, value));
-                    mutation = $"query {name} given twice, once as {Shorten(value)}";
+                    mutation = $"query {name} given twice, once as {FuzzValues.Shorten(value)}";
                     break;
                 case 1 when values.Any(v => v.Name == name):
                     values.RemoveAll(v => v.Name == name);
@@ -192,7 +196,7 @@ public sealed class FuzzGenerator
                 default:
                     values.RemoveAll(v => v.Name == name);
                     values.Add((name, value));
-                    mutation = $"query {name}={Shorten(value)}";
+                    mutation = $"query {name}={FuzzValues.Shorten(value)}";
                     break;
             }
         }
@@ -211,145 +215,6 @@ public sealed class FuzzGenerator
         "checkpointId" => "987654321",
         _ => "fz",
     };
-
-    /// <summary>The kinds of breakage a field gets, in this order, once every field had the one before.</summary>
-    private enum Breakage { Hostile, Missing, Null, WrongType, Extra, Huge }
-
-    private static readonly Breakage[] Breakages =
-    [
-        Breakage.Hostile, Breakage.Hostile, Breakage.Missing, Breakage.Null, Breakage.Hostile, Breakage.WrongType, Breakage.Hostile,
-        Breakage.Extra, Breakage.Hostile, Breakage.Huge, Breakage.Hostile, Breakage.Hostile,
-    ];
-
-    /// <summary>Strings that a field of text must refuse or carry safely, in the order they are tried.</summary>
-    private static readonly string[] HostileStrings =
-        ["\u0000", FuzzValues.LoneHigh, "a\u0001b", "", FuzzValues.LoneLow, "a\u0000b", "\u001b[0m", new string('x', 5000), "\u007f", "\u0085", " "];
-
-    /// <summary>Breaks one field (anywhere in the body, nested ones too), chosen by <paramref name="turn"/>, and says how.</summary>
-    private string MutateField(JsonNode root, JsonObject schema, int turn)
-    {
-        var slots = new List<Slot>();
-        Collect(root, schema, "$", slots);
-        if (slots.Count == 0)
-        {
-            return "body unchanged (no fields)";
-        }
-        var (container, key, index, path, type) = slots[turn % slots.Count];
-        var round = turn / slots.Count;
-        JsonNode? value;
-        string what;
-        switch (Breakages[round % Breakages.Length])
-        {
-            case Breakage.Missing when key is not null:
-                container.AsObject().Remove(key);
-                return $"{path} missing";
-            case Breakage.Null:
-                (value, what) = (null, "null");
-                break;
-            case Breakage.WrongType:
-                what = FuzzValues.OtherJson[_random.Next(FuzzValues.OtherJson.Length)];
-                value = JsonNode.Parse(what);
-                break;
-            case Breakage.Extra when container is JsonObject extra:
-                var name = new[] { "zzz", "__proto__", "$type", "constructor", "id", "Organization_Name", "" }[_random.Next(7)];
-                extra[name] = JsonValue.Create("extra");
-                return $"extra field '{name}' beside {path}";
-            case Breakage.Huge:
-                (value, what) = (FuzzValues.Huge(_random), "a 100 KB string");
-                break;
-            case Breakage.Hostile when type is "integer" or "number":
-                what = FuzzValues.Numbers[(round / 2 + _random.Next(3)) % FuzzValues.Numbers.Length];
-                value = JsonNode.Parse(what);
-                break;
-            case Breakage.Hostile when type is "string" or "":
-                var text = HostileStrings[round / 2 % HostileStrings.Length];
-                (value, what) = (text, JsonValue.Create(text).ToJsonString());
-                break;
-            default:
-                var other = FuzzValues.Strings[_random.Next(FuzzValues.Strings.Length)];
-                (value, what) = (other, JsonValue.Create(other).ToJsonString());
-                break;
-        }
-        if (key is not null)
-        {
-            container.AsObject()[key] = value;
-        }
-        else
-        {
-            container.AsArray()[index] = value;
-        }
-        return $"{path} = {Shorten(what)}";
-    }
-
-    /// <summary>A place in a body that can be broken: a property of an object (present or only in the schema) or an array item.</summary>
-    private sealed record Slot(JsonNode Container, string? Key, int Index, string Path, string Type);
-
-    private static void Collect(JsonNode? node, JsonObject? schema, string path, List<Slot> slots)
-    {
-        if (node is JsonObject obj)
-        {
-            var names = obj.Select(p => p.Key).Union(Schemas.Properties(schema ?? []).Select(p => p.Key)).ToList();
-            foreach (var name in names)
-            {
-                var propertySchema = schema?["properties"]?[name]?.AsObject();
-                slots.Add(new Slot(obj, name, -1, $"{path}.{name}", propertySchema is null ? "" : Schemas.MainType(propertySchema)));
-                Collect(obj[name], propertySchema, $"{path}.{name}", slots);
-            }
-        }
-        else if (node is JsonArray array)
-        {
-            var items = schema?["items"]?.AsObject();
-            for (var i = 0; i < array.Count; i++)
-            {
-                slots.Add(new Slot(array, null, i, $"{path}[{i}]", items is null ? "" : Schemas.MainType(items)));
-                Collect(array[i], items, $"{path}[{i}]", slots);
-            }
-        }
-    }
-
-    private (byte[] Body, string Mutation) WholeBody(byte[]? valid)
-    {
-        var text = valid is null ? "{}" : Encoding.UTF8.GetString(valid);
-        var choice = _random.Next(16);
-        return choice switch
-        {
-            0 => ([], "empty body"),
-            1 => ("null"u8.ToArray(), "body null"),
-            2 => ("[]"u8.ToArray(), "body []"),
-            3 => ("\"text\""u8.ToArray(), "body a string"),
-            4 => ("12345678901234567890"u8.ToArray(), "body a number"),
-            5 => (Encoding.UTF8.GetBytes(text[..Math.Max(1, text.Length / 2)]), "body cut in half"),
-            6 => (Encoding.UTF8.GetBytes(text + "x"), "trailing garbage"),
-            7 => (Encoding.UTF8.GetBytes(text.Replace('"', '\'')), "single quotes"),
-            8 => (Encoding.UTF8.GetBytes(new string('[', 5000) + new string(']', 5000)), "5000 nested arrays"),
-            9 => (Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200)), "200 nested objects"),
-            10 when text.Length > 2 && text.EndsWith('}') => (Encoding.UTF8.GetBytes(text[..^1] + "," + text[1..]), "every field given twice"),
-            11 => ([.. "{\"name\":\""u8, 0xFF, 0xFE, 0xC3, .. "\"}"u8], "invalid UTF-8 in a string"),
-            12 => ([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text)], "byte-order mark"),
-            13 => (Encoding.Unicode.GetBytes(text), "UTF-16 body"),
-            14 => ("{\"a\":NaN,\"b\":Infinity}"u8.ToArray(), "NaN and Infinity literals"),
-            _ => ("{,}"u8.ToArray(), "invalid JSON {,}"),
-        };
-    }
-
-    private (string? ContentType, string Mutation) ContentType()
-    {
-        string?[] types =
-        [
-            null, "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-            "application/json; charset=latin1", "application/json; charset=utf-16", "application/merge-patch+json", "application/*",
-            "json", "application/problem+json", "image/png",
-        ];
-        var type = types[_random.Next(types.Length)];
-        return (type, $"content type {type ?? "missing"}");
-    }
-
-    private static byte[] OverLimit(byte[]? valid)
-    {
-        var filler = "{\"padding\":\"" + new string('p', (int)(1.1 * 1024 * 1024)) + "\"";
-        var text = valid is { Length: > 2 } ? filler + "," + Encoding.UTF8.GetString(valid)[1..] : filler + "}";
-        return Encoding.UTF8.GetBytes(text);
-    }
 
     private byte[] Bytes(int count)
     {
@@ -370,6 +235,4 @@ public sealed class FuzzGenerator
         }
         return choices[^1].Value;
     }
-
-    private static string Shorten(string text) => text.Length > 40 ? $"{text[..20]}…({text.Length} chars)" : text;
 }

@@ -68,4 +68,7 @@ public static class FuzzValues
         "Bearer msk_", "Bearer msk_" + new string('0', 64), "Bearer hf_" + new string('z', 5000), "Bearer eyJ.eyJ.x", "Bearer ...",
         "Bearer eyJhbGciOiJub25lIn0.e30.", "Bearer " + new string('A', 4097),
     ];
+
+    /// <summary>A value as a finding shows it: long ones cut, with their length.</summary>
+    public static string Shorten(string text) => text.Length > 40 ? $"{text[..20]}…({text.Length} chars)" : text;
 }

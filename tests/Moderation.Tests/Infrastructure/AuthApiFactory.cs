@@ -43,9 +43,15 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
         _ownsCluster = OwnCluster;
         _cluster = _ownsCluster ? await PostgresCluster.StartNewAsync() : await PostgresCluster.Shared;
-        ConnectionString = await _cluster.CreateDatabaseAsync("moderation_test");
+        // A cluster of its own is migrated by the host itself: a template would only add a copy.
+        ConnectionString = _ownsCluster
+            ? await _cluster.CreateDatabaseAsync("moderation_test")
+            : await _cluster.CreateMigratedDatabaseAsync("moderation_test");
         Hub = await HubEmulatorHost.StartAsync();
     }
+
+    /// <summary>The origin in-process clients call (no Tokens:Issuer is set in Testing), which peer JWTs name as <c>iss</c>.</summary>
+    public const string Issuer = "http://localhost";
 
     /// <summary>A cron expression that never comes due.</summary>
     public const string Never = "0 0 31 2 *";

@@ -17,6 +17,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private readonly string? _dataDir;
     private readonly string? _binDir;
+    private readonly Lazy<Task<string>> _template;
 
     private PostgresCluster(string adminConnectionString, string? dataDir, string? binDir, int port)
     {
@@ -24,6 +25,12 @@ public sealed class PostgresCluster : IAsyncDisposable
         _dataDir = dataDir;
         _binDir = binDir;
         Port = port;
+        _template = new Lazy<Task<string>>(async () =>
+        {
+            var name = $"moderation_template_{Guid.NewGuid():N}"[..40];
+            await MigratedTemplate.CreateAsync(AdminConnectionString, name);
+            return name;
+        });
     }
 
     public string AdminConnectionString { get; }
@@ -35,7 +42,9 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         if (Environment.GetEnvironmentVariable("MODERATION_TEST_PG") is { Length: > 0 } external)
         {
-            return new PostgresCluster(external, null, null, new NpgsqlConnectionStringBuilder(external).Port);
+            var server = new PostgresCluster(external, null, null, new NpgsqlConnectionStringBuilder(external).Port);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DropTemplateAsync().GetAwaiter().GetResult();
+            return server;
         }
         SweepStaleClusters();
         var cluster = await StartNewAsync();
@@ -68,12 +77,18 @@ public sealed class PostgresCluster : IAsyncDisposable
     public Task StopAsync() => RunPgAsync(_binDir!, "pg_ctl", ["-D", Path.Combine(_dataDir!, "data"), "-m", "fast", "-w", "stop"]);
 
     /// <summary>A new, empty database; returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string prefix)
+    public Task<string> CreateDatabaseAsync(string prefix) => CreateAsync(prefix, template: null);
+
+    /// <summary>A new database with AuthApi's schema (a copy of <see cref="MigratedTemplate"/>); returns its connection string.</summary>
+    public async Task<string> CreateMigratedDatabaseAsync(string prefix) => await CreateAsync(prefix, await _template.Value);
+
+    private async Task<string> CreateAsync(string prefix, string? template)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)].ToLowerInvariant();
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        var copy = template is null ? "" : $" TEMPLATE \"{template}\"";
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"{copy}", connection);
         await command.ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, MaxPoolSize = 50 }.ConnectionString;
     }
@@ -86,6 +101,15 @@ public sealed class PostgresCluster : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Drops the template on a server the tests do not delete (MODERATION_TEST_PG).</summary>
+    private async Task DropTemplateAsync()
+    {
+        if (_template is { IsValueCreated: true, Value.IsCompletedSuccessfully: true })
+        {
+            await DropDatabaseAsync(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = await _template.Value }.ConnectionString);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -6,7 +6,6 @@ using Moderation.Contracts.Client;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Join;
 using Moderation.Tests.Infrastructure;
-using Npgsql;
 
 namespace Moderation.Tests.Join;
 
@@ -26,12 +25,12 @@ public sealed class GroupCommitTests(AuthApiFactory api) : IClassFixture<AuthApi
         string[] users = ["alice", "bob", "carol", "dave"];
 
         List<Task<JoinResponse>> joins;
-        await using (var blocker = await LockIssuedTokensAsync())
+        await using (var blocker = await api.LockIssuedTokensAsync())
         {
             joins = [Join(users[0], experiment)];
-            await WaitUntilAsync(() => writer.Waiting == 1);
+            await GroupCommitHold.WaitUntilAsync(() => writer.Waiting == 1);
             joins.AddRange(Enumerable.Range(1, 15).Select(i => Join(users[i % users.Length], experiment)));
-            await WaitUntilAsync(() => writer.Waiting == 16);
+            await GroupCommitHold.WaitUntilAsync(() => writer.Waiting == 16);
             await Task.Delay(200);
             Assert.All(joins, j => Assert.False(j.IsCompleted, "A join was answered before its token was committed."));
         }
@@ -54,14 +53,14 @@ public sealed class GroupCommitTests(AuthApiFactory api) : IClassFixture<AuthApi
         var sharedKey = PeerKeys.New();
 
         Task<JoinResponse> first, bobs, carols;
-        await using (var blocker = await LockIssuedTokensAsync())
+        await using (var blocker = await api.LockIssuedTokensAsync())
         {
             first = Join("alice", experiment);
-            await WaitUntilAsync(() => writer.Waiting == 1);
+            await GroupCommitHold.WaitUntilAsync(() => writer.Waiting == 1);
             bobs = Client.JoinAsync("hf_dev_bob", "demo-org", experiment.ModelName, sharedKey);
-            await WaitUntilAsync(() => writer.Waiting == 2);
+            await GroupCommitHold.WaitUntilAsync(() => writer.Waiting == 2);
             carols = Client.JoinAsync("hf_dev_carol", "demo-org", experiment.ModelName, sharedKey);
-            await WaitUntilAsync(() => writer.Waiting == 3);
+            await GroupCommitHold.WaitUntilAsync(() => writer.Waiting == 3);
         }
 
         await first;
@@ -75,25 +74,4 @@ public sealed class GroupCommitTests(AuthApiFactory api) : IClassFixture<AuthApi
 
     private Task<JoinResponse> Join(string user, ExperimentResponse experiment) =>
         Client.JoinAsync("hf_dev_" + user, "demo-org", experiment.ModelName, PeerKeys.New());
-
-    /// <summary>Holds a lock that lets joins read but not insert tokens, until disposed (the connection closes, rolling back).</summary>
-    private async Task<NpgsqlConnection> LockIssuedTokensAsync()
-    {
-        var connection = new NpgsqlConnection(api.ConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("BEGIN; LOCK TABLE issued_tokens IN EXCLUSIVE MODE", connection);
-        await command.ExecuteNonQueryAsync();
-        return connection;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        // Generous: on a loaded machine the first joins of each user wait for a Hub lookup; nothing here is timed.
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the joins to queue.");
-            await Task.Delay(20);
-        }
-    }
 }

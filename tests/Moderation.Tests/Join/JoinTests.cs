@@ -27,9 +27,9 @@ public sealed class JoinTests(AuthApiFactory api) : IClassFixture<AuthApiFactory
         Assert.Equal(OpenSshRsaKey.Parse(peerKey).Fingerprint, joined.PeerKeyFingerprint);
         Assert.EndsWith($"/api/v1/experiments/demo-org/{experiment.ModelName}/jwks", joined.JwksUrl, StringComparison.Ordinal);
         using var keys = ExperimentKeySet.FromJwks(await Client.GetJwksAsync("demo-org", experiment.ModelName));
-        var verifier = new PeerTokenVerifier(keys, $"demo-org/{experiment.ModelName}");
+        var verifier = new PeerTokenVerifier(keys, $"demo-org/{experiment.ModelName}", AuthApiFactory.Issuer);
 
-        var jwt = verifier.VerifyJwt(joined.Token, expectedPeerKey: peerKey);
+        var jwt = await verifier.VerifyJwtAsync(joined.Token, expectedPeerKey: peerKey);
         Assert.True(jwt.IsValid, jwt.Reason);
         Assert.Equal("bob", jwt.Username);
         var hivemind = verifier.VerifyHivemindAccess(joined.HivemindAccess, expectedPeerKey: peerKey);
@@ -73,7 +73,7 @@ public sealed class JoinTests(AuthApiFactory api) : IClassFixture<AuthApiFactory
 
         using var keys = ExperimentKeySet.FromOpenSsh(json.GetProperty("auth_server_public_key").GetString()!);
         var token = JsonSerializer.Deserialize<HivemindAccess>(access.GetRawText(), Moderation.Contracts.Json.WireJson.Options)!;
-        Assert.True(new PeerTokenVerifier(keys, "unused").VerifyHivemindAccess(token, peerKey).IsValid);
+        Assert.True(new PeerTokenVerifier(keys, "unused", AuthApiFactory.Issuer).VerifyHivemindAccess(token, peerKey).IsValid);
     }
 
     [Fact]

@@ -30,8 +30,8 @@ public sealed class KeyRingTests(AuthApiFactory api) : IClassFixture<AuthApiFact
         var jwks = await Client.GetJwksAsync("demo-org", experiment.ModelName);
         Assert.Equal([rotated.Kid, before.Kid], jwks.Keys.Select(k => k.Kid));
         using var keys = ExperimentKeySet.FromJwks(jwks);
-        var verifier = new PeerTokenVerifier(keys, $"demo-org/{experiment.ModelName}");
-        Assert.True(verifier.VerifyJwt(before.Token).IsValid);
+        var verifier = new PeerTokenVerifier(keys, $"demo-org/{experiment.ModelName}", AuthApiFactory.Issuer);
+        Assert.True((await verifier.VerifyJwtAsync(before.Token)).IsValid);
         Assert.True(verifier.VerifyHivemindAccess(before.HivemindAccess).IsValid);
 
         // The same peer re-joining now gets a token from the new key, not the old one back.
@@ -39,7 +39,7 @@ public sealed class KeyRingTests(AuthApiFactory api) : IClassFixture<AuthApiFact
         Assert.Equal(rotated.Kid, after.Kid);
         Assert.Equal(rotated.Kid, PeerJwt.Read(after.Token)!.Kid);
         Assert.NotEqual(before.AuthServerPublicKey, after.AuthServerPublicKey);
-        Assert.True(verifier.VerifyJwt(after.Token).IsValid);
+        Assert.True((await verifier.VerifyJwtAsync(after.Token)).IsValid);
         Assert.True((await Client.IntrospectAsync(new IntrospectionRequest(Token: before.Token))).Active);
     }
 

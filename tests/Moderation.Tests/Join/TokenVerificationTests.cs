@@ -36,25 +36,25 @@ public sealed class TokenVerificationTests(AuthApiFactory api) : IClassFixture<A
     public async Task ExpiredTokensAreRefused()
     {
         var (experiment, joined, keys) = await JoinAsync();
-        var later = new PeerTokenVerifier(keys, $"demo-org/{experiment}", new FixedClock(joined.ExpiresAt.AddMinutes(2)));
-        Assert.Contains("expired", later.VerifyJwt(joined.Token).Reason, StringComparison.Ordinal);
+        var later = new PeerTokenVerifier(keys, $"demo-org/{experiment}", AuthApiFactory.Issuer, new FixedClock(joined.ExpiresAt.AddMinutes(2)));
+        Assert.Contains("expired", (await later.VerifyJwtAsync(joined.Token)).Reason, StringComparison.Ordinal);
         Assert.Contains("expired", later.VerifyHivemindAccess(joined.HivemindAccess).Reason, StringComparison.Ordinal);
         // Within the clock-skew allowance it still passes.
-        var justAfter = new PeerTokenVerifier(keys, $"demo-org/{experiment}", new FixedClock(joined.ExpiresAt.AddSeconds(30)));
-        Assert.True(justAfter.VerifyJwt(joined.Token).IsValid);
+        var justAfter = new PeerTokenVerifier(keys, $"demo-org/{experiment}", AuthApiFactory.Issuer, new FixedClock(joined.ExpiresAt.AddSeconds(30)));
+        Assert.True((await justAfter.VerifyJwtAsync(joined.Token)).IsValid);
     }
 
     [Fact]
     public async Task TamperedTokensAreRefused()
     {
         var (experiment, joined, keys) = await JoinAsync();
-        var verifier = new PeerTokenVerifier(keys, $"demo-org/{experiment}");
+        var verifier = new PeerTokenVerifier(keys, $"demo-org/{experiment}", AuthApiFactory.Issuer);
 
         var parts = joined.Token.Split('.');
         var payload = JsonNode.Parse(Base64Url.Decode(parts[1]))!;
         payload["preferred_username"] = "mallory";
         var tamperedJwt = $"{parts[0]}.{Base64Url.Encode(Encoding.UTF8.GetBytes(payload.ToJsonString()))}.{parts[2]}";
-        Assert.False(verifier.VerifyJwt(tamperedJwt).IsValid);
+        Assert.False((await verifier.VerifyJwtAsync(tamperedJwt)).IsValid);
         var tamperedAccess = joined.HivemindAccess with { ExpirationTime = HivemindAccess.FormatExpiration(joined.ExpiresAt.UtcDateTime.AddHours(5)) };
         Assert.False(verifier.VerifyHivemindAccess(tamperedAccess).IsValid);
 
@@ -69,9 +69,9 @@ public sealed class TokenVerificationTests(AuthApiFactory api) : IClassFixture<A
     {
         var (_, joined, _) = await JoinAsync();
         var (otherExperiment, _, otherKeys) = await JoinAsync();
-        var verifier = new PeerTokenVerifier(otherKeys, $"demo-org/{otherExperiment}");
+        var verifier = new PeerTokenVerifier(otherKeys, $"demo-org/{otherExperiment}", AuthApiFactory.Issuer);
 
-        Assert.False(verifier.VerifyJwt(joined.Token).IsValid);
+        Assert.False((await verifier.VerifyJwtAsync(joined.Token)).IsValid);
         Assert.False(verifier.VerifyHivemindAccess(joined.HivemindAccess).IsValid);
         var introspected = await Client.IntrospectAsync(new IntrospectionRequest(HivemindAccess: joined.HivemindAccess, OrganizationName: "demo-org", ModelName: otherExperiment));
         Assert.False(introspected.Active);
@@ -81,10 +81,27 @@ public sealed class TokenVerificationTests(AuthApiFactory api) : IClassFixture<A
     public async Task TokenPresentedWithAnotherPeerKeyIsRefused()
     {
         var (experiment, joined, keys) = await JoinAsync();
-        var verifier = new PeerTokenVerifier(keys, $"demo-org/{experiment}");
+        var verifier = new PeerTokenVerifier(keys, $"demo-org/{experiment}", AuthApiFactory.Issuer);
         var impostor = PeerKeys.New();
-        Assert.Contains("another peer key", verifier.VerifyJwt(joined.Token, impostor).Reason, StringComparison.Ordinal);
+        Assert.Contains("another peer key", (await verifier.VerifyJwtAsync(joined.Token, impostor)).Reason, StringComparison.Ordinal);
         Assert.Contains("another peer key", verifier.VerifyHivemindAccess(joined.HivemindAccess, impostor).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokensOfAnotherIssuerAreRefused()
+    {
+        var (experiment, joined, keys) = await JoinAsync();
+        Assert.Equal(AuthApiFactory.Issuer, PeerJwt.Read(joined.Token)!.Claims.Issuer);
+        var elsewhere = new PeerTokenVerifier(keys, $"demo-org/{experiment}", "https://auth.elsewhere.example");
+        var result = await elsewhere.VerifyJwtAsync(joined.Token);
+        Assert.False(result.IsValid);
+        Assert.Equal($"The token was issued by {AuthApiFactory.Issuer}, not https://auth.elsewhere.example.", result.Reason);
+        // Introspection expects this service's own origin: a client calling it under another name is refused.
+        var client = api.CreateClient();
+        client.BaseAddress = new Uri("http://other.localhost");
+        var introspected = await new ModerationClient(client).IntrospectAsync(new IntrospectionRequest(Token: joined.Token));
+        Assert.False(introspected.Active);
+        Assert.Contains("issued by", introspected.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,8 +110,8 @@ public sealed class TokenVerificationTests(AuthApiFactory api) : IClassFixture<A
         var (experiment, joined, keys) = await JoinAsync();
         using var foreign = RSA.Create(2048);
         var claims = PeerJwt.Read(joined.Token)!;
-        var forged = PeerJwt.Create(claims.Claims, claims.Kid!, foreign);
-        Assert.False(new PeerTokenVerifier(keys, $"demo-org/{experiment}").VerifyJwt(forged).IsValid);
+        var forged = PeerJwt.Create(claims.Claims, PeerJwt.Credentials(claims.Kid!, foreign));
+        Assert.False((await new PeerTokenVerifier(keys, $"demo-org/{experiment}", AuthApiFactory.Issuer).VerifyJwtAsync(forged)).IsValid);
         Assert.False((await Client.IntrospectAsync(new IntrospectionRequest(Token: forged))).Active);
     }
 
@@ -119,7 +136,7 @@ public sealed class TokenVerificationTests(AuthApiFactory api) : IClassFixture<A
         };
         var confused = $"{signingInput}.{signature}";
 
-        Assert.False(new PeerTokenVerifier(keys, $"demo-org/{experiment}").VerifyJwt(confused).IsValid);
+        Assert.False((await new PeerTokenVerifier(keys, $"demo-org/{experiment}", AuthApiFactory.Issuer).VerifyJwtAsync(confused)).IsValid);
         Assert.False((await Client.IntrospectAsync(new IntrospectionRequest(Token: confused))).Active);
     }
 

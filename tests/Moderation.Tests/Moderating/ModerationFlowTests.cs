@@ -58,8 +58,8 @@ public sealed class ModerationFlowTests(AuthApiFactory api) : IClassFixture<Auth
         Assert.Equal($"mallory is banned from demo-org/{name}: poisoned gradients", refusedAgain.Detail);
 
         using var keys = ExperimentKeySet.FromJwks(await Client.GetJwksAsync("demo-org", name));
-        var verifier = new PeerTokenVerifier(keys, $"demo-org/{name}");
-        Assert.True(verifier.VerifyJwt(joined.Token).IsValid);
+        var verifier = new PeerTokenVerifier(keys, $"demo-org/{name}", AuthApiFactory.Issuer);
+        Assert.True((await verifier.VerifyJwtAsync(joined.Token)).IsValid);
         await using (var poller = new RevocationListPoller(api.CreateClient(), "demo-org", name, keys, verifier))
         {
             Assert.True(await poller.RefreshAsync());
@@ -69,7 +69,7 @@ public sealed class ModerationFlowTests(AuthApiFactory api) : IClassFixture<Auth
         Assert.Contains("mallory", list.BannedUsernames);
         // A ban is one entry: the name covers every token of hers, none is listed on its own.
         Assert.Empty(list.RevokedTokenIds);
-        Assert.Contains("banned", verifier.VerifyJwt(joined.Token).Reason, StringComparison.Ordinal);
+        Assert.Contains("banned", (await verifier.VerifyJwtAsync(joined.Token)).Reason, StringComparison.Ordinal);
         Assert.False(verifier.VerifyHivemindAccess(joined.HivemindAccess).IsValid);
         Assert.Equal("banned", (await (await api.ClientFor("mallory").GetAsync($"{url}/membership")).ReadAsync<MembershipResponse>()).Status);
 
@@ -157,7 +157,7 @@ public sealed class ModerationFlowTests(AuthApiFactory api) : IClassFixture<Auth
 
         var jws = await api.CreateClient().GetStringAsync($"{url}/revocations");
         using var keys = ExperimentKeySet.FromJwks(await Client.GetJwksAsync("demo-org", name));
-        var list = RevocationList.Verify(jws, keys, $"demo-org/{name}", out var error);
+        var (list, error) = await RevocationList.VerifyAsync(jws, keys, $"demo-org/{name}");
         Assert.NotNull(list);
         Assert.Null(error);
         Assert.Contains(token.PeerKeyFingerprint, list!.RevokedPeerKeys);
@@ -178,7 +178,7 @@ public sealed class ModerationFlowTests(AuthApiFactory api) : IClassFixture<Auth
         Assert.Equal("application/jose", first.Content.Headers.ContentType?.MediaType);
         Assert.Equal(TimeSpan.FromSeconds(1), first.Headers.CacheControl?.MaxAge);
         using var keys = ExperimentKeySet.FromJwks(await Client.GetJwksAsync("demo-org", experiment.ModelName));
-        var before = RevocationList.Verify(await first.Content.ReadAsStringAsync(), keys, $"demo-org/{experiment.ModelName}", out _)!;
+        var before = (await RevocationList.VerifyAsync(await first.Content.ReadAsStringAsync(), keys, $"demo-org/{experiment.ModelName}")).List!;
 
         using (var conditional = new HttpRequestMessage(HttpMethod.Get, url))
         {
@@ -193,13 +193,14 @@ public sealed class ModerationFlowTests(AuthApiFactory api) : IClassFixture<Auth
             conditional.Headers.IfNoneMatch.Add(first.Headers.ETag!);
             var changed = await client.SendAsync(conditional);
             Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-            var after = RevocationList.Verify(await changed.Content.ReadAsStringAsync(), keys, $"demo-org/{experiment.ModelName}", out _)!;
+            var after = (await RevocationList.VerifyAsync(await changed.Content.ReadAsStringAsync(), keys, $"demo-org/{experiment.ModelName}")).List!;
             Assert.True(after.Version > before.Version);
             Assert.Contains("mallory", after.BannedUsernames);
         }
 
         var otherKeys = ExperimentKeySet.FromJwks(await Client.GetJwksAsync("demo-org", (await api.CreateExperimentAsync()).ModelName));
-        Assert.Null(RevocationList.Verify(await first.Content.ReadAsStringAsync(), otherKeys, $"demo-org/{experiment.ModelName}", out var error));
+        var (forOther, error) = await RevocationList.VerifyAsync(await first.Content.ReadAsStringAsync(), otherKeys, $"demo-org/{experiment.ModelName}");
+        Assert.Null(forOther);
         Assert.NotNull(error);
         await (await client.GetAsync("/api/v1/experiments/demo-org/nope/revocations")).AssertProblemAsync(HttpStatusCode.NotFound);
     }

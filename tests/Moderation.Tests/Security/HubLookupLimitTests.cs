@@ -86,7 +86,7 @@ public sealed class HubLookupLimitTests(HubLookupLimitTests.TightLookups api) : 
                  {
                      ("203.0.113.51", _ => $"Bearer msk_{Guid.NewGuid():N}"),
                      ("203.0.113.52", i => "DPoP " + Moderation.Contracts.Tokens.PeerJwt.Create(new Moderation.Contracts.Tokens.PeerTokenClaims(
-                         "x", "x", "x", $"org-{i}/model-{Guid.NewGuid():N}", 0, 0, 0, "x", new Moderation.Contracts.Tokens.Confirmation("x")), "kid", key)),
+                         "x", "x", "x", $"org-{i}/model-{Guid.NewGuid():N}", 0, 0, 0, "x", new Moderation.Contracts.Tokens.Confirmation("x")), Moderation.Contracts.Tokens.PeerJwt.Credentials("kid", key))),
                  })
         {
             var statuses = new List<HttpStatusCode>();

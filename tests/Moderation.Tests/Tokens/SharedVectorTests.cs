@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Moderation.Contracts.Tokens;
 
+using Moderation.Tests.Infrastructure;
+
 namespace Moderation.Tests.Tokens;
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed class SharedVectorTests
         var c = Vectors.GetProperty("cases")[index];
         using var keys = ExperimentKeySet.FromOpenSsh(Vectors.GetProperty("auth_server_public_key").GetString()!);
         // The vectors expire in 2031; judge them at a fixed earlier time so the test keeps its meaning.
-        var verifier = new PeerTokenVerifier(keys, "demo-org/demo-model", new FixedClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var verifier = new PeerTokenVerifier(keys, "demo-org/demo-model", AuthApiFactory.Issuer, new FixedClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         var token = new HivemindAccess(c.GetProperty("username").GetString()!, c.GetProperty("peer_public_key").GetString()!,
             c.GetProperty("expiration_time_json").GetString()!, c.GetProperty("signature").GetString()!);
 
@@ -30,6 +32,24 @@ public sealed class SharedVectorTests
         if (result.IsValid)
         {
             Assert.Equal(token.Username, result.Username);
+        }
+    }
+
+    [Fact]
+    public void OneVerifierAgreesWithEveryVectorAgainAndAgain()
+    {
+        // One verifier reuses its OpenSSL contexts: good and bad signatures in turn must not disturb each other.
+        using var keys = ExperimentKeySet.FromOpenSsh(Vectors.GetProperty("auth_server_public_key").GetString()!);
+        var verifier = new PeerTokenVerifier(keys, "demo-org/demo-model", AuthApiFactory.Issuer, new FixedClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var cases = Vectors.GetProperty("cases").EnumerateArray().ToList();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var c in cases)
+            {
+                var token = new HivemindAccess(c.GetProperty("username").GetString()!, c.GetProperty("peer_public_key").GetString()!,
+                    c.GetProperty("expiration_time_json").GetString()!, c.GetProperty("signature").GetString()!);
+                Assert.Equal(c.GetProperty("valid").GetBoolean(), verifier.VerifyHivemindAccess(token, token.PeerPublicKey).IsValid);
+            }
         }
     }
 
@@ -49,7 +69,7 @@ public sealed class SharedVectorTests
     {
         var c = Vectors.GetProperty("cases")[0];
         using var keys = ExperimentKeySet.FromOpenSsh(Vectors.GetProperty("auth_server_public_key").GetString()!);
-        var verifier = new PeerTokenVerifier(keys, "demo-org/demo-model", new FixedClock(new DateTimeOffset(2031, 5, 17, 8, 32, 0, TimeSpan.Zero)));
+        var verifier = new PeerTokenVerifier(keys, "demo-org/demo-model", AuthApiFactory.Issuer, new FixedClock(new DateTimeOffset(2031, 5, 17, 8, 32, 0, TimeSpan.Zero)));
         var token = new HivemindAccess(c.GetProperty("username").GetString()!, c.GetProperty("peer_public_key").GetString()!,
             c.GetProperty("expiration_time_json").GetString()!, c.GetProperty("signature").GetString()!);
         var result = verifier.VerifyHivemindAccess(token);
@@ -62,7 +82,7 @@ public sealed class SharedVectorTests
     {
         var c = Vectors.GetProperty("cases")[0];
         using var keys = ExperimentKeySet.FromOpenSsh(Vectors.GetProperty("auth_server_public_key").GetString()!);
-        var verifier = new PeerTokenVerifier(keys, "demo-org/demo-model", new FixedClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var verifier = new PeerTokenVerifier(keys, "demo-org/demo-model", AuthApiFactory.Issuer, new FixedClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         var token = new HivemindAccess(c.GetProperty("username").GetString()!, c.GetProperty("peer_public_key").GetString()!,
             c.GetProperty("expiration_time_json").GetString()!, c.GetProperty("signature").GetString()!);
         var result = verifier.VerifyHivemindAccess(token, expectedPeerKey: Vectors.GetProperty("auth_server_public_key").GetString());
