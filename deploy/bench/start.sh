@@ -55,8 +55,7 @@ else
 fi
 (cd tests/HubEmulator/bin/Release/net10.0 && exec dotnet Moderation.HubEmulator.dll --urls "http://127.0.0.1:$HUB_PORT") >"$work/hub.log" 2>&1 &
 pids+=($!)
-# The schema is applied as a deployment step, as in production (deploy/compose.yaml, the Helm chart): a serving process
-# that applied it keeps the migrations' models resident.
+# The schema is applied as a deployment step, as in production (deploy/compose.yaml, the Helm chart).
 (cd src/AuthApi/bin/Release/net10.0 && dotnet Moderation.AuthApi.dll migrate) >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log"; exit 1; }
 export Database__MigrateOnStart=false
 (cd src/AuthApi/bin/Release/net10.0 && exec dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \

@@ -32,9 +32,8 @@ public static class Database
 
     /// <summary>
     /// Brings the schema up to this build before serving. <c>migrate</c> as the first argument applies the migrations and
-    /// returns false: the caller exits (a deployment step, so that serving processes never load the migrations' models,
-    /// which stay resident — ~45 MB for AuthApi applying its whole schema — and so that the serving database role needs no
-    /// DDL rights). Otherwise the migrations are applied here when
+    /// returns false: the caller exits (a deployment step that runs once per release, before any replica serves, so that
+    /// the serving database role needs no DDL rights). Otherwise the migrations are applied here when
     /// <c>Database:MigrateOnStart</c> is true (the default), and when it is false the process refuses to start while one
     /// is pending, naming the command that applies them.
     /// </summary>
