@@ -110,6 +110,26 @@ public sealed class RejoinMemoryTests(FakeClockFactory api) : IClassFixture<Fake
         Assert.Contains("banned from every experiment", (await refused.AssertProblemAsync(HttpStatusCode.Forbidden)).Detail(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AKeyRememberedForOneUserOrExperimentIsNeverServedToAnotherFromMemory()
+    {
+        var experiment = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
+        var (owner, key) = await RememberedOnAsync(api, experiment);
+        var memory = api.Services.GetRequiredService<RejoinMemory>();
+        var served = memory.Served;
+
+        // Another account with the remembered key: refused as someone else's key, not handed the owner's token.
+        var thief = await api.ClientWithToken(api.NewUser("thief").UserAccessToken).PostWireAsync(JoinUrl(experiment), new JoinInput(key));
+        await thief.AssertProblemAsync(HttpStatusCode.Conflict);
+        // The owner in another experiment: a token of that experiment, signed now, not the remembered one.
+        var elsewhere = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
+        var there = await JoinAsync(api, elsewhere, owner, key);
+        var here = await JoinAsync(api, experiment, owner, key);
+
+        Assert.NotEqual(here.Token.Token, there.Token.Token);
+        Assert.Equal(served + 1, memory.Served); // only the owner's re-join in the first experiment
+    }
+
     private async Task<FakeClockFactory> ReplicaAsync()
     {
         var other = api.Next();
