@@ -17,24 +17,7 @@ namespace Moderation.Tests.Checkpoints;
 [Collection(LiveSystem.Collection)]
 public sealed class RollbackOutboxTests(RollbackOutboxTests.Instance first) : IClassFixture<RollbackOutboxTests.Instance>
 {
-    public sealed class Instance : HubStoreFactory
-    {
-        public Instance()
-        {
-        }
-
-        private Instance(AuthApiFactory sharedWith) : base(sharedWith)
-        {
-        }
-
-        public override HubStoreFactory Next() => new Instance(this);
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Outbox:SweepSeconds", "1");
-        }
-    }
+    public sealed class Instance() : HubStoreFactory(("Outbox:SweepSeconds", "1"));
 
     [Fact]
     public async Task ARollbackCommittedJustBeforeItsProcessDiedStillRunsOnce()

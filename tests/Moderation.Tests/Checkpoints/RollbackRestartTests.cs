@@ -11,25 +11,8 @@ namespace Moderation.Tests.Checkpoints;
 [Collection(LiveSystem.Collection)]
 public sealed class RollbackRestartTests(RollbackRestartTests.Instance first) : IClassFixture<RollbackRestartTests.Instance>
 {
-    public sealed class Instance : HubStoreFactory
-    {
-        public Instance()
-        {
-        }
-
-        private Instance(AuthApiFactory sharedWith) : base(sharedWith)
-        {
-        }
-
-        public override HubStoreFactory Next() => new Instance(this);
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            // A job whose instance went away is taken up by another after three seconds.
-            builder.UseSetting("Hangfire:InvisibilityTimeoutSeconds", "3");
-        }
-    }
+    // A job whose instance went away is taken up by another after three seconds.
+    public sealed class Instance() : HubStoreFactory(("Hangfire:InvisibilityTimeoutSeconds", "3"));
 
     [Fact]
     public async Task ARollbackInterruptedByARestartIsFinishedByTheNextInstanceOnce()
