@@ -30,7 +30,7 @@ public sealed class PeerTokenAuthenticator(
         {
             return (null, $"The peer token is for {jwt.Claims.Audience}, which does not exist.");
         }
-        var result = await inspector.InspectAsync(db, experiment, options.Value.PublicOrigin(request), token, null, ct);
+        var result = await inspector.InspectAsync(db, experiment, options.Value.PublicOrigin(request), jwt, null, ct);
         if (!result.IsValid)
         {
             return (null, "The peer token is not active: " + result.Reason);

@@ -26,9 +26,8 @@ public static class IntrospectionEndpoints
         IntrospectionRequest request, HttpRequest http, ModerationDb db, PeerTokenInspector inspector, IOptions<TokenOptions> options,
         CancellationToken ct)
     {
-        var audience = request.Token is not null
-            ? PeerJwt.Read(request.Token)?.Claims.Audience
-            : $"{request.OrganizationName}/{request.ModelName}";
+        var jwt = request.Token is not null ? PeerJwt.Read(request.Token) : null;
+        var audience = request.Token is not null ? jwt?.Claims.Audience : $"{request.OrganizationName}/{request.ModelName}";
         if (audience?.Split('/') is not [var org, var model])
         {
             return Inactive("The token is not a well-formed PS256 JWT.");
@@ -39,7 +38,7 @@ public static class IntrospectionEndpoints
             return Inactive($"There is no experiment {audience}.");
         }
 
-        var result = await inspector.InspectAsync(db, experiment, options.Value.PublicOrigin(http), request.Token, request.HivemindAccess, ct);
+        var result = await inspector.InspectAsync(db, experiment, options.Value.PublicOrigin(http), jwt, request.HivemindAccess, ct);
         if (!result.IsValid)
         {
             return Inactive(result.Reason!);

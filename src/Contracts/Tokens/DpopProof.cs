@@ -87,7 +87,8 @@ public static class DpopProof
         {
             return DpopCheck.Invalid("The DPoP proof is signed with another key than the one the peer token is bound to (cnf.jkt).");
         }
-        var result = await Handler.ValidateTokenAsync(proof, new TokenValidationParameters
+        // The proof decoded above is the one checked: it is not decoded a second time.
+        var result = await Handler.ValidateTokenAsync(jwt, new TokenValidationParameters
         {
             IssuerSigningKey = new RsaSecurityKey(key),
             ValidTypes = [Type],

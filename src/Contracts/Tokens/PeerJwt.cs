@@ -64,14 +64,19 @@ public static class PeerJwt
     /// <summary>Decodes a JWT without trusting it (to learn which experiment it names). Null when it is not a well-formed peer JWT.</summary>
     public static ParsedJwt? Read(string? token)
     {
-        if (token is null || token.Length > MaxLength || !Handler.CanReadToken(token))
+        if (token is null || token.Length > MaxLength || Parse(token) is not { } jwt)
         {
             return null;
         }
+        return jwt.Alg == Algorithm && Claims(jwt) is { } claims ? new ParsedJwt(jwt.Kid, claims) { Token = jwt } : null;
+    }
+
+    /// <summary>Decodes a JWT (nothing checked yet) the way the verifier reads it; null when it is not a compact JWS with JSON header and payload.</summary>
+    internal static JsonWebToken? Parse(string token)
+    {
         try
         {
-            var jwt = Handler.ReadJsonWebToken(token);
-            return jwt.Alg == Algorithm && Claims(jwt) is { } claims ? new ParsedJwt(jwt.Kid, claims) : null;
+            return new JsonWebToken(token, ReadClaim);
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or SecurityTokenException)
         {
@@ -79,25 +84,62 @@ public static class PeerJwt
         }
     }
 
-    /// <summary>The peer-token claims of a decoded JWT; null when one is missing or of the wrong kind.</summary>
-    internal static PeerTokenClaims? Claims(JsonWebToken jwt)
+    /// <summary>
+    /// Reads <c>cnf</c> straight into its <c>jkt</c> (the library would otherwise build a JsonDocument for the object);
+    /// every other claim the library's own way. Passed to the library as its <see cref="TryReadJwtClaim"/> hook.
+    /// </summary>
+    internal static bool ReadClaim(ref Utf8JsonReader reader, JwtSegmentType segment, string name, out object? value)
     {
+        value = null;
+        if (segment != JwtSegmentType.Payload || name != "cnf" || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        string? jkt = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isJkt = reader.ValueTextEquals("jkt"u8);
+            reader.Read();
+            if (isJkt)
+            {
+                jkt = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            reader.Skip();
+        }
+        value = new ConfirmationClaim(jkt);
+        return true;
+    }
+
+    /// <summary>The peer-token claims of a decoded JWT; null when one is missing or of the wrong kind.</summary>
+    internal static PeerTokenClaims? Claims(JsonWebToken jwt) => TryReadClaims(jwt, out var c)
+        ? new PeerTokenClaims(c.Issuer, c.Subject, c.Username, c.Audience, c.IssuedAt, c.NotBefore, c.Expires, c.TokenId, new Confirmation(c.Thumbprint))
+        : null;
+
+    /// <summary>The peer-token claims of a decoded JWT without allocating; false when one is missing or of the wrong kind.</summary>
+    internal static bool TryReadClaims(JsonWebToken jwt, out ClaimValues claims)
+    {
+        claims = default;
         if (!jwt.TryGetPayloadValue<string>("iss", out var issuer) || !jwt.TryGetPayloadValue<string>("sub", out var subject)
             || !jwt.TryGetPayloadValue<string>("preferred_username", out var username) || !jwt.TryGetPayloadValue<string>("aud", out var audience)
             || !jwt.TryGetPayloadValue<long>("iat", out var issuedAt) || !jwt.TryGetPayloadValue<long>("nbf", out var notBefore)
             || !jwt.TryGetPayloadValue<long>("exp", out var expires) || !jwt.TryGetPayloadValue<string>("jti", out var tokenId)
-            || JwkThumbprint(jwt) is not { } thumbprint)
+            || !jwt.TryGetPayloadValue<ConfirmationClaim>("cnf", out var confirmation) || confirmation?.Jkt is not { } thumbprint
+            || issuer is null || subject is null || username is null || audience is null || tokenId is null)
         {
-            return null;
+            return false;
         }
-        return new PeerTokenClaims(issuer, subject, username, audience, issuedAt, notBefore, expires, tokenId, new Confirmation(thumbprint));
+        claims = new ClaimValues(issuer, subject, username, audience, issuedAt, notBefore, expires, tokenId, thumbprint);
+        return true;
     }
 
-    private static string? JwkThumbprint(JsonWebToken jwt) =>
-        jwt.TryGetPayloadValue<JsonElement>("cnf", out var cnf) && cnf.ValueKind == JsonValueKind.Object
-        && cnf.TryGetProperty("jkt", out var jkt) && jkt.ValueKind == JsonValueKind.String
-            ? jkt.GetString()
-            : null;
+    internal readonly record struct ClaimValues(
+        string Issuer, string Subject, string Username, string Audience, long IssuedAt, long NotBefore, long Expires, string TokenId, string Thumbprint);
 
-    public sealed record ParsedJwt(string? Kid, PeerTokenClaims Claims);
+    private sealed record ConfirmationClaim(string? Jkt);
+
+    /// <summary>A decoded peer JWT; <see cref="Token"/> is what the verifier checks, so the token is decoded once.</summary>
+    public sealed record ParsedJwt(string? Kid, PeerTokenClaims Claims)
+    {
+        internal JsonWebToken Token { get; init; } = null!;
+    }
 }

@@ -25,6 +25,8 @@ public sealed class PeerTokenVerifier
     private readonly TimeProvider _clock;
     private readonly TimeSpan _skew;
     private readonly TokenValidationParameters _parameters;
+    private readonly Dictionary<string, SecurityKey[]> _keysByKid;
+    private readonly SecurityKey[] _allKeys;
     private readonly PeerKeyCache _peerKeys = new();
     private RevocationList? _revocations;
 
@@ -35,9 +37,15 @@ public sealed class PeerTokenVerifier
         _keys = keys;
         _clock = clock ?? TimeProvider.System;
         _skew = clockSkew ?? DefaultClockSkew;
+        _allKeys = [.. keys.SecurityKeys];
+        _keysByKid = _allKeys.Where(k => !string.IsNullOrEmpty(k.KeyId)).DistinctBy(k => k.KeyId, StringComparer.Ordinal)
+            .ToDictionary(k => k.KeyId, k => new[] { k }, StringComparer.Ordinal);
+        // Made once and only read afterwards. The signing key comes from the resolver (by kid, as the library would
+        // match it, without the library copying the key list for every token); claims are read by PeerJwt.ReadClaim.
         _parameters = new TokenValidationParameters
         {
-            IssuerSigningKeys = keys.SecurityKeys,
+            IssuerSigningKeyResolver = ResolveSigningKeys,
+            TryReadJwtClaim = PeerJwt.ReadClaim,
             ValidAlgorithms = [PeerJwt.Algorithm],
             ValidTypes = [PeerJwt.Type],
             ValidIssuer = issuer,
@@ -83,7 +91,9 @@ public sealed class PeerTokenVerifier
         {
             return PeerTokenVerification.Invalid("signature is not base64 of an RSA signature of at most 4096 bits.");
         }
-        var message = HivemindAccess.SignedMessage(token.Username, token.PeerPublicKey, expiration);
+        var messageLength = HivemindAccess.MaxMessageLength(token.Username, token.PeerPublicKey);
+        var message = messageLength <= 2048 ? stackalloc byte[messageLength] : new byte[messageLength];
+        message = message[..HivemindAccess.WriteSignedMessage(token.Username, token.PeerPublicKey, expiration, message)];
         if (!AnyKeyVerifies(message, signature[..length]))
         {
             return PeerTokenVerification.Invalid("The signature does not match any key of this experiment.");
@@ -93,28 +103,51 @@ public sealed class PeerTokenVerifier
         {
             return PeerTokenVerification.Invalid($"The token expired at {expiresAt:u}.");
         }
-        return Check(token.Username, expiresAt, peerKey.Fingerprint, expectedPeerKey, null, () => RevocationList.HivemindTokenId(token.Signature));
+        // The token names its own peer key: when the expected key is that very text, the binding holds without a lookup.
+        var expected = string.Equals(expectedPeerKey, token.PeerPublicKey, StringComparison.Ordinal) ? null : expectedPeerKey;
+        return Check(token.Username, expiresAt, peerKey.Fingerprint, expected, null, token.Signature);
     }
 
     /// <inheritdoc cref="VerifyHivemindAccess"/>
-    public async Task<PeerTokenVerification> VerifyJwtAsync(string token, string? expectedPeerKey = null)
+    public ValueTask<PeerTokenVerification> VerifyJwtAsync(string token, string? expectedPeerKey = null) =>
+        token is null || token.Length > PeerJwt.MaxLength || PeerJwt.Parse(token) is not { } jwt
+            ? ValueTask.FromResult(PeerTokenVerification.Invalid($"Not a well-formed {PeerJwt.Algorithm} JWT."))
+            : VerifyJwtAsync(jwt, expectedPeerKey);
+
+    /// <summary>Verifies a JWT already decoded by <see cref="PeerJwt.Read"/>, without decoding it again.</summary>
+    /// <inheritdoc cref="VerifyHivemindAccess"/>
+    public ValueTask<PeerTokenVerification> VerifyJwtAsync(PeerJwt.ParsedJwt token, string? expectedPeerKey = null) =>
+        VerifyJwtAsync(token.Token, expectedPeerKey);
+
+    private ValueTask<PeerTokenVerification> VerifyJwtAsync(JsonWebToken jwt, string? expectedPeerKey)
     {
-        if (token is null || token.Length > PeerJwt.MaxLength)
-        {
-            return PeerTokenVerification.Invalid($"Not a well-formed {PeerJwt.Algorithm} JWT.");
-        }
-        var result = await PeerJwt.Handler.ValidateTokenAsync(token, _parameters);
+        // With these parameters (no configuration manager, no asynchronous issuer check) the library finishes
+        // synchronously; awaiting is only the fallback should that ever change.
+        var validation = PeerJwt.Handler.ValidateTokenAsync(jwt, _parameters);
+        return validation.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Verified(validation.Result, expectedPeerKey))
+            : AwaitVerified(validation, expectedPeerKey);
+    }
+
+    private async ValueTask<PeerTokenVerification> AwaitVerified(Task<TokenValidationResult> validation, string? expectedPeerKey) =>
+        Verified(await validation, expectedPeerKey);
+
+    private PeerTokenVerification Verified(TokenValidationResult result, string? expectedPeerKey)
+    {
         if (!result.IsValid)
         {
             return PeerTokenVerification.Invalid(Describe(result.Exception));
         }
-        if (PeerJwt.Claims((JsonWebToken)result.SecurityToken) is not { } claims)
+        if (!PeerJwt.TryReadClaims((JsonWebToken)result.SecurityToken, out var claims))
         {
             return PeerTokenVerification.Invalid("The token lacks a peer-token claim (sub, preferred_username, jti, cnf.jkt…).");
         }
-        return Check(claims.Username, DateTimeOffset.FromUnixTimeSeconds(claims.Expires), claims.Confirmation.JwkThumbprint, expectedPeerKey,
-            claims.TokenId, () => claims.TokenId);
+        return Check(claims.Username, DateTimeOffset.FromUnixTimeSeconds(claims.Expires), claims.Thumbprint, expectedPeerKey, claims.TokenId, null);
     }
+
+    /// <summary>The first key with the kid the token names, as the library matches kids; every key when none has it (as the library then tries all).</summary>
+    private SecurityKey[] ResolveSigningKeys(string token, SecurityToken securityToken, string kid, TokenValidationParameters parameters) =>
+        kid is not null && _keysByKid.TryGetValue(kid, out var keys) ? keys : _allKeys;
 
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
     {
@@ -134,7 +167,7 @@ public sealed class PeerTokenVerifier
         return true;
     }
 
-    private bool AnyKeyVerifies(byte[] message, ReadOnlySpan<byte> signature)
+    private bool AnyKeyVerifies(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         foreach (var key in _keys.HivemindVerifiers)
         {
@@ -159,8 +192,10 @@ public sealed class PeerTokenVerifier
         _ => $"Not a well-formed {PeerJwt.Algorithm} JWT.",
     };
 
+    /// <param name="tokenId">The JWT's jti, which the revocation list names.</param>
+    /// <param name="hivemindSignature">A hivemind_access token's signature, whose id (<see cref="RevocationList.HivemindTokenId"/>) the list names.</param>
     private PeerTokenVerification Check(
-        string username, DateTimeOffset expiresAt, string fingerprint, string? expectedPeerKey, string? tokenId, Func<string> revocationId)
+        string username, DateTimeOffset expiresAt, string fingerprint, string? expectedPeerKey, string? tokenId, string? hivemindSignature)
     {
         if (expectedPeerKey is not null && _peerKeys.Get(expectedPeerKey)?.Fingerprint != fingerprint)
         {
@@ -172,7 +207,8 @@ public sealed class PeerTokenVerifier
             {
                 return PeerTokenVerification.Invalid($"{username} is banned (revocation list version {revocations.Version}).");
             }
-            if (revocations.IsPeerKeyRevoked(fingerprint) || revocations.IsTokenRevoked(revocationId()))
+            if (revocations.IsPeerKeyRevoked(fingerprint)
+                || (hivemindSignature is null ? revocations.IsTokenRevoked(tokenId!) : revocations.IsHivemindTokenRevoked(hivemindSignature)))
             {
                 return PeerTokenVerification.Invalid($"The token was revoked (revocation list version {revocations.Version}).");
             }

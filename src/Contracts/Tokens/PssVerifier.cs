@@ -30,7 +30,7 @@ public sealed class PssVerifier : IDisposable
             return false;
         }
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(data, hash);
+        RsaPss.Sha256(data, hash);
         if (!_contexts.TryTake(out var ctx))
         {
             ctx = RsaPss.NewVerifyContext(_key, _saltLength);

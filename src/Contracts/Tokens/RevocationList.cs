@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -30,11 +29,43 @@ public sealed record RevocationList(
 
     public bool IsPeerKeyRevoked(string fingerprint) => (_keys ??= new HashSet<string>(RevokedPeerKeys, StringComparer.Ordinal)).Contains(fingerprint);
 
-    public bool IsTokenRevoked(string tokenId) => (_tokens ??= new HashSet<string>(RevokedTokenIds, StringComparer.Ordinal)).Contains(tokenId);
+    public bool IsTokenRevoked(string tokenId) => IsTokenRevoked(tokenId.AsSpan());
+
+    public bool IsTokenRevoked(ReadOnlySpan<char> tokenId) =>
+        RevokedTokenIds.Count > 0
+        && (_tokens ??= new HashSet<string>(RevokedTokenIds, StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>().Contains(tokenId);
+
+    /// <summary>Whether the hivemind_access token with this signature is revoked (by its <see cref="HivemindTokenId"/>).</summary>
+    public bool IsHivemindTokenRevoked(string signature)
+    {
+        if (RevokedTokenIds.Count == 0)
+        {
+            return false;
+        }
+        Span<char> id = stackalloc char[HivemindTokenIdLength];
+        WriteHivemindTokenId(signature, id);
+        return IsTokenRevoked(id);
+    }
 
     /// <summary>The id a hivemind_access token is revoked by: "h:" and the base64url SHA-256 of its signature, first 16 bytes.</summary>
-    public static string HivemindTokenId(string signature) =>
-        "h:" + Base64Url.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(signature)).AsSpan(0, 16));
+    public static string HivemindTokenId(string signature)
+    {
+        Span<char> id = stackalloc char[HivemindTokenIdLength];
+        WriteHivemindTokenId(signature, id);
+        return new string(id);
+    }
+
+    private const int HivemindTokenIdLength = 2 + 22;
+
+    private static void WriteHivemindTokenId(string signature, Span<char> id)
+    {
+        var ascii = signature.Length <= 1024 ? stackalloc byte[signature.Length] : new byte[signature.Length];
+        Encoding.ASCII.GetBytes(signature, ascii);
+        Span<byte> hash = stackalloc byte[32];
+        RsaPss.Sha256(ascii, hash);
+        "h:".CopyTo(id);
+        System.Buffers.Text.Base64Url.EncodeToChars(hash[..16], id[2..]);
+    }
 
     /// <summary>Signs the list as a compact JWS (PS256) with the experiment's current key.</summary>
     public string Sign(SigningCredentials credentials) => CompactJws.Sign(this, Type, credentials);

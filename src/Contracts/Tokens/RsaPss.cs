@@ -23,6 +23,10 @@ public static partial class RsaPss
 
     private static readonly Lazy<bool> Supported = new(() => OperatingSystem.IsLinux() && NativeLibrary.TryLoad(LibCrypto, out _));
 
+    // SHA-256 fetched once: OpenSSL 3 looks the algorithm up again on every call made with EVP_sha256(), which costs
+    // more than hashing a token. Zero where OpenSSL 3 is absent.
+    private static readonly Lazy<IntPtr> FetchedSha256 = new(() => IsSupported ? EvpMdFetch(IntPtr.Zero, "SHA256", IntPtr.Zero) : IntPtr.Zero);
+
     /// <summary>Whether OpenSSL 3 is here (Linux with libcrypto.so.3). Elsewhere only hivemind_access needs it; JWTs do not.</summary>
     [System.Runtime.Versioning.SupportedOSPlatformGuard("linux")]
     public static bool IsSupported => Supported.Value;
@@ -43,7 +47,7 @@ public static partial class RsaPss
     {
         EnsureSupported();
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(data, hash);
+        Sha256(data, hash);
         var added = false;
         privateKey.DangerousAddRef(ref added);
         var ctx = NewContext(privateKey.DangerousGetHandle(), sign: true, SaltLengthMax);
@@ -68,6 +72,18 @@ public static partial class RsaPss
             {
                 privateKey.DangerousRelease();
             }
+        }
+    }
+
+    /// <summary>SHA-256 of <paramref name="data"/> into <paramref name="hash"/> (32 bytes): through OpenSSL's fetched SHA-256 where OpenSSL 3 is, .NET's elsewhere.</summary>
+    internal static void Sha256(ReadOnlySpan<byte> data, Span<byte> hash)
+    {
+        var md = FetchedSha256.Value;
+        uint length = 0;
+        if (md == IntPtr.Zero || hash.Length < 32
+            || EvpDigest(in MemoryMarshal.GetReference(data), (nuint)data.Length, ref MemoryMarshal.GetReference(hash), ref length, md, IntPtr.Zero) != 1)
+        {
+            SHA256.HashData(data, hash);
         }
     }
 
@@ -166,6 +182,12 @@ public static partial class RsaPss
 
     [LibraryImport(LibCrypto, EntryPoint = "EVP_sha256")]
     private static partial IntPtr EvpSha256();
+
+    [LibraryImport(LibCrypto, EntryPoint = "EVP_MD_fetch", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr EvpMdFetch(IntPtr libraryContext, string algorithm, IntPtr properties);
+
+    [LibraryImport(LibCrypto, EntryPoint = "EVP_Digest")]
+    private static partial int EvpDigest(in byte data, nuint length, ref byte hash, ref uint hashLength, IntPtr md, IntPtr engine);
 
     [LibraryImport(LibCrypto, EntryPoint = "EVP_PKEY_sign")]
     private static partial int EvpPKeySign(IntPtr ctx, ref byte signature, ref nuint signatureLength, in byte hash, nuint hashLength);
