@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sourced by run.sh and profile.sh: builds in Release, starts a throwaway PostgreSQL, the Hub emulator and AuthApi
 # (Production settings) on free ports, creates the experiment demo-org/bench-model, and stops everything on exit.
-# Sets root, work, api, api_pid, PG_PORT, API_PORT and psql_bench. Extra AuthApi arguments: BENCH_API_ARGS (array).
+# Sets root, work, api, api_pid, PG_PORT, API_PORT and psql_bench. Extra AuthApi arguments: BENCH_API_ARGS (array);
+# extra environment for AuthApi alone (e.g. runtime settings to compare): BENCH_API_ENV="DOTNET_X=1 DOTNET_Y=2".
 . "$root/deploy/pg-local.sh"
 
 if ! command -v wrk >/dev/null 2>&1; then
@@ -55,18 +56,22 @@ else
 fi
 (cd tests/HubEmulator/bin/Release/net10.0 && exec dotnet Moderation.HubEmulator.dll --urls "http://127.0.0.1:$HUB_PORT") >"$work/hub.log" 2>&1 &
 pids+=($!)
+# The AuthApi build to run: the Release build output, or BENCH_API_DIR (e.g. a `dotnet publish` output to compare).
+api_dir="${BENCH_API_DIR:-src/AuthApi/bin/Release/net10.0}"
 # The schema is applied as a deployment step, as in production (deploy/compose.yaml, the Helm chart).
-(cd src/AuthApi/bin/Release/net10.0 && dotnet Moderation.AuthApi.dll migrate) >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log"; exit 1; }
+(cd "$api_dir" && dotnet Moderation.AuthApi.dll migrate) >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log"; exit 1; }
 export Database__MigrateOnStart=false
-(cd src/AuthApi/bin/Release/net10.0 && exec dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
+(cd "$api_dir" && exec env ${BENCH_API_ENV:-} dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
   "--Logging:LogLevel:Moderation.AuthApi.Contributions.LeaderboardJob=Information" \
   "--Contributions:LeaderboardCron=0 0 31 2 *" "${BENCH_API_ARGS[@]}") >"$work/api.log" 2>&1 &
 api_pid=$!
 pids+=($api_pid)
 api="http://127.0.0.1:$API_PORT"
 psql_bench() { as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d moderation -q -v ON_ERROR_STOP=1 "$@"; }
-for _ in $(seq 1 120); do curl -fsS -o /dev/null "$api/readyz" 2>/dev/null && break; sleep 0.5; done
+started_at=$(date +%s%N)
+for _ in $(seq 1 600); do curl -fsS -o /dev/null "$api/readyz" 2>/dev/null && break; sleep 0.1; done
 curl -fsS -o /dev/null "$api/readyz" || { echo "AuthApi did not start:"; tail -30 "$work/api.log"; exit 1; }
+echo "== AuthApi ready $(( ($(date +%s%N) - started_at) / 1000000 )) ms after it was started (load average $(cut -d' ' -f1 /proc/loadavg))"
 
 curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
   -d '{"organization_name":"demo-org","model_name":"bench-model","coordinator_ip":"192.0.2.1","coordinator_port":31337}' \
