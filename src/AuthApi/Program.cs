@@ -31,7 +31,9 @@ builder.AddServiceDefaults();
 
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.ConfigureForRequests(o.SerializerOptions));
 builder.Services.AddModerationProblemDetails();
-builder.Services.AddValidatorsFromAssemblyContaining<CreateExperimentRequestValidator>();
+// Singletons: the validators hold no state but their rules; built per request (expression trees) they showed up in a
+// re-join's profile.
+builder.Services.AddValidatorsFromAssemblyContaining<CreateExperimentRequestValidator>(ServiceLifetime.Singleton);
 FluentValidation.ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : WireJson.FieldName(member.Name);
 FluentValidation.ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : WireJson.FieldName(member.Name);
 
