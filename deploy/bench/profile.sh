@@ -5,7 +5,7 @@
 # AuthApi's runtime counters (GC, allocation rate, thread pool). Not part of the test suite.
 # Usage: deploy/bench/profile.sh [seconds per kind, default 15] [connections, default 64]
 # PROFILE_KINDS="native distinct,reference distinct,…" picks the join kinds and their order (path kind, key mode).
-# Optional: PROFILE_TRACE=1 also records a dotnet-trace sample of the first kind (dotnet tool install -g dotnet-trace);
+# Optional: PROFILE_TRACE=1 also records a dotnet-trace sample of PROFILE_TRACE_KIND (default "reference distinct") (dotnet tool install -g dotnet-trace);
 # read it with `dotnet-trace report <file> topN -n 40`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -47,7 +47,7 @@ IFS=, read -ra kinds <<<"${PROFILE_KINDS:-reference distinct,native distinct,ref
 for kind in "${kinds[@]}"; do
   set -- $kind
   trace=()
-  if [ "${PROFILE_TRACE:-}" = 1 ] && [ "$kind" = "reference distinct" ] && command -v dotnet-trace >/dev/null; then
+  if [ "${PROFILE_TRACE:-}" = 1 ] && [ "$kind" = "${PROFILE_TRACE_KIND:-reference distinct}" ] && command -v dotnet-trace >/dev/null; then
     dotnet-trace collect -p "$api_pid" --profile dotnet-sampled-thread-time -o "$root/.tmp/join-$1-$2.nettrace" \
       --duration "00:00:00:$(printf '%02d' "$SECONDS_PER_KIND")" >/dev/null 2>&1 &
     trace=($!)
