@@ -104,6 +104,8 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
         }
         var published = await PublishedAsync(db, experimentId, ct);
         var kids = string.Join(',', published.Select(k => k.Kid));
+        // A set that is replaced is not disposed (requests may still be verifying with it): it is left to the GC, and
+        // its OpenSSL contexts free themselves when it is collected (PssContextHandle).
         var keys = cached?.Kids == kids
             ? cached.Keys
             : ExperimentKeySet.FromJwks(new JsonWebKeySet(published.Select(k => JsonWebKey.FromRsa(k.Kid, OpenSshRsaKey.Parse(k.PublicKey).Parameters)).ToList()));

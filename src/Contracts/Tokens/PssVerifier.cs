@@ -13,7 +13,7 @@ public sealed class PssVerifier : IDisposable
 {
     private readonly SafeEvpPKeyHandle _key;
     private readonly int _saltLength;
-    private readonly ConcurrentBag<IntPtr> _contexts = [];
+    private readonly ConcurrentBag<PssContextHandle> _contexts = [];
 
     /// <param name="saltLength"><see cref="RsaPss.SaltLengthAuto"/> or <see cref="RsaPss.SaltLengthDigest"/>.</param>
     public PssVerifier(RSAParameters publicKey, int saltLength)
@@ -33,18 +33,22 @@ public sealed class PssVerifier : IDisposable
         RsaPss.Sha256(data, hash);
         if (!_contexts.TryTake(out var ctx))
         {
-            ctx = RsaPss.NewVerifyContext(_key, _saltLength);
+            ctx = new PssContextHandle(RsaPss.NewVerifyContext(_key, _saltLength));
         }
-        var valid = RsaPss.VerifyHash(ctx, hash, signature);
+        // Taken out of the bag, the context is this thread's alone until it is put back.
+        var valid = RsaPss.VerifyHash(ctx.DangerousGetHandle(), hash, signature);
         _contexts.Add(ctx);
         return valid;
     }
+
+    /// <summary>The contexts set up so far and not in use (for tests).</summary>
+    internal IReadOnlyCollection<PssContextHandle> IdleContexts => _contexts.ToArray();
 
     public void Dispose()
     {
         while (_contexts.TryTake(out var ctx))
         {
-            RsaPss.FreeContext(ctx);
+            ctx.Dispose();
         }
         _key.Dispose();
     }
