@@ -41,20 +41,20 @@ public sealed class ContributionStore : ISqlStatements<ContributionStore>
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await using var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(AdvisoryLocks.IngestBarrierShared));
-            var command = new NpgsqlBatchCommand(insert);
-            batch.BatchCommands.Add(command);
             var reports = attributed.Select(a => a.Report).ToArray();
-            command.Parameters.Add(new NpgsqlParameter<int>("experiment", experimentId));
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-            command.Parameters.Add(new NpgsqlParameter<string>("by", reportedBy));
-            command.Parameters.Add(new NpgsqlParameter("user_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = attributed.Select(a => a.UserId).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string[]>("fp", reports.Select(r => r.PeerKeyFingerprint).ToArray()));
-            command.Parameters.Add(new NpgsqlParameter<long[]>("step", reports.Select(r => r.Step).ToArray()));
-            command.Parameters.Add(new NpgsqlParameter<long[]>("samples", reports.Select(r => r.Samples).ToArray()));
-            command.Parameters.Add(new NpgsqlParameter<double[]>("sps", reports.Select(r => r.SamplesPerSecond).ToArray()));
-            command.Parameters.Add(new NpgsqlParameter<int[]>("mini", reports.Select(r => r.MiniSteps).ToArray()));
-            command.Parameters.Add(new NpgsqlParameter("loss", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = reports.Select(r => r.Loss).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("time", reports.Select(r => r.Time).ToArray()));
+            var command = new NpgsqlBatchCommand(insert)
+                .With("experiment", experimentId)
+                .With("now", now)
+                .With("by", reportedBy)
+                .With("user_id", NpgsqlDbType.Array | NpgsqlDbType.Text, attributed.Select(a => a.UserId).ToArray())
+                .With("fp", reports.Select(r => r.PeerKeyFingerprint).ToArray())
+                .With("step", reports.Select(r => r.Step).ToArray())
+                .With("samples", reports.Select(r => r.Samples).ToArray())
+                .With("sps", reports.Select(r => r.SamplesPerSecond).ToArray())
+                .With("mini", reports.Select(r => r.MiniSteps).ToArray())
+                .With("loss", NpgsqlDbType.Array | NpgsqlDbType.Double, reports.Select(r => r.Loss).ToArray())
+                .With("time", reports.Select(r => r.Time).ToArray());
+            batch.BatchCommands.Add(command);
             await batch.ExecuteNonQueryAsync(ct);
             await transaction.CommitAsync(ct);
             return command.RecordsAffected;

@@ -27,9 +27,29 @@ public static class NpgsqlCommands
     /// <summary>Adds a parameter of an explicit type, for nulls and arrays that hold them.</summary>
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, NpgsqlDbType type, object? value)
     {
-        command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
+        command.Parameters.Add(Typed(name, type, value));
         return command;
     }
+
+    /// <inheritdoc cref="With{T}(NpgsqlCommand, string, T)"/>
+    public static NpgsqlBatchCommand With<T>(this NpgsqlBatchCommand command, string name, T value)
+    {
+        command.Parameters.Add(new NpgsqlParameter<T>(name, value));
+        return command;
+    }
+
+    /// <inheritdoc cref="With(NpgsqlCommand, string, NpgsqlDbType, object?)"/>
+    public static NpgsqlBatchCommand With(this NpgsqlBatchCommand command, string name, NpgsqlDbType type, object? value)
+    {
+        command.Parameters.Add(Typed(name, type, value));
+        return command;
+    }
+
+    /// <summary>A positional (<c>$1</c>, <c>$2</c>…) array parameter of <paramref name="elementType"/>, for <c>unnest</c>.</summary>
+    public static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType elementType) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | elementType };
+
+    private static NpgsqlParameter Typed(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
 
     /// <summary>A parameter typed by its value, for the EF raw-SQL calls that run such statements (<c>ExecuteSqlRawAsync</c>).</summary>
     public static NpgsqlParameter<T> Parameter<T>(string name, T value) => new(name, value);

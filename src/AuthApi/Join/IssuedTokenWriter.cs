@@ -117,10 +117,10 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScop
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var claim = new NpgsqlCommand(_sql.Claim, connection, transaction))
         {
-            claim.Parameters.Add(Array(claims.Select(t => t.PeerKeyFingerprint), NpgsqlDbType.Text));
-            claim.Parameters.Add(Array(claims.Select(t => t.UserId), NpgsqlDbType.Text));
-            claim.Parameters.Add(Array(claims.Select(t => t.ExperimentId), NpgsqlDbType.Integer));
-            claim.Parameters.Add(Array(claims.Select(t => t.IssuedAt), NpgsqlDbType.TimestampTz));
+            claim.Parameters.Add(NpgsqlCommands.Array(claims.Select(t => t.PeerKeyFingerprint), NpgsqlDbType.Text));
+            claim.Parameters.Add(NpgsqlCommands.Array(claims.Select(t => t.UserId), NpgsqlDbType.Text));
+            claim.Parameters.Add(NpgsqlCommands.Array(claims.Select(t => t.ExperimentId), NpgsqlDbType.Integer));
+            claim.Parameters.Add(NpgsqlCommands.Array(claims.Select(t => t.IssuedAt), NpgsqlDbType.TimestampTz));
             await using var reader = await claim.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -132,25 +132,22 @@ public sealed class IssuedTokenWriter(IConfiguration configuration, IServiceScop
         if (tokens.Count > 0)
         {
             await using var insert = new NpgsqlCommand(_sql.Insert, connection, transaction);
-            insert.Parameters.Add(Array(tokens.Select(t => t.Id), NpgsqlDbType.Uuid));
-            insert.Parameters.Add(Array(tokens.Select(t => t.ExperimentId), NpgsqlDbType.Integer));
-            insert.Parameters.Add(Array(tokens.Select(t => t.Username), NpgsqlDbType.Text));
-            insert.Parameters.Add(Array(tokens.Select(t => t.UserId), NpgsqlDbType.Text));
-            insert.Parameters.Add(Array(tokens.Select(t => t.PeerKeyFingerprint), NpgsqlDbType.Text));
-            insert.Parameters.Add(Array(tokens.Select(t => t.PeerPublicKey), NpgsqlDbType.Text));
-            insert.Parameters.Add(Array(tokens.Select(t => t.Kid), NpgsqlDbType.Text));
-            insert.Parameters.Add(Array(tokens.Select(t => t.IssuedAt), NpgsqlDbType.TimestampTz));
-            insert.Parameters.Add(Array(tokens.Select(t => t.ExpiresAt), NpgsqlDbType.TimestampTz));
-            insert.Parameters.Add(Array(tokens.Select(t => t.HivemindSignature), NpgsqlDbType.Text));
-            insert.Parameters.Add(Array(tokens.Select(t => t.Jwt), NpgsqlDbType.Text));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.Id), NpgsqlDbType.Uuid));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.ExperimentId), NpgsqlDbType.Integer));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.Username), NpgsqlDbType.Text));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.UserId), NpgsqlDbType.Text));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.PeerKeyFingerprint), NpgsqlDbType.Text));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.PeerPublicKey), NpgsqlDbType.Text));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.Kid), NpgsqlDbType.Text));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.IssuedAt), NpgsqlDbType.TimestampTz));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.ExpiresAt), NpgsqlDbType.TimestampTz));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.HivemindSignature), NpgsqlDbType.Text));
+            insert.Parameters.Add(NpgsqlCommands.Array(tokens.Select(t => t.Jwt), NpgsqlDbType.Text));
             await insert.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
         return (owners, overCap);
     }
-
-    internal static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType type) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
 
     private Statements StatementsOfTheModel()
     {

@@ -23,16 +23,16 @@ internal static class PeerKeyCap
         // The lock first, in a statement of its own: the count that follows then sees what the lock's last holder committed.
         read.BatchCommands.Add(new NpgsqlBatchCommand(AdvisoryLocks.PeerKeyCapUsers)
         {
-            Parameters = { IssuedTokenWriter.Array(users, NpgsqlDbType.Text) },
+            Parameters = { NpgsqlCommands.Array(users, NpgsqlDbType.Text) },
         });
         read.BatchCommands.Add(new NpgsqlBatchCommand(countSql)
         {
             Parameters =
             {
-                IssuedTokenWriter.Array(batch.Select(p => p.Token.ExperimentId), NpgsqlDbType.Integer),
-                IssuedTokenWriter.Array(batch.Select(p => p.Token.UserId), NpgsqlDbType.Text),
-                IssuedTokenWriter.Array(batch.Select(p => p.Token.PeerKeyFingerprint), NpgsqlDbType.Text),
-                IssuedTokenWriter.Array(batch.Select(p => p.Token.IssuedAt), NpgsqlDbType.TimestampTz),
+                NpgsqlCommands.Array(batch.Select(p => p.Token.ExperimentId), NpgsqlDbType.Integer),
+                NpgsqlCommands.Array(batch.Select(p => p.Token.UserId), NpgsqlDbType.Text),
+                NpgsqlCommands.Array(batch.Select(p => p.Token.PeerKeyFingerprint), NpgsqlDbType.Text),
+                NpgsqlCommands.Array(batch.Select(p => p.Token.IssuedAt), NpgsqlDbType.TimestampTz),
             },
         });
         await using var reader = await read.ExecuteReaderAsync();

@@ -108,14 +108,17 @@ public sealed class KeyRing(IDataProtectionProvider protection, TimeProvider clo
         // its OpenSSL contexts free themselves when it is collected (PssContextHandle).
         var keys = cached?.Kids == kids
             ? cached.Keys
-            : ExperimentKeySet.FromJwks(new JsonWebKeySet(published.Select(k => JsonWebKey.FromRsa(k.Kid, OpenSshRsaKey.Parse(k.PublicKey).Parameters)).ToList()));
+            : ExperimentKeySet.FromJwks(Jwks(published));
         _keySets[experimentId] = new PublishedKeys(kids, keys, now);
         return keys;
     }
 
     /// <summary>The published public keys as an RFC 7517 key set.</summary>
     public async Task<JsonWebKeySet> PublishedJwksAsync(ModerationDb db, int experimentId, CancellationToken ct) =>
-        new((await PublishedAsync(db, experimentId, ct)).Select(k => JsonWebKey.FromRsa(k.Kid, OpenSshRsaKey.Parse(k.PublicKey).Parameters)).ToList());
+        Jwks(await PublishedAsync(db, experimentId, ct));
+
+    private static JsonWebKeySet Jwks(IEnumerable<ExperimentKey> keys) =>
+        new(keys.Select(k => JsonWebKey.FromRsa(k.Kid, OpenSshRsaKey.Parse(k.PublicKey).Parameters)).ToList());
 
     public SigningKey Decrypted(ExperimentKey entity) => _decrypted.GetOrAdd(entity.Kid, _ => new Lazy<SigningKey>(() =>
     {
