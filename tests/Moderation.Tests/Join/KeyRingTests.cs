@@ -44,6 +44,35 @@ public sealed class KeyRingTests(AuthApiFactory api) : IClassFixture<AuthApiFact
     }
 
     [Fact]
+    public async Task IntrospectionFollowsARotationAtOnceWhileTheRetiredKeysTokensStayActive()
+    {
+        // The server keeps one verifier per published key set: one made before a rotation must neither refuse the new
+        // key's tokens nor be the only judge afterwards.
+        var experiment = await api.CreateExperimentAsync();
+        var peerKey = PeerKeys.New();
+        var before = await Client.JoinAsync("hf_dev_bob", "demo-org", experiment.ModelName, peerKey);
+        Assert.True((await Client.IntrospectAsync(new IntrospectionRequest(Token: before.Token))).Active);
+
+        var rotated = await (await api.ClientFor("alice").PostAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/keys/rotate", null))
+            .ReadAsync<KeyRotationResponse>();
+        var after = await Client.JoinAsync("hf_dev_bob", "demo-org", experiment.ModelName, peerKey);
+        Assert.Equal(rotated.Kid, after.Kid);
+
+        Assert.True((await Client.IntrospectAsync(new IntrospectionRequest(Token: after.Token))).Active);
+        Assert.True((await Client.IntrospectAsync(new IntrospectionRequest(HivemindAccess: after.HivemindAccess, OrganizationName: "demo-org", ModelName: experiment.ModelName))).Active);
+        Assert.True((await Client.IntrospectAsync(new IntrospectionRequest(Token: before.Token))).Active);
+        // The old token with the new key's kid put in its header: the signature no longer matches anything.
+        var parts = before.Token.Split('.');
+        var header = System.Text.Encoding.UTF8.GetString(Base64UrlDecode(parts[0])).Replace(before.Kid, rotated.Kid, StringComparison.Ordinal);
+        var relabelled = $"{Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(header))}.{parts[1]}.{parts[2]}";
+        Assert.False((await Client.IntrospectAsync(new IntrospectionRequest(Token: relabelled))).Active);
+    }
+
+    private static byte[] Base64UrlDecode(string text) => System.Buffers.Text.Base64Url.DecodeFromChars(text);
+
+    private static string Base64UrlEncode(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+
+    [Fact]
     public async Task RetiredKeyIsUnpublishedOnceItsTokensExpired()
     {
         var experiment = await api.CreateExperimentAsync();
