@@ -95,7 +95,9 @@ public static class HubApi
                 ? Results.Json(new { id = $"{owner}/{name}", sha = revision })
                 : Results.Json(new { error = $"Invalid rev id: {revision}" }, statusCode: 404));
         app.MapGet("/api/users/{name}/overview", (string name, HttpContext context, HubState state) =>
-            state.FindUser(name) is { } user
+            state.CountUserLookup() && state.FailUserLookups
+                ? Results.Json(new { error = "Internal Error" }, statusCode: 500)
+                : state.FindUser(name) is { } user
                 ? Results.Json(new
                 {
                     _id = user.Id, user = user.Name, fullname = user.Fullname, type = "user", isPro = user.IsPro,

@@ -18,6 +18,8 @@ public static class IdentitySetup
         services.AddMemoryCache();
         services.AddHubClients();
         services.AddSingleton<HubLookupGate>();
+        services.AddSingleton<UserLookupGate>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<HfIdentityResolver>();
         services.AddSingleton<HfUsers>();
         services.AddSingleton<UserDirectory>();

@@ -33,11 +33,16 @@ public enum ImportOutcome
 
     /// <summary>A well-formed name the Hub has no user for.</summary>
     UnknownUser,
+
+    /// <summary>Not looked up: the moderator's (or the service's) budget of Hub lookups was spent. Import it again later.</summary>
+    NotChecked,
 }
 
 public sealed record ImportLineResult(int Line, string Text, ImportOutcome Outcome);
 
-public sealed record AllowlistImportResponse(int Added, int AlreadyPresent, int Invalid, IReadOnlyList<ImportLineResult> Lines, int UnknownUsers = 0);
+/// <param name="RetryAfterSeconds">When lines were not checked: when to import them again.</param>
+public sealed record AllowlistImportResponse(
+    int Added, int AlreadyPresent, int Invalid, IReadOnlyList<ImportLineResult> Lines, int UnknownUsers = 0, int NotChecked = 0, int? RetryAfterSeconds = null);
 
 // Join requests (screening)
 

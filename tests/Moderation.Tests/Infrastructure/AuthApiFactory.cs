@@ -73,7 +73,7 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Contributions:LeaderboardCron", Never);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Tests call as few users from one address, far faster than people do; RateLimitTests sets real limits.
-        foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups" })
+        foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups", "NameLookups", "InstanceNameLookups" })
         {
             builder.UseSetting($"RateLimits:{limit}PerMinute", "0");
         }
