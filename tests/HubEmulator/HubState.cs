@@ -211,4 +211,5 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
 public sealed record PendingCode(
     string ClientId, string RedirectUri, string CodeChallenge, string Scope, string? Nonce, HubUser User, DateTimeOffset ExpiresAt);
 
-public sealed record OAuthGrant(HubUser User, string Scope, DateTimeOffset ExpiresAt);
+/// <summary>An OAuth access token: for whom, with which scopes, until when, issued to which OAuth app.</summary>
+public sealed record OAuthGrant(HubUser User, string Scope, DateTimeOffset ExpiresAt, string ClientId);

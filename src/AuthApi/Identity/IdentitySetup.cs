@@ -21,6 +21,7 @@ public static class IdentitySetup
         services.AddSingleton<UserLookupGate>();
         services.AddHttpContextAccessor();
         services.AddSingleton<HfIdentityResolver>();
+        services.AddSingleton<HubIdTokens>();
         services.AddSingleton<HfUsers>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<UsedProofs>();

@@ -61,6 +61,8 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Moderation", ConnectionString);
         builder.UseSetting("HuggingFace:BaseUrl", Hub.BaseUrl);
+        // The console's OAuth app: its sign-ins' id_tokens make their OAuth tokens count here.
+        builder.UseSetting("HuggingFace:ClientId", "moderation-ui");
         builder.UseSetting("HuggingFace:TimeoutSeconds", "5");
         builder.UseSetting("HuggingFace:RetryAfterSeconds", "7");
         // Outage tests fail many Hub calls on purpose; only the breaker's own test lets it open.
@@ -86,6 +88,11 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         if (hfToken is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", hfToken);
+            // An OAuth token goes with the id_token of its sign-in, as the console sends it.
+            if (Hub.IdTokenFor(hfToken) is { } idToken)
+            {
+                client.DefaultRequestHeaders.Add("X-HF-Id-Token", idToken);
+            }
         }
         return client;
     }
