@@ -63,9 +63,19 @@ public sealed record MembershipResponse(string Experiment, string Status, string
 // Peers
 
 /// <param name="RefusedClaims">Joins by other users with this key, refused because it is this user's (see peer_key.claim_refused in the audit log).</param>
+/// <param name="KeysWithinHour">
+/// How many peer keys of the same account had their first token within an hour of this one's (itself included): a burst
+/// of fresh keys (<see cref="KeyBurst"/>) is how one account would try to multiply its credit. Its keys share one head start.
+/// </param>
 public sealed record PeerResponse(
     string Username, string PeerKeyFingerprint, DateTimeOffset FirstIssuedAt, DateTimeOffset LastIssuedAt, DateTimeOffset ExpiresAt,
-    int Tokens, DateTimeOffset? RevokedAt, string? RevokedBy, string? RevocationReason, int RefusedClaims = 0);
+    int Tokens, DateTimeOffset? RevokedAt, string? RevokedBy, string? RevocationReason, int RefusedClaims = 0, int KeysWithinHour = 1)
+{
+    /// <summary>Keys of one account first seen within an hour of each other from which on a moderator is shown a burst.</summary>
+    public const int BurstKeys = 5;
+
+    public bool KeyBurst => KeysWithinHour >= BurstKeys;
+}
 
 public sealed record RevokePeerRequest(string? Reason);
 
