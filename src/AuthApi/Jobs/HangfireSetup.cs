@@ -93,7 +93,7 @@ public static class HangfireSetup
         }
         recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None),
-            app.Configuration.GetValue("Contributions:LeaderboardCron", Cron.Minutely())!);
+            app.Services.GetRequiredService<IOptions<CreditOptions>>().Value.LeaderboardCron);
         return app;
     }
 }
