@@ -27,6 +27,9 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 CHROMIUM_PATH="$chromium_path"
 results_dir="$(mktemp -d)"
+# The in-process test hosts log here instead of the console (tests/Moderation.Tests/Infrastructure/TestHostLog.cs).
+# Kept when a test fails, removed otherwise.
+export MODERATION_TEST_HOST_LOG="$(mktemp "${TMPDIR:-/tmp}/moderation-test-hosts.XXXXXX")"
 trap 'rm -rf "$results_dir"' EXIT
 
 echo "== build (Release, warnings are errors)"
@@ -55,7 +58,7 @@ done
 trx="$results_dir/results.trx"
 if [ -f "$trx" ]; then
   failed_names=$(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/  - \1/p')
-  [ -n "$failed_names" ] && { echo "Failed tests:"; echo "$failed_names"; }
+  [ -n "$failed_names" ] && { echo "Failed tests:"; echo "$failed_names"; echo "Warnings and errors the test hosts logged: $MODERATION_TEST_HOST_LOG"; }
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   passed=$(get passed); failed=$(get failed); total=$(get total); executed=$(get executed)
@@ -72,4 +75,5 @@ else
   echo "tests: 0 passed, 1 failed"
   [ "$status" -eq 0 ] && status=1
 fi
+[ "$status" -eq 0 ] && rm -f "$MODERATION_TEST_HOST_LOG"
 exit "$status"
