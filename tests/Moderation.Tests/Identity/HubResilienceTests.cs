@@ -66,7 +66,8 @@ public sealed class HubResilienceTests
                 var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
                 Assert.Contains("Hugging Face", problem.Detail(), StringComparison.Ordinal);
                 Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+                // The Hub never answers: only the 3 s limits end the wait (a generous bound for a loaded machine).
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
 
                 var reference = await api.ClientWithToken(token).GetAsync("/api/experiments/1/");
                 await reference.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);

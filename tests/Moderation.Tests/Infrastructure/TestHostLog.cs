@@ -16,6 +16,12 @@ public sealed class TestHostLog(string host) : ILoggerProvider
                                               ?? Path.Combine(Path.GetTempPath(), "moderation-test-hosts.log");
     private static readonly Lock Gate = new();
 
+    /// <summary>Hangfire's process-wide logs go to the same file.</summary>
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void RouteHangfireLogs() =>
+        Moderation.AuthApi.Jobs.HangfireSetup.HangfireLogs = LoggerFactory.Create(logging =>
+            logging.AddProvider(new TestHostLog("hangfire")).SetMinimumLevel(LogLevel.Warning));
+
     public ILogger CreateLogger(string categoryName) => new Logger(host, categoryName);
 
     public void Dispose()
