@@ -39,6 +39,13 @@ public static class AdvisoryLocks
 
     private const int ContributionsClass = 4;
 
+    /// <summary>Class of the lock that serialises recomputing an experiment's published initial peers (id: the experiment).</summary>
+    private const int InitialPeersClass = 5;
+
+    /// <summary>Serialises changes to the initial peers an experiment's service keys published, for the rest of the transaction.</summary>
+    public static Task LockInitialPeersAsync(this ModerationDb db, int experimentId, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({InitialPeersClass}, {experimentId})", ct);
+
     /// <summary>Serialises moderation of one user (by HF id) in one experiment (ban, unban, approve), for the rest of the transaction.</summary>
     public static Task LockUserAsync(this ModerationDb db, int? experimentId, string userId, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({$"user:{experimentId ?? 0}:{userId}"}, 0))", ct);

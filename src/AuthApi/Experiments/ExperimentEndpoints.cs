@@ -83,7 +83,8 @@ public static class ExperimentEndpoints
     {
         var change = new ExperimentChange(CoordinatorIp: request.CoordinatorIp, CoordinatorPort: request.CoordinatorPort,
             AccessPolicy: request.AccessPolicy, TokenLifetimeMinutes: request.TokenLifetimeMinutes, LeaderboardVisible: request.LeaderboardVisible,
-            AllowedCheckpointRepositories: request.AllowedCheckpointRepositories, MaxPeerKeysPerUser: request.MaxPeerKeysPerUser);
+            AllowedCheckpointRepositories: request.AllowedCheckpointRepositories, MaxPeerKeysPerUser: request.MaxPeerKeysPerUser,
+            InitialPeers: request.InitialPeers, TrainingScriptUrl: request.TrainingScriptUrl);
         var (experiment, _) = await experiments.UpdateAsync(context.Id, change, ct);
         return TypedResults.Ok(experiment.ToDto(ExperimentRole.Owner, true));
     }

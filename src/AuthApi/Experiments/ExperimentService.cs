@@ -6,6 +6,7 @@ using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Json;
+using Moderation.Contracts.Validation;
 
 namespace Moderation.AuthApi.Experiments;
 
@@ -67,6 +68,14 @@ public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing 
         if (change.AllowedCheckpointRepositories is { } repositories)
         {
             experiment.AllowedCheckpointRepositories = repositories.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        }
+        if (change.InitialPeers is { } peers)
+        {
+            experiment.InitialPeers = Multiaddrs.Merge(peers);
+        }
+        if (change.TrainingScriptUrl is { } script)
+        {
+            experiment.TrainingScriptUrl = script.Length == 0 ? null : script;
         }
         if (SameRecord(before, experiment.ToAuditDto()))
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.Contracts.Experiments;
@@ -34,7 +35,7 @@ public static class ReferenceJoinEndpoints
         var outcome = await joins.JoinAsync(context.Experiment, caller, peerKey, jwtIssuer: null, ct);
         return outcome.Issued is { } issued
             ? TypedResults.Ok(new ReferenceJoinResponse(context.Experiment.CoordinatorIp, context.Experiment.CoordinatorPort, issued.HivemindAccess,
-                issued.AuthServerPublicKey))
+                issued.AuthServerPublicKey, context.Experiment.AllInitialPeers()))
             : Problems.ReferenceRefusal(outcome.Reason!);
     }
 }

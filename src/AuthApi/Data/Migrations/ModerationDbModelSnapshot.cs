@@ -512,6 +512,13 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("character varying(96)")
                         .HasColumnName("created_by");
 
+                    b.PrimitiveCollection<List<string>>("InitialPeers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("initial_peers")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<bool>("LeaderboardVisible")
                         .HasColumnType("boolean")
                         .HasColumnName("leaderboard_visible");
@@ -534,9 +541,21 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("character varying(96)")
                         .HasColumnName("organization_name");
 
+                    b.PrimitiveCollection<List<string>>("PublishedInitialPeers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("published_initial_peers")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<int>("TokenLifetimeMinutes")
                         .HasColumnType("integer")
                         .HasColumnName("token_lifetime_minutes");
+
+                    b.Property<string>("TrainingScriptUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("training_script_url");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1226,6 +1245,17 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.Property<int>("ExperimentId")
                         .HasColumnType("integer")
                         .HasColumnName("experiment_id");
+
+                    b.PrimitiveCollection<List<string>>("InitialPeers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("initial_peers")
+                        .HasDefaultValueSql("'{}'");
+
+                    b.Property<DateTimeOffset?>("InitialPeersPublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("initial_peers_published_at");
 
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone")

@@ -6,7 +6,7 @@ using Moderation.ModeratorUi.Api;
 
 namespace Moderation.ModeratorUi.Pages.Experiments;
 
-/// <summary>Owners' settings: who may join, token lifetime, leaderboard visibility, coordinator, moderators, signing key, deletion.</summary>
+/// <summary>Owners' settings: who may join, token lifetime, leaderboard visibility, coordinator, training run (script link, initial peers), moderators, signing key, deletion.</summary>
 public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
 {
     public static readonly AccessPolicy[] Policies = [AccessPolicy.OrgMembers, AccessPolicy.Allowlist, AccessPolicy.Open];
@@ -57,6 +57,16 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
         var list = (repositories ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         return Done("repositories", await Api.SendAsync<ExperimentResponse>(HttpMethod.Patch, ApiPathOf(), new UpdateExperimentRequest(AllowedCheckpointRepositories: list), ct),
             list.Count == 0 ? $"Checkpoints may name repositories of {Org} only." : $"Checkpoints may name repositories of {Org} and {Words.Plural(list.Count, "other repository", "other repositories")}.");
+    }
+
+    /// <summary>The training script link and the initial peers (one multiaddr per line) the quick start shows admitted participants.</summary>
+    public async Task<IActionResult> OnPostTrainingAsync(
+        [FromForm(Name = "training_script_url")] string? scriptUrl, [FromForm(Name = "initial_peers")] string? initialPeers, CancellationToken ct)
+    {
+        var peers = (initialPeers ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var request = new UpdateExperimentRequest(InitialPeers: peers, TrainingScriptUrl: scriptUrl?.Trim() ?? "");
+        return Done("training", await Api.SendAsync<ExperimentResponse>(HttpMethod.Patch, ApiPathOf(), request, ct),
+            $"The quick start now shows {(string.IsNullOrWhiteSpace(scriptUrl) ? "no training script link" : "the training script link")} and {Words.Plural(peers.Count, "initial peer", "initial peers")} typed here.");
     }
 
     /// <summary>Grants a moderator, or an owner by an explicit, revocable grant.</summary>

@@ -1,0 +1,68 @@
+"""A moderator's ban reaches running peers: the banned peer's next request is refused within 3 s, nobody else is refused."""
+
+import asyncio
+import time
+
+from moderation_hivemind.jose import ssh_key_fingerprint
+from peers import Peer, ReferenceAuthorizer
+
+BAN_REACH_LIMIT = 3.0
+
+
+def test_a_banned_peer_is_refused_by_every_running_peer_within_three_seconds_and_honest_peers_never_are(experiment, authorizer):
+    alice, bob, mallory = (Peer(u, authorizer(experiment, u)) for u in ("alice", "bob", "mallory"))
+    honest = [alice, bob]
+
+    async def run():
+        refused_at, honest_refusals = {}, []
+        assert await mallory.ping(alice) and await mallory.ping(bob) and await alice.ping(mallory), "mallory is admitted before the ban"
+        banned_at = None
+        deadline = time.monotonic() + 30
+        while len(refused_at) < 2 * len(honest) and time.monotonic() < deadline:
+            for a in honest:  # honest traffic all along, both ways
+                for b in honest:
+                    if a is not b and not await a.ping(b):
+                        honest_refusals.append((a.name, b.name, time.monotonic()))
+            if banned_at is None:
+                banned_at = time.monotonic()
+                experiment.ban("mallory")  # the moderator's click
+                acknowledged = time.monotonic() - banned_at
+            for peer in honest:
+                # mallory's requests to each honest peer, and each honest peer's requests answered by mallory
+                if ("request", peer.name) not in refused_at and not await mallory.ping(peer):
+                    refused_at[("request", peer.name)] = time.monotonic() - banned_at
+                if ("response", peer.name) not in refused_at and not await peer.ping(mallory):
+                    refused_at[("response", peer.name)] = time.monotonic() - banned_at
+            await asyncio.sleep(0.05)
+        return refused_at, honest_refusals, acknowledged
+
+    refused_at, honest_refusals, acknowledged = asyncio.run(run())
+    print("\nban acknowledged by the API after %.3f s; mallory refused (s after the click): %s" % (
+        acknowledged, ", ".join("%s by %s %.2f" % (what, who, t) for (what, who), t in sorted(refused_at.items()))))
+    assert honest_refusals == [], "honest peers were refused: %s" % honest_refusals
+    assert len(refused_at) == 4, "not every running peer refused mallory within 30 s: %s" % refused_at
+    assert max(refused_at.values()) < BAN_REACH_LIMIT, "the ban took %.2f s to reach every peer" % max(refused_at.values())
+
+
+def test_old_huggingface_authorizer_peers_and_new_peers_accept_each_other(system, experiment, authorizer):
+    old = Peer("old", ReferenceAuthorizer(system.api_url, experiment.org, experiment.model, "hf_dev_carol"))
+    new = Peer("new", authorizer(experiment, "bob"))
+    old.authorizer.join_experiment()
+
+    async def both_ways():
+        return await old.ping(new), await new.ping(old)
+
+    assert asyncio.run(both_ways()) == (True, True)
+
+
+def test_a_revoked_peer_key_is_refused_but_its_owners_other_peers_are_not(system, experiment, authorizer):
+    alice = Peer("alice", authorizer(experiment, "alice"))
+    carol_1, carol_2 = Peer("carol-1", authorizer(experiment, "carol")), Peer("carol-2", authorizer(experiment, "carol"))
+    fingerprint = ssh_key_fingerprint(carol_1.authorizer.local_public_key.to_bytes())
+    system.call("alice", "POST", experiment.path + "/peers/%s/revoke" % fingerprint, json={"reason": "leaked key"})
+    alice.authorizer.revocations.refresh()
+
+    async def pings():
+        return await carol_1.ping(alice), await carol_2.ping(alice)
+
+    assert asyncio.run(pings()) == (False, True)
