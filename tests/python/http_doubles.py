@@ -69,12 +69,13 @@ class ReplayServer(HttpDouble):
 
 
 class FaultProxy(HttpDouble):
-    """Forwards to ``upstream``; ``fault(method, path, forward)`` may return an answer of its own, call ``forward()`` (which
-    returns the upstream's answer) and decide what the client gets. An unreachable upstream is a 502, as from a balancer."""
+    """Forwards to ``upstream``; ``fault(method, path, body, forward)`` may return an answer of its own, call ``forward()``
+    (which returns the upstream's answer) and decide what the client gets (None: the connection drops without an answer).
+    An unreachable upstream is a 502, as from a balancer."""
 
     def __init__(self, upstream):
         self.upstream = upstream
-        self.fault = lambda method, path, forward: forward()
+        self.fault = lambda method, path, body, forward: forward()
         super().__init__()
 
     def handle(self, method, path, headers, body):
@@ -85,4 +86,4 @@ class FaultProxy(HttpDouble):
             except requests.ConnectionError:
                 return 502, {"Content-Type": "text/plain"}, b"no server is available"
             return r.status_code, dict(r.headers), r.content
-        return self.fault(method, path, forward)
+        return self.fault(method, path, body, forward)

@@ -53,11 +53,11 @@ class Poller:
             stop.wait(self._next_delay)
 
     def _warn(self, message: str) -> None:
-        """A warning at most once a minute: a poller that fails fails every second."""
+        """A warning at most once a minute (a poller that fails fails every second), in the subclass's logger."""
         now = self._clock()
         if self._last_warning is None or now - self._last_warning >= 60.0:
             self._last_warning = now
-            logger.warning(message)
+            logging.getLogger(type(self).__module__).warning(message)
 
     def _state(self) -> "_Runtime":
         if self._runtime is None or self._runtime.pid != os.getpid():

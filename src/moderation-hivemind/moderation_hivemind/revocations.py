@@ -75,6 +75,7 @@ class RevocationWatcher(Poller):
         self._etag = None  # type: Optional[str]
         self._verified_at = clock()
         self._failing_since = None  # type: Optional[float]
+        self._stale_logged = False
 
     @property
     def age(self) -> float:
@@ -88,8 +89,13 @@ class RevocationWatcher(Poller):
             return "the revocation list is %.0f s old (refuse_when_stale_after=%s): every peer is refused until it is fetched again" % (
                 age, self.refuse_when_stale_after)
         if age > self.stale_after:
-            self._warn("The revocation list is stale: no verified answer for %.0f s; peers are still checked against version %s" % (
-                age, current.version if current else "none (never fetched)"))
+            message = "The revocation list of %s is stale: no verified answer for %.0f s, so bans made since then are not known here; " \
+                      "peers are still checked against version %s" % (self.experiment, age, current.version if current else "none (never fetched)")
+            if not self._stale_logged:
+                self._stale_logged = True  # becoming stale is always said, then at most once a minute
+                logger.warning(message)
+            else:
+                self._warn(message)
         return current.refusal(username, public_key, signature) if current is not None else None
 
     def _refresh(self) -> bool:
@@ -125,7 +131,7 @@ class RevocationWatcher(Poller):
     def _verified(self, changed: bool) -> bool:
         if self._failing_since is not None:
             logger.warning("The revocation list of %s can be fetched again (after %.0f s)", self.experiment, self._clock() - self._failing_since)
-        self._verified_at, self._failing_since, self._last_warning = self._clock(), None, None
+        self._verified_at, self._failing_since, self._last_warning, self._stale_logged = self._clock(), None, None, False
         return changed
 
     def _failed(self, why: str) -> bool:
