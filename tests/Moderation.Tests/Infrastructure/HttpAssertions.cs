@@ -29,6 +29,9 @@ public static class HttpAssertions
     public static Task<HttpResponseMessage> PostWireAsync<T>(this HttpClient client, string url, T body) =>
         client.PostAsJsonAsync(url, body, WireJson.Options);
 
+    public static Task<HttpResponseMessage> PutAsJsonWireAsync<T>(this HttpClient client, string url, T body) =>
+        client.PutAsJsonAsync(url, body, WireJson.Options);
+
     public static Task<HttpResponseMessage> PatchWireAsync<T>(this HttpClient client, string url, T body) =>
         client.PatchAsJsonAsync(url, body, WireJson.Options);
 

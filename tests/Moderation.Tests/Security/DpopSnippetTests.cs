@@ -5,16 +5,20 @@ using Moderation.Tests.Infrastructure;
 
 namespace Moderation.Tests.Security;
 
-/// <summary>The README's Python snippet for peers that report their own work, run as written against the live system.</summary>
+/// <summary>
+/// The documented Python snippet for peers that report their own work, run as written against the live system with the
+/// training side's package (src/moderation-hivemind) importable, as after the quick start's pip install.
+/// </summary>
 [Collection(LiveSystem.Collection)]
 public sealed partial class DpopSnippetTests(LiveSystem stack)
 {
     [Fact]
-    public async Task TheReadmeSnippetJoinsAndReportsWithAProofUsingOnlyCryptography()
+    public async Task TheDocumentedSnippetJoinsAndReportsWithTheProofThePackageSigns()
     {
         var experiment = await stack.Api.CreateExperimentAsync(policy: AccessPolicy.Open);
-        var snippet = Snippet().Match(await File.ReadAllTextAsync(FindReadme())).Groups["code"].Value;
-        Assert.False(string.IsNullOrWhiteSpace(snippet), "README.md has no '<!-- dpop-example -->' Python block.");
+        var snippet = FindDocs().Select(f => Snippet().Match(File.ReadAllText(f)).Groups["code"].Value).FirstOrDefault(s => s.Length > 0);
+        Assert.False(string.IsNullOrWhiteSpace(snippet), "No '<!-- dpop-example -->' Python block in README.md or docs/.");
+        Assert.Contains("from moderation_hivemind import dpop_proof", snippet, StringComparison.Ordinal);
 
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
         var start = new ProcessStartInfo(python, ["-c", snippet]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -22,6 +26,7 @@ public sealed partial class DpopSnippetTests(LiveSystem stack)
         start.Environment["HF_TOKEN"] = "hf_dev_carol";
         start.Environment["ORG"] = experiment.OrganizationName;
         start.Environment["MODEL"] = experiment.ModelName;
+        start.Environment["PYTHONPATH"] = Path.Combine(RepositoryRoot(), "src", "moderation-hivemind");
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
@@ -33,16 +38,23 @@ public sealed partial class DpopSnippetTests(LiveSystem stack)
                                                                                    && r.ReportedBy == "peer:carol"))));
     }
 
-    private static string FindReadme()
+    private static IEnumerable<string> FindDocs()
+    {
+        var root = RepositoryRoot();
+        var docs = Path.Combine(root, "docs");
+        return Directory.Exists(docs) ? [Path.Combine(root, "README.md"), .. Directory.GetFiles(docs, "*.md")] : [Path.Combine(root, "README.md")];
+    }
+
+    private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "README.md")) && File.Exists(Path.Combine(dir.FullName, "Moderation.sln")))
             {
-                return Path.Combine(dir.FullName, "README.md");
+                return dir.FullName;
             }
         }
-        throw new FileNotFoundException("README.md of the repository");
+        throw new DirectoryNotFoundException("the repository (README.md beside Moderation.sln)");
     }
 
     [GeneratedRegex(@"<!-- dpop-example -->\s*```python\n(?<code>.*?)```", RegexOptions.Singleline)]
