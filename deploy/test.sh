@@ -4,7 +4,7 @@
 # Includes the replica suite (tests/Moderation.Tests/Replicas: REPLICAS=2 deploy/run-local.sh behind HAProxy, alone at the end).
 # Needs: the .NET 10 SDK, HAProxy, PostgreSQL's binaries (initdb/pg_ctl; the tests start their own throwaway cluster, or use
 # MODERATION_TEST_PG), Chromium at /usr/bin/chromium (or CHROMIUM_PATH) for the browser tests, and python3 with
-# cryptography (hivemind's own token check is replayed in Python), pytest, requests and protobuf (tests/python).
+# cryptography (hivemind's own token check is replayed in Python), pytest, requests, protobuf, pip and setuptools (tests/python).
 #   deploy/test.sh                      everything
 #   deploy/test.sh --filter "…"         only the dotnet tests the filter names (arguments go to dotnet test; no pytest)
 #   deploy/test.sh --python [args]      only the pytest suite (arguments go to pytest, e.g. -k ban)
@@ -35,8 +35,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 CHROMIUM_PATH="$chromium_path"
-results_dir="$(mktemp -d)"
-trap 'rm -rf "$results_dir"' EXIT
+# The in-process test hosts log here instead of the console (tests/Moderation.Tests/Infrastructure/TestHostLog.cs).
+# Kept when a test fails, removed otherwise.
+export MODERATION_TEST_HOST_LOG="$(mktemp "${TMPDIR:-/tmp}/moderation-test-hosts.XXXXXX")"
+# Everything this run makes (its PostgreSQL clusters, the replica suite's folders, results) lives in a folder of its
+# own, so runs in other checkouts at the same time never touch it, nor it theirs.
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/moderation-test-run.XXXXXX")"
+chmod 1777 "$run_dir"   # like /tmp: the clusters run as the postgres user when the tests run as root
+export TMPDIR="$run_dir"
+results_dir="$run_dir/results"
+trap '[ "${MODERATION_KEEP_E2E:-}" = 1 ] || rm -rf "$run_dir"' EXIT
 
 echo "== build (Release, warnings are errors)"
 if ! dotnet build Moderation.sln -c Release -nologo -v quiet; then
@@ -58,6 +66,7 @@ fi
 python_status=0
 if [ "$run_python" = 1 ]; then
   echo "== pytest (tests/python: the training side against AuthApi, PostgreSQL and the Hub emulator)"
+  mkdir -p "$results_dir"
   (cd tests/python && "$python" -m pytest -p no:cacheprovider -s -rfE --junitxml="$results_dir/pytest.xml" "$@")
   python_status=$?
 else
@@ -65,7 +74,7 @@ else
 fi
 
 # Throwaway clusters (and replica-suite folders) the test host could not remove before it was stopped.
-for d in "${TMPDIR:-/tmp}"/moderation-pg-* "${TMPDIR:-/tmp}"/moderation-e2e-* "${TMPDIR:-/tmp}"/moderation-pytest-*; do
+for d in "$run_dir"/moderation-pg-* "$run_dir"/moderation-e2e-* "$run_dir"/moderation-pytest-*; do
   [ -d "$d" ] || continue
   data="$d/data"; [ -d "$data" ] || data="$d/pg"
   if [ -f "$data/postmaster.pid" ]; then
@@ -73,6 +82,7 @@ for d in "${TMPDIR:-/tmp}"/moderation-pg-* "${TMPDIR:-/tmp}"/moderation-e2e-* "$
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl_bin" -D "$data" -m immediate -w stop >/dev/null 2>&1
     else "$pg_ctl_bin" -D "$data" -m immediate -w stop >/dev/null 2>&1; fi
   fi
+  [ "${MODERATION_KEEP_E2E:-}" = 1 ] && [[ "$d" == */moderation-e2e-* ]] && { echo "kept: $d"; continue; }
   rm -rf "$d"
 done
 
@@ -81,7 +91,7 @@ trx="$results_dir/results.trx"
 if [ "$run_dotnet" = 1 ]; then
   if [ -f "$trx" ]; then
     failed_names=$(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/  - \1/p')
-    [ -n "$failed_names" ] && { echo "Failed tests:"; echo "$failed_names"; }
+    [ -n "$failed_names" ] && { echo "Failed tests:"; echo "$failed_names"; echo "Warnings and errors the test hosts logged: $MODERATION_TEST_HOST_LOG"; }
     counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
     get() { local v; v=$(echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"); echo "${v:-0}"; }
     total=$(get total); executed=$(get executed)
@@ -117,4 +127,5 @@ else
   echo "tests: ${passed} passed, ${failed} failed"
 fi
 [ "$failed" -gt 0 ] && [ "$status" -eq 0 ] && status=1
+[ "$status" -eq 0 ] && rm -f "$MODERATION_TEST_HOST_LOG"
 exit "$status"

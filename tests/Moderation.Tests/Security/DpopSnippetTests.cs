@@ -6,8 +6,9 @@ using Moderation.Tests.Infrastructure;
 namespace Moderation.Tests.Security;
 
 /// <summary>
-/// The documented Python snippet for peers that report their own work, run as written against the live system with the
-/// training side's package (src/moderation-hivemind) importable, as after the quick start's pip install.
+/// The participants' guide's Python snippet (docs/participants.md) for peers that report their own work, run as written
+/// against the live system with the training side's package (src/moderation-hivemind) importable, as after the quick
+/// start's pip install: the proof it sends is the package's <c>dpop_proof</c>.
 /// </summary>
 [Collection(LiveSystem.Collection)]
 public sealed partial class DpopSnippetTests(LiveSystem stack)
@@ -16,8 +17,8 @@ public sealed partial class DpopSnippetTests(LiveSystem stack)
     public async Task TheDocumentedSnippetJoinsAndReportsWithTheProofThePackageSigns()
     {
         var experiment = await stack.Api.CreateExperimentAsync(policy: AccessPolicy.Open);
-        var snippet = FindDocs().Select(f => Snippet().Match(File.ReadAllText(f)).Groups["code"].Value).FirstOrDefault(s => s.Length > 0);
-        Assert.False(string.IsNullOrWhiteSpace(snippet), "No '<!-- dpop-example -->' Python block in README.md or docs/.");
+        var snippet = Snippet().Match(await File.ReadAllTextAsync(Path.Combine(ReplicaSystem.RepositoryRoot, "docs/participants.md"))).Groups["code"].Value;
+        Assert.False(string.IsNullOrWhiteSpace(snippet), "docs/participants.md has no '<!-- dpop-example -->' Python block.");
         Assert.Contains("from moderation_hivemind import dpop_proof", snippet, StringComparison.Ordinal);
 
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -26,7 +27,7 @@ public sealed partial class DpopSnippetTests(LiveSystem stack)
         start.Environment["HF_TOKEN"] = "hf_dev_carol";
         start.Environment["ORG"] = experiment.OrganizationName;
         start.Environment["MODEL"] = experiment.ModelName;
-        start.Environment["PYTHONPATH"] = Path.Combine(RepositoryRoot(), "src", "moderation-hivemind");
+        start.Environment["PYTHONPATH"] = Path.Combine(ReplicaSystem.RepositoryRoot, "src", "moderation-hivemind");
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
@@ -36,25 +37,6 @@ public sealed partial class DpopSnippetTests(LiveSystem stack)
         Assert.Contains("'stored': 1", output, StringComparison.Ordinal);
         Assert.Equal(1, await stack.Api.QueryDbAsync(db => Task.FromResult(db.ContributionReports.Count(r => r.ExperimentId == experiment.Id
                                                                                    && r.ReportedBy == "peer:carol"))));
-    }
-
-    private static IEnumerable<string> FindDocs()
-    {
-        var root = RepositoryRoot();
-        var docs = Path.Combine(root, "docs");
-        return Directory.Exists(docs) ? [Path.Combine(root, "README.md"), .. Directory.GetFiles(docs, "*.md")] : [Path.Combine(root, "README.md")];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "README.md")) && File.Exists(Path.Combine(dir.FullName, "Moderation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException("the repository (README.md beside Moderation.sln)");
     }
 
     [GeneratedRegex(@"<!-- dpop-example -->\s*```python\n(?<code>.*?)```", RegexOptions.Singleline)]
