@@ -154,3 +154,20 @@ def test_a_run_that_asks_for_it_refuses_everyone_once_the_list_is_too_old_and_re
     serve(replay, experiment, jwks, (304, {"ETag": banned.headers["ETag"]}, b""))
     w.refresh()
     assert w.refusal(*BOB) is None and w.refusal(*MALLORY) is not None
+
+
+def test_every_entry_kind_refuses_and_names_are_compared_without_regard_to_case():
+    from moderation_hivemind.jose import hivemind_token_id, ssh_key_fingerprint
+    from moderation_hivemind.revocations import RevocationList
+    from hivemind.utils.crypto import RSAPrivateKey
+    revoked_key, other_key = RSAPrivateKey().get_public_key().to_bytes(), RSAPrivateKey().get_public_key().to_bytes()
+    listed = RevocationList.from_payload({"experiment": "o/m", "version": 7, "issued_at": 1, "banned_usernames": ["Mallory"],
+                                          "revoked_peer_keys": [ssh_key_fingerprint(revoked_key)],
+                                          "revoked_token_ids": [hivemind_token_id(b"c2lnbmF0dXJl")]}, "o/m")
+    assert "banned" in listed.refusal("mALLORY", other_key, b"x")
+    assert "peer key" in listed.refusal("carol", revoked_key, b"x")
+    assert "token" in listed.refusal("carol", other_key, b"c2lnbmF0dXJl")
+    assert listed.refusal("carol", other_key, b"x") is None
+    with pytest.raises(Exception, match="is for"):
+        RevocationList.from_payload({"experiment": "o/other", "version": 7, "issued_at": 1, "banned_usernames": [],
+                                     "revoked_peer_keys": [], "revoked_token_ids": []}, "o/m")

@@ -64,7 +64,7 @@ class ModerationAuthorizer(TokenAuthorizerBase):
 
     async def get_token(self) -> AccessToken:
         """hivemind calls this when the token needs refreshing; the join itself runs in a thread, not on the event loop."""
-        await asyncio.get_event_loop().run_in_executor(None, self.join_experiment)
+        await asyncio.get_running_loop().run_in_executor(None, self.join_experiment)
         return self._local_access_token
 
     def join_experiment(self) -> None:

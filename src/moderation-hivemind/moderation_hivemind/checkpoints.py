@@ -11,7 +11,6 @@ from typing import Callable, List, NamedTuple, Optional
 
 from .jose import DocumentError, ExperimentKeys, verify_compact_jws
 from .poller import Poller
-from .server import RETRY_AFTER_STATUSES, retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +59,8 @@ class CheckpointWatcher(Poller):
     thread_name = "moderation-checkpoints"
 
     def __init__(self, server, organization_name: str, model_name: str, keys: ExperimentKeys, poll_interval: float = 5.0):
-        super().__init__(poll_interval)
-        self._server, self._keys = server, keys
+        super().__init__(server, poll_interval)
+        self._keys = keys
         self.experiment = "%s/%s" % (organization_name, model_name)
         self._path = "/api/v1/experiments/%s/%s/checkpoints/current" % (organization_name, model_name)
         self.current = None  # type: Optional[CurrentCheckpoint]
@@ -99,9 +98,8 @@ class CheckpointWatcher(Poller):
             return self.current
 
     def _refresh(self) -> bool:
-        self._next_delay = self.poll_interval
         try:
-            response = self._server.get(self._path, headers={"If-None-Match": self._etag} if self._etag and self.current else {})
+            response = self._get(self._path, self._etag if self.current else None)
         except Exception as e:
             self._warn("Could not fetch the current checkpoint of %s: %s" % (self.experiment, e))
             return False
@@ -110,8 +108,6 @@ class CheckpointWatcher(Poller):
         if response.status_code in (304, 404):  # unchanged, or no checkpoint registered yet
             return False
         if response.status_code != 200:
-            if response.status_code in RETRY_AFTER_STATUSES:
-                self._next_delay = max(self.poll_interval, retry_after(response, 60.0) or self.poll_interval)
             self._warn("The current checkpoint of %s answered %s" % (self.experiment, response.status_code))
             return False
         try:

@@ -6,6 +6,8 @@ import threading
 import time
 from typing import Callable, Optional
 
+from .server import RETRY_AFTER_STATUSES, retry_after
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,8 +20,8 @@ class Poller:
 
     thread_name = "moderation-poller"
 
-    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic):
-        self.poll_interval, self._clock = interval, clock
+    def __init__(self, server, interval: float, clock: Callable[[], float] = time.monotonic):
+        self._server, self.poll_interval, self._clock = server, interval, clock
         self._next_delay = interval
         self._runtime = None  # type: Optional[_Runtime]
         self._last_warning = None  # type: Optional[float]
@@ -51,6 +53,14 @@ class Poller:
             except Exception:  # a bug must not end the polling for the rest of the run
                 logger.exception("%s failed; polling goes on", self.thread_name)
             stop.wait(self._next_delay)
+
+    def _get(self, path: str, etag: Optional[str]):
+        """A conditional GET (``If-None-Match``); a 429 or 503 also puts the next poll off by its ``Retry-After``."""
+        self._next_delay = self.poll_interval
+        response = self._server.get(path, headers={"If-None-Match": etag} if etag else {})
+        if response.status_code in RETRY_AFTER_STATUSES:
+            self._next_delay = max(self.poll_interval, retry_after(response, 60.0) or self.poll_interval)
+        return response
 
     def _warn(self, message: str) -> None:
         """A warning at most once a minute (a poller that fails fails every second), in the subclass's logger."""

@@ -16,7 +16,6 @@ from typing import Callable, FrozenSet, NamedTuple, Optional
 
 from .poller import Poller
 from .jose import DocumentError, ExperimentKeys, hivemind_token_id, ssh_key_fingerprint, verify_compact_jws
-from .server import RETRY_AFTER_STATUSES, retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +65,8 @@ class RevocationWatcher(Poller):
     def __init__(self, server, organization_name: str, model_name: str, keys: ExperimentKeys, poll_interval: float = 1.0,
                  stale_after: float = 30.0, refuse_when_stale_after: Optional[float] = None,
                  clock: Callable[[], float] = time.monotonic):
-        super().__init__(poll_interval, clock)
-        self._server, self._keys = server, keys
+        super().__init__(server, poll_interval, clock)
+        self._keys = keys
         self.experiment = "%s/%s" % (organization_name, model_name)
         self._path = "/api/v1/experiments/%s/%s/revocations" % (organization_name, model_name)
         self.stale_after, self.refuse_when_stale_after = stale_after, refuse_when_stale_after
@@ -100,16 +99,13 @@ class RevocationWatcher(Poller):
 
     def _refresh(self) -> bool:
         """One conditional fetch. True when a newer verified list replaced ours. Never raises: failures are logged."""
-        self._next_delay = self.poll_interval
         try:
-            response = self._server.get(self._path, headers={"If-None-Match": self._etag} if self._etag and self.current else {})
+            response = self._get(self._path, self._etag if self.current else None)
         except Exception as e:
             return self._failed("could not fetch it: %s" % e)
         if response.status_code == 304:
             return self._verified(False)
         if response.status_code != 200:
-            if response.status_code in RETRY_AFTER_STATUSES:
-                self._next_delay = max(self.poll_interval, retry_after(response, 60.0) or self.poll_interval)
             return self._failed("the server answered %s" % response.status_code)
         try:
             payload = verify_compact_jws(response.text, TYPE, self._keys.get)
