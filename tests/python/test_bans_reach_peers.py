@@ -73,3 +73,28 @@ def test_a_revoked_peer_key_is_refused_but_its_owners_other_peers_are_not(system
         return await carol_1.ping(alice), await carol_2.ping(alice)
 
     assert asyncio.run(pings()) == (False, True)
+
+
+def test_peers_that_joined_before_a_key_rotation_accept_peers_that_joined_after_it(system, experiment, authorizer):
+    old = Peer("old", authorizer(experiment, "alice"))
+    reference = ReferenceAuthorizer(system.api_url, experiment.org, experiment.model, "hf_dev_carol")
+    reference.join_experiment()
+    system.call("alice", "POST", experiment.path + "/keys/rotate")
+    new = Peer("new", authorizer(experiment, "bob", join=False))
+    deadline = time.monotonic() + 30
+    while True:  # a replica may sign with the key it had for a few seconds more (Tokens:ActiveKeyCacheSeconds)
+        new.authorizer.join_experiment()
+        if new.authorizer._authority_public_key.to_bytes() != old.authorizer._authority_public_key.to_bytes() or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert new.authorizer._authority_public_key.to_bytes() != old.authorizer._authority_public_key.to_bytes()
+    assert not reference.is_token_valid(new.authorizer._local_access_token)  # HuggingFaceAuthorizer trusts one key only
+
+    async def until_both_ways():
+        while time.monotonic() < deadline:
+            if await new.ping(old) and await old.ping(new):
+                return True
+            await asyncio.sleep(0.2)
+        return False
+
+    assert asyncio.run(until_both_ways()), "a peer that joined before the rotation still refuses one that joined after it"

@@ -107,6 +107,8 @@ class ModerationAuthorizer(TokenAuthorizerBase):
         data = ("%s %s %s" % (access_token.username, bytes(access_token.public_key), access_token.expiration_time)).encode()
         if not any(key.verify(data, access_token.signature) for key in self._authority_keys()):
             logger.debug("Access token of %s has an invalid signature", access_token.username)
+            self._keys.want_fresh()  # perhaps signed by a key the experiment started using since: the poller looks
+            self.revocations.ensure_polling()
             return False
         self._valid_signatures[fields] = True
         if len(self._valid_signatures) > 4096:

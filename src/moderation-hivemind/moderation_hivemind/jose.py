@@ -97,8 +97,9 @@ def verify_compact_jws(jws: str, expected_type: str, key_for: Callable[[str], Op
 
 class ExperimentKeys:
     """
-    The experiment's published public keys (``GET …/jwks``), fetched with ETag and fetched again when a document names a
-    key not seen yet (at most once per ``refetch_interval`` seconds, so forged kids cannot make a peer hammer the server).
+    The experiment's published public keys (``GET …/jwks``), fetched with ETag, and again when a document names a key not
+    seen yet or a token did not verify (after a rotation) — at most once per ``refetch_interval`` seconds, so forged
+    kids or tokens cannot make a peer hammer the server. Only pollers' threads fetch: a request never waits for it.
     """
 
     def __init__(self, server, path: str, refetch_interval: float = 10.0, clock: Callable[[], float] = time.monotonic):
@@ -106,19 +107,30 @@ class ExperimentKeys:
         self._keys = {}  # type: Dict[str, rsa.RSAPublicKey]
         self._etag = None  # type: Optional[str]
         self._fetched_at = None  # type: Optional[float]
+        self._wanted = False
         self._lock = threading.Lock()
 
     def get(self, kid: str) -> Optional[rsa.RSAPublicKey]:
-        key = self._keys.get(kid)
-        if key is None and (self._fetched_at is None or self._clock() - self._fetched_at >= self._refetch_interval):
+        """The key named ``kid``, fetching the JWKS once more when it is not known (for pollers verifying documents)."""
+        if kid not in self._keys and self._may_fetch():
             self.fetch()
-            key = self._keys.get(kid)
-        return key
+        return self._keys.get(kid)
 
     def all(self) -> List[rsa.RSAPublicKey]:
-        if self._fetched_at is None:
-            self.fetch()
+        """The keys known now, without waiting for the network."""
         return list(self._keys.values())
+
+    def want_fresh(self) -> None:
+        """Asks the next ``refresh_if_wanted()`` (a poller's tick) to fetch the keys again: a token did not verify."""
+        self._wanted = True
+
+    def refresh_if_wanted(self) -> None:
+        if self._wanted and self._may_fetch():
+            self._wanted = False
+            self.fetch()
+
+    def _may_fetch(self) -> bool:
+        return self._fetched_at is None or self._clock() - self._fetched_at >= self._refetch_interval
 
     def fetch(self) -> None:
         with self._lock:

@@ -99,6 +99,7 @@ class RevocationWatcher(Poller):
 
     def _refresh(self) -> bool:
         """One conditional fetch. True when a newer verified list replaced ours. Never raises: failures are logged."""
+        self._keys.refresh_if_wanted()
         try:
             response = self._get(self._path, self._etag if self.current else None)
         except Exception as e:
