@@ -21,4 +21,7 @@ public enum ExperimentOutcome
 
     /// <summary>Another experiment has that name.</summary>
     NameTaken,
+
+    /// <summary>The caller is banned from every experiment, which leaves them no power to create one.</summary>
+    CallerBanned,
 }

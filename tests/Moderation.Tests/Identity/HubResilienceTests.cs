@@ -93,7 +93,7 @@ public sealed class HubResilienceTests
                     var clock = Stopwatch.StartNew();
                     var response = await api.ClientWithToken(api.Hub.IssueOAuthToken("carol")).GetAsync("/api/v1/me");
                     var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
-                    Assert.Contains("too many recent calls failed", problem.Detail(), StringComparison.Ordinal);
+                    Assert.Contains("too many recent calls to it failed", problem.Detail(), StringComparison.Ordinal);
                     Assert.NotNull(response.Headers.RetryAfter);
                     Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"took {clock.Elapsed}");
                 }
