@@ -4,9 +4,9 @@ namespace Moderation.AuthApi.Data;
 public static class TextQueries
 {
     /// <summary>
-    /// The escape character of <see cref="Exactly"/> and <see cref="Containing"/>, to pass with every pattern: Npgsql's
-    /// EF Core provider otherwise writes <c>ESCAPE ''</c>, which turns the escapes into literal backslashes (so
-    /// <c>org\_1</c> matched no <c>org_1</c>).
+    /// The escape character of <see cref="Exactly"/> and <see cref="Containing"/>, to pass with every pattern: without it
+    /// the escapes did not escape (a pattern for <c>ORG_1</c> never matched <c>org_1</c>, so case twins with an
+    /// underscore passed the duplicate check); with it the SQL says <c>ESCAPE '\'</c>.
     /// </summary>
     public const string Escape = "\\";
 

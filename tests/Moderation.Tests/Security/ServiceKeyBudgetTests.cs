@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Moderation.Contracts.Checkpoints;
 using Moderation.Tests.Infrastructure;
@@ -29,43 +28,33 @@ public sealed class ServiceKeyBudgetTests(ServiceKeyBudgetTests.TightLookups api
         var url = $"/api/v1/experiments/demo-org/{experiment.ModelName}";
         var key = await (await api.ClientFor("alice").PostWireAsync($"{url}/service-keys", new CreateServiceKeyRequest("aux", ["checkpoints:write"])))
             .ReadAsync<ServiceKeyResponse>(HttpStatusCode.Created);
-        const string nat = "198.51.100.80";
 
         var junk = new List<HttpStatusCode>();
         for (var i = 0; i < 25; i++)
         {
-            junk.Add((await RegisterAsync($"msk_{Guid.NewGuid():N}", nat, url, experiment.ModelName, i)).Status);
+            junk.Add((await RegisterAsync($"msk_{Guid.NewGuid():N}", url, experiment.ModelName, i)).Status);
         }
         Assert.Contains(HttpStatusCode.TooManyRequests, junk);
         Assert.True(junk.Count(s => s == HttpStatusCode.Unauthorized) <= 5, string.Join(", ", junk));
 
-        // The live key, from the same address, while the junk has the budget spent: checked, and accepted.
+        // The live key, from the same address (in-process clients share one), while the junk has the budget spent: checked, and accepted.
         for (var i = 0; i < 3; i++)
         {
-            var (status, body) = await RegisterAsync(key.Secret!, nat, url, experiment.ModelName, 100 + i);
+            var (status, body) = await RegisterAsync(key.Secret!, url, experiment.ModelName, 100 + i);
             Assert.True(status == HttpStatusCode.Created, $"{(int)status}: {body}");
         }
         // The junk is still refused without a lookup; a revoked key is refused as unknown.
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await RegisterAsync($"msk_{Guid.NewGuid():N}", nat, url, experiment.ModelName, 200)).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await RegisterAsync($"msk_{Guid.NewGuid():N}", url, experiment.ModelName, 200)).Status);
         await api.ClientFor("alice").DeleteAsync($"{url}/service-keys/{key.Id}");
-        Assert.NotEqual(HttpStatusCode.Created, (await RegisterAsync(key.Secret!, nat, url, experiment.ModelName, 201)).Status);
+        Assert.NotEqual(HttpStatusCode.Created, (await RegisterAsync(key.Secret!, url, experiment.ModelName, 201)).Status);
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> RegisterAsync(string secret, string address, string url, string model, int step)
+    /// <summary>Registers a checkpoint with <paramref name="secret"/>; every in-process client has the same (unknown) address.</summary>
+    private async Task<(HttpStatusCode Status, string Body)> RegisterAsync(string secret, string url, string model, int step)
     {
-        var body = Encoding.UTF8.GetBytes($$"""
-            {"step":{{step}},"repository":"demo-org/{{model}}","revision":"{{CheckpointSetup.Revision(step)}}","created_at":"{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}"}
-            """);
-        var context = await api.Server.SendAsync(c =>
-        {
-            c.Request.Method = "POST";
-            c.Request.Path = $"{url}/checkpoints";
-            c.Request.Headers.Authorization = "Bearer " + secret;
-            c.Request.ContentType = "application/json";
-            c.Request.ContentLength = body.Length;
-            c.Request.Body = new MemoryStream(body);
-            c.Connection.RemoteIpAddress = IPAddress.Parse(address);
-        });
-        return ((HttpStatusCode)context.Response.StatusCode, await new StreamReader(context.Response.Body).ReadToEndAsync());
+        using var client = api.ClientWithToken(secret);
+        var response = await client.PostWireAsync($"{url}/checkpoints",
+            new RegisterCheckpointRequest(step, $"demo-org/{model}", CheckpointSetup.Revision(step), 1.0, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }
