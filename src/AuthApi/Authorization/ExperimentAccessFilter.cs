@@ -40,12 +40,14 @@ public static class ExperimentAccessFilter
                 : Problems.ReferenceRefusal($"There is no collaborative experiment {name}.");
         }
         var caller = services.GetRequiredService<Caller>();
-        var role = caller.Kind == CallerKind.User ? await RoleAsync(services, experiment, caller, http.RequestAborted) : ExperimentRole.None;
+        var (role, banned) = caller.Kind == CallerKind.User ? await RoleAsync(services, experiment, caller, http.RequestAborted) : (ExperimentRole.None, false);
         var refusal = (caller.Kind, rule.Audience) switch
         {
             (CallerKind.User, Audience.ExperimentMembers) when role < rule.MinimumRole => rule.Reference
                 ? ReferenceOwnersOnly
-                : $"Only {AccessPolicies.Holders(rule.MinimumRole)} of {experiment.OrganizationName}/{experiment.ModelName} may {Doing(http)}.",
+                : banned
+                    ? $"You are banned from {experiment.OrganizationName}/{experiment.ModelName}: a ban takes away every power in its scope until someone else lifts it."
+                    : $"Only {AccessPolicies.Holders(rule.MinimumRole)} of {experiment.OrganizationName}/{experiment.ModelName} may {Doing(http)}.",
             (CallerKind.ServiceKey, Audience.ServiceKeys or Audience.Reporters) when !caller.ServiceKey!.Allows(experiment.Id, rule.Scope!) =>
                 $"This service key may not do this in {experiment.OrganizationName}/{experiment.ModelName}: it needs the scope {rule.Scope} there.",
             (CallerKind.Peer, Audience.Reporters) when caller.Peer!.ExperimentId != experiment.Id =>
@@ -101,18 +103,22 @@ public static class ExperimentAccessFilter
         return (queryOrg.Length > 0 && queryModel.Length > 0 ? await cache.ByNameAsync(db, queryOrg, queryModel, ct) : null, $"{queryOrg}/{queryModel}", null);
     }
 
-    /// <summary>The caller's role; bans are read only for those who have one to lose (the rest are refused powers anyway).</summary>
-    private static async Task<ExperimentRole> RoleAsync(IServiceProvider services, Experiment experiment, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// The caller's role, and whether a ban took it away; bans are read only for those who have a role to lose (the
+    /// rest hold no power here anyway).
+    /// </summary>
+    private static async Task<(ExperimentRole Role, bool Banned)> RoleAsync(IServiceProvider services, Experiment experiment, Caller caller, CancellationToken ct)
     {
         var roles = services.GetRequiredService<ExperimentRoles>();
         var unbanned = roles.RoleIn(experiment, caller, BanStanding.Clear);
         if (unbanned == ExperimentRole.None || caller.IsGlobalAdmin)
         {
-            return unbanned;
+            return (unbanned, false);
         }
         var bans = await BanStanding.LoadAsync(services.GetRequiredService<ModerationDb>(), caller.User.Id,
             services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
-        return roles.RoleIn(experiment, caller, bans);
+        var role = roles.RoleIn(experiment, caller, bans);
+        return (role, role < unbanned);
     }
 
     /// <summary>What the endpoint does, from its summary: "Ban a user … (moderators)." → "ban a user …".</summary>
