@@ -28,10 +28,24 @@ defaults
 
 frontend authapi
     bind 127.0.0.1:$api_port
+    # X-Forwarded-Proto and -Host say what HAProxy saw, never what the client wrote: the apps believe these headers from
+    # HAProxy (a trusted proxy), so a client's own would otherwise pass as HAProxy's word.
+    http-request set-header X-Forwarded-Proto https if { ssl_fc }
+    http-request set-header X-Forwarded-Proto http if !{ ssl_fc }
+    http-request del-header X-Forwarded-Host
+    http-request set-header X-Forwarded-Host %[req.hdr(host)] if { req.hdr(host) -m found }
+    http-request del-header Forwarded
     default_backend authapi
 
 frontend moderatorui
     bind 127.0.0.1:$ui_port
+    # X-Forwarded-Proto and -Host say what HAProxy saw, never what the client wrote: the apps believe these headers from
+    # HAProxy (a trusted proxy), so a client's own would otherwise pass as HAProxy's word.
+    http-request set-header X-Forwarded-Proto https if { ssl_fc }
+    http-request set-header X-Forwarded-Proto http if !{ ssl_fc }
+    http-request del-header X-Forwarded-Host
+    http-request set-header X-Forwarded-Host %[req.hdr(host)] if { req.hdr(host) -m found }
+    http-request del-header Forwarded
     default_backend moderatorui
 
 backend authapi

@@ -29,6 +29,7 @@ public static class IdentitySetup
         services.AddScoped<Caller>();
         services.AddHostedService<LegacyAccounts>();
         services.AddScoped<ServiceKeyAuthenticator>();
+        services.AddSingleton<LiveServiceKeys>();
         services.AddScoped<PeerTokenAuthenticator>();
         // No default scheme: a request is authenticated only when its endpoint's policy asks (anonymous ones never are).
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);

@@ -662,6 +662,11 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("character varying(96)")
                         .HasColumnName("granted_by");
 
+                    b.Property<string>("GrantedById")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("granted_by_id");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)
