@@ -37,5 +37,9 @@ public sealed class JobOptions
     [Required]
     public string BanExpiryCron { get; set; } = "* * * * *";
 
+    /// <summary>When rollbacks that no job will finish are failed, so that they can be retried (cron).</summary>
+    [Required]
+    public string RollbackSweepCron { get; set; } = "* * * * *";
+
     public TimeSpan JobTimeout => TimeSpan.FromSeconds(JobTimeoutSeconds);
 }

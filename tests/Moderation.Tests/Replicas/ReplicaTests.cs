@@ -264,10 +264,7 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
     private static async Task<List<string>> BannedAsync(string replica, string model)
     {
         using var client = Client(replica, null);
-        var jws = await client.GetStringAsync($"/api/v1/experiments/demo-org/{model}/revocations");
-        var payload = jws.Split('.')[1].Replace('-', '+').Replace('_', '/');
-        using var json = JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=')));
-        return json.RootElement.GetProperty("banned_usernames").EnumerateArray().Select(u => u.GetString()!).ToList();
+        return await RevocationLists.BannedAsync(client, "demo-org", model);
     }
 
     private async Task<int> BranchCreationsAsync()
