@@ -5,9 +5,9 @@ using Moderation.AuthApi.Jobs;
 namespace Moderation.AuthApi.Bans;
 
 /// <summary>
-/// Every minute: records the end of temporary bans whose time is up, in the audit log and the revocation lists. One run at
-/// a time across instances, under a lock that dies with the instance holding it (<see cref="SessionLock"/>): a run that
-/// finds it taken does nothing, and a run killed mid-way holds up none after it.
+/// Every 30 s (<see cref="JobOptions.BanExpiryCron"/>): records the end of temporary bans whose time is up, in the audit
+/// log and the revocation lists. One run at a time across instances, under a lock that dies with the instance holding it
+/// (<see cref="SessionLock"/>): a run that finds it taken does nothing, and a run killed mid-way holds up none after it.
 /// </summary>
 public sealed class BanExpiryJob(ModerationDb db, BanService bans, IOptions<JobOptions> options)
 {

@@ -115,8 +115,9 @@ public sealed partial class ReplicaTests
         }
         var after = rerun.Value - at;
         output.WriteLine($"job {job}, claimed by the killed {victim}, run again by the other {after.TotalSeconds:F1} s after the kill (Hangfire:InvisibilityTimeoutSeconds 30)");
-        // The claim is renewed every fifth of the timeout, and the queue polled every second: 24–31 s.
-        Assert.InRange(after.TotalSeconds, 23, 32);
+        // The claim is renewed every fifth of the timeout, and the queue polled every second: 24–31 s (a little more while
+        // the previous step restarts PostgreSQL).
+        Assert.InRange(after.TotalSeconds, 23, 35);
     }
 
     /// <summary>When, by <paramref name="clock"/>, HAProxy marked <paramref name="backend"/> down (10 s at most).</summary>
