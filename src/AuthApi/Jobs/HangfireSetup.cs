@@ -44,6 +44,9 @@ public static class HangfireSetup
                 // A running job renews its claim every fifth of this; a job whose instance died is free again after it.
                 InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
                 UseSlidingInvisibilityTimeout = true,
+                // A scheduler's lock left by a killed instance is taken over after this (the default, ten minutes, stops
+                // every recurring job that long).
+                DistributedLockTimeout = TimeSpan.FromSeconds(jobs.DistributedLockTimeoutSeconds),
             };
             var connectionString = DatabaseSetup.ConnectionString(sp.GetRequiredService<IConfiguration>());
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);

@@ -57,6 +57,10 @@ public sealed class RollbackJob(
         {
             db.ChangeTracker.Clear();
             var rollback = await db.Rollbacks.FirstAsync(r => r.Id == rollbackId, CancellationToken.None);
+            if (rollback.Status is RollbackStatus.Succeeded or RollbackStatus.Failed)
+            {
+                return;
+            }
             var experiment = await db.Experiments.AsNoTracking().FirstAsync(e => e.Id == rollback.ExperimentId, CancellationToken.None);
             await FailAsync(work, clock, rollback, experiment,
                 $"The rollback did not finish within {jobOptions.Value.JobTimeoutSeconds} s (Hangfire:JobTimeoutSeconds).", CancellationToken.None);

@@ -67,6 +67,11 @@ public sealed class JoinLoad(string baseUrl, string model, IReadOnlyList<string>
             {
                 _answers.Add(answer);
             }
+            if (answer.Status == 503)
+            {
+                // As a client told to come back would, if more eagerly than Retry-After says (the recovery is timed to 50 ms).
+                await Task.Delay(50);
+            }
         }
     }
 

@@ -44,6 +44,8 @@ public sealed class ReplicaSystem : IAsyncLifetime
             ["MODERATION_DATA_DIR"] = DataDir, ["MODERATION_SKIP_BUILD"] = "1",
             ["Hangfire__BanExpiryCron"] = "*/3 * * * * *", ["Contributions__LeaderboardCron"] = "*/3 * * * * *",
             ["Hangfire__SchedulePollingIntervalSeconds"] = "1",
+            // A scheduler's lock left by the replica the suite kills is taken over after 10 s (30 s by default).
+            ["Hangfire__DistributedLockTimeoutSeconds"] = "10",
             ["Checkpoints__Store"] = "hub", ["Checkpoints__HubToken"] = "hf_dev_alice",
             // The join load comes from one address as a few users, far faster than people join; the rate limits have
             // their own tests (Security/RateLimitTests, HubLookupLimitTests) and stay off here.
