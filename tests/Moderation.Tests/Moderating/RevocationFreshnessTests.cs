@@ -1,3 +1,4 @@
+using Moderation.Contracts.Client;
 using Moderation.Contracts.Experiments;
 using Moderation.Tests.Infrastructure;
 
@@ -16,6 +17,8 @@ public sealed class RevocationFreshnessTests(FakeClockFactory api) : IClassFixtu
         await other.InitializeAsync();
         var experiment = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
         var user = api.NewUser("spammer");
+        // A ban names an account on the list while it holds a live token.
+        await new ModerationClient(api.CreateClient()).JoinAsync(user.UserAccessToken, "demo-org", experiment.ModelName, PeerKeys.New());
         Assert.DoesNotContain(user.Name, await RevocationLists.BannedAsync(other.CreateClient(), "demo-org", experiment.ModelName));
 
         api.Clock.Advance(TimeSpan.FromSeconds(30)); // the other replica is asked nothing meanwhile

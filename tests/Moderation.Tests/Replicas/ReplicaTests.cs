@@ -76,6 +76,10 @@ public sealed partial class ReplicaTests(ReplicaSystem system, ITestOutputHelper
         Assert.True(seen[2] < TimeSpan.FromMilliseconds(1500), $"replica 2 after {seen[2]}");
 
         // A replica that sat idle: its first read a second after a ban elsewhere has it (it rechecks before answering).
+        using (var anonymous = Client(system.ApiReplicaUrl(1), null))
+        {
+            await new ModerationClient(anonymous).JoinAsync("hf_dev_bob", "demo-org", model, PeerKeys.New());
+        }
         Assert.Equal(HttpStatusCode.Created, (await replica1.PostWireAsync($"/api/v1/experiments/demo-org/{model}/bans", new CreateBanRequest("bob", "spam"))).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Contains("bob", await BannedAsync(system.ApiReplicaUrl(2), model));
