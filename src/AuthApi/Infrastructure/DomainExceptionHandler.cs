@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.Contracts.Json;
 using Npgsql;
@@ -67,14 +68,7 @@ public sealed class DomainExceptionHandler(
         {
             return exception;
         }
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is NpgsqlException { IsTransient: true } or TimeoutException)
-            {
-                return e;
-            }
-        }
-        return exception;
+        return DatabaseErrors.Transient(exception) ?? exception;
     }
 
     private static ReferenceFieldError ReferenceError(BadHttpRequestException exception) => exception.InnerException switch

@@ -77,6 +77,7 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Recurring jobs stay registered but never come due (31 February) unless a test asks for a schedule: a test runs
         // the job itself when it needs it, so a minutely run cannot race it.
         builder.UseSetting("Hangfire:BanExpiryCron", Never);
+        builder.UseSetting("Hangfire:RollbackSweepCron", Never);
         builder.UseSetting("Contributions:LeaderboardCron", Never);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting(TestHostLog.ConsoleOff, "None");
