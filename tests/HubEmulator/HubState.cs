@@ -31,6 +31,21 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
 
     public int WhoAmICalls => Volatile.Read(ref _whoAmICalls);
 
+    private int _userLookups;
+
+    /// <summary>Calls to <c>/api/users/{name}/overview</c> (name lookups).</summary>
+    public int UserLookups => Volatile.Read(ref _userLookups);
+
+    /// <summary>Counts a name lookup; always true (so it can lead a condition).</summary>
+    public bool CountUserLookup()
+    {
+        Interlocked.Increment(ref _userLookups);
+        return true;
+    }
+
+    /// <summary>Name lookups answer 500 (the rest of the Hub works): what a failing endpoint of the real Hub looks like.</summary>
+    public bool FailUserLookups { get; set; }
+
     private int _branchDeletions;
 
     /// <summary>How many branches were deleted through the API (a rollback should move branches, never delete them).</summary>
@@ -140,15 +155,18 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
     public ConcurrentDictionary<string, string> Branches { get; } = new();
 
     private volatile TaskCompletionSource? _branchGate;
-    private readonly TaskCompletionSource _branchCallHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _branchCallHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Makes branch creations wait until <see cref="ReleaseBranchCalls"/>, to interrupt a rollback mid-way.</summary>
-    public void HoldBranchCalls() =>
+    public void HoldBranchCalls()
+    {
+        _branchCallHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _branchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     public void ReleaseBranchCalls() => _branchGate?.TrySetResult();
 
-    /// <summary>Completes when a branch creation is first held at the gate.</summary>
+    /// <summary>Completes when a branch creation is first held at the gate closed by the latest <see cref="HoldBranchCalls"/>.</summary>
     public Task BranchCallHeld => _branchCallHeld.Task;
 
     /// <summary>Waits at the gate while it is closed; false when the caller gave up meanwhile.</summary>
@@ -196,4 +214,5 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
 public sealed record PendingCode(
     string ClientId, string RedirectUri, string CodeChallenge, string Scope, string? Nonce, HubUser User, DateTimeOffset ExpiresAt);
 
-public sealed record OAuthGrant(HubUser User, string Scope, DateTimeOffset ExpiresAt);
+/// <summary>An OAuth access token: for whom, with which scopes, until when, issued to which OAuth app.</summary>
+public sealed record OAuthGrant(HubUser User, string Scope, DateTimeOffset ExpiresAt, string ClientId);

@@ -36,9 +36,8 @@ public static class AllowlistEndpoints
         var query = db.AllowlistEntries.AsNoTracking().Where(a => a.ExperimentId == context.Id);
         if (!string.IsNullOrWhiteSpace(q))
         {
-            var pattern = "%" + q.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
-                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            query = query.Where(a => EF.Functions.ILike(a.User!.Username, pattern));
+            var pattern = TextQueries.Containing(q.Trim());
+            query = query.Where(a => EF.Functions.ILike(a.User!.Username, pattern, TextQueries.Escape));
         }
         var total = await query.CountAsync(ct);
         var items = await query.OrderBy(a => a.User!.Username).Skip(Paging.Offset(page, pageSize)).Take(pageSize)

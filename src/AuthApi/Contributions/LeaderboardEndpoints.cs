@@ -26,13 +26,13 @@ public static class LeaderboardEndpoints
     /// <summary>Output-cache tag of every public leaderboard response; evicted when the job rebuilds or settings change.</summary>
     public const string CacheTag = "leaderboard";
 
-    /// <summary>Anonymous answers are kept a few seconds in the output cache (key: the whole URL); authenticated ones never.</summary>
     /// <summary>
     /// Anonymous answers are kept a few seconds in the output cache, keyed by the query parameters the endpoint reads and
-    /// no others (so <c>?x=&lt;random&gt;</c> cannot push every request past the cache); authenticated ones are never cached.
+    /// no others (so <c>?x=&lt;random&gt;</c> cannot push every request past the cache); authenticated ones are never cached,
+    /// nor is a leaderboard its owners hid (<see cref="LeaderboardVisibility"/>, checked on every request).
     /// </summary>
     private static Action<OutputCachePolicyBuilder> Cached(params string[] reads) =>
-        policy => policy.Expire(TimeSpan.FromSeconds(10)).Tag(CacheTag).SetVaryByQuery(reads);
+        policy => policy.Expire(TimeSpan.FromSeconds(10)).Tag(CacheTag).SetVaryByQuery(reads).AddPolicy<LeaderboardVisibility>();
 
     public static IEndpointRouteBuilder MapLeaderboards(this IEndpointRouteBuilder app)
     {
@@ -44,20 +44,21 @@ public static class LeaderboardEndpoints
             .WithSummary("Credited samples over time, for the experiment or one user.");
         group.MapPost("/leaderboard/refresh", Refresh).ForExperimentRole(ExperimentRole.Moderator).WithName("RefreshLeaderboard")
             .WithSummary("Process new reports and rebuild the leaderboards now (moderators).");
-        app.MapGet("/api/v1/leaderboards", Public).ForAnyone().CacheOutput(Cached()).WithTags("Leaderboard").WithName("ListLeaderboards")
+        // Not output-cached: one small query, and a leaderboard hidden through another replica leaves the list at once.
+        app.MapGet("/api/v1/leaderboards", Public).ForAnyone().WithTags("Leaderboard").WithName("ListLeaderboards")
             .WithSummary("Experiments whose leaderboard is public.");
         return app;
     }
 
     private static async Task<Results<Ok<LeaderboardResponse>, ProblemHttpResult>> Get(
-        string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct,
+        string org, string model, HttpContext http, ModerationDb db, ExperimentRoles roles, CancellationToken ct,
         string window = LeaderboardWindows.All, int page = 1, [FromQuery(Name = "page_size")] int pageSize = 100)
     {
         if (Paging.Check(page, pageSize, MaxPageSize) is { } invalid)
         {
             return invalid;
         }
-        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
+        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, roles, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -71,10 +72,10 @@ public static class LeaderboardEndpoints
     }
 
     private static async Task<IResult> Csv(
-        string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct,
+        string org, string model, HttpContext http, ModerationDb db, ExperimentRoles roles, CancellationToken ct,
         string window = LeaderboardWindows.All)
     {
-        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
+        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, roles, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -95,10 +96,10 @@ public static class LeaderboardEndpoints
     }
 
     private static async Task<Results<Ok<LeaderboardHistoryResponse>, ProblemHttpResult>> History(
-        string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, TimeProvider clock,
+        string org, string model, HttpContext http, ModerationDb db, ExperimentRoles roles, TimeProvider clock,
         CancellationToken ct, string window = LeaderboardWindows.All, string? username = null)
     {
-        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
+        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, roles, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -109,7 +110,7 @@ public static class LeaderboardEndpoints
         if (!string.IsNullOrEmpty(username))
         {
             // Public: names are matched against the accounts seen here, never looked up on the Hub.
-            var ids = db.HfUsers.Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username))).Select(u => u.Id);
+            var ids = db.HfUsers.Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username), TextQueries.Escape)).Select(u => u.Id);
             hours = hours.Where(h => h.Attributed && ids.Contains(h.Contributor));
         }
         var perHour = await hours.GroupBy(h => h.Hour).Select(g => new { Hour = g.Key, Credited = g.Sum(h => h.CreditedSamples) })
@@ -139,13 +140,15 @@ public static class LeaderboardEndpoints
 
     /// <summary>The experiment, if this caller may see its leaderboard: anyone when it is public, its moderators when hidden.</summary>
     private static async Task<(Experiment? Experiment, ProblemHttpResult? Refusal)> VisibleAsync(
-        string org, string model, string window, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct)
+        string org, string model, string window, HttpContext http, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
     {
         if (!LeaderboardWindows.Known.Contains(window))
         {
             return (null, Problems.BadRequest($"Unknown window '{window}': use all, 7d or 24h."));
         }
-        var experiment = await experiments.ByNameAsync(db, org, model, ct);
+        // Read fresh, not from the one-second experiment cache: hiding takes effect at once on every replica.
+        var experiment = await db.Experiments.AsNoTracking().Include(e => e.Members)
+            .FirstOrDefaultAsync(e => e.OrganizationName == org && e.ModelName == model, ct);
         if (experiment is null)
         {
             return (null, Problems.NotFound($"There is no experiment {org}/{model}."));
@@ -168,7 +171,13 @@ public static class LeaderboardEndpoints
             return false;
         }
         var caller = http.RequestServices.GetRequiredService<Caller>();
-        return caller.Kind == CallerKind.User && roles.RoleIn(experiment, caller) >= ExperimentRole.Moderator;
+        if (caller.Kind != CallerKind.User)
+        {
+            return false;
+        }
+        var bans = await Bans.BanStanding.LoadAsync(http.RequestServices.GetRequiredService<ModerationDb>(), caller.User.Id,
+            http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), http.RequestAborted);
+        return roles.RoleIn(experiment, caller, bans) >= ExperimentRole.Moderator;
     }
 
     /// <summary>Leaderboard rows with the current names of their users (contributors are HF ids, or fingerprints when unattributed).</summary>

@@ -19,6 +19,16 @@ public static class AdvisoryLocks
     public const int RollbackClass = 2;
 
     /// <summary>
+    /// The session locks that keep a recurring job from running twice at once (<see cref="SessionLock"/>): a run that finds
+    /// the lock taken leaves the work to the run that holds it. They replace Hangfire's <c>DisableConcurrentExecution</c>,
+    /// whose lock row outlives an instance killed mid-job by Hangfire.PostgreSql's ten-minute timeout.
+    /// </summary>
+    public static readonly string TryBanExpiry = $"SELECT pg_try_advisory_lock({0x4261_6E45_7870_6972})";
+
+    /// <inheritdoc cref="TryBanExpiry"/>
+    public static readonly string TryKeyRotation = $"SELECT pg_try_advisory_lock({0x4B65_7952_6F74_6174})";
+
+    /// <summary>
     /// Contributions: every ingested batch holds the barrier shared; the leaderboard job takes it exclusive for an instant
     /// to know which report ids are committed. The job lock keeps job chunks, rebuilds and rollback marking apart.
     /// </summary>

@@ -37,10 +37,11 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Applies the committed migrations (or, with <c>Database:MigrateOnStart=false</c>, checks none is pending); with
-    /// <c>migrate</c> as the first argument only that, and false is returned: the process exits. Safe when several
-    /// instances start at once: they queue on an advisory lock, and the later ones find nothing left to apply.
+    /// Applies the committed migrations and installs Hangfire's schema (or, with <c>Database:MigrateOnStart=false</c>,
+    /// checks that neither is behind); with <c>migrate</c> as the first argument only that, and false is returned: the
+    /// process exits. Safe when several instances start at once: they queue on an advisory lock, and the later ones find
+    /// nothing left to apply.
     /// </summary>
     public static Task<bool> PrepareSchemaAsync(this IServiceProvider services, string[] args) =>
-        services.PrepareSchemaAsync<ModerationDb>(args, AdvisoryLocks.Migration, TimeSpan.FromSeconds(60));
+        services.PrepareSchemaAsync<ModerationDb>(args, AdvisoryLocks.Migration, TimeSpan.FromSeconds(60), Jobs.HangfireSchema.Library);
 }

@@ -26,5 +26,5 @@ public static class ExperimentMapping
         e.Id, e.OrganizationName, e.ModelName, e.CoordinatorIp, e.CoordinatorPort, e.CreatedBy, e.CreatedAt, e.UpdatedAt);
 
     public static ModeratorResponse ToDto(this ExperimentMember m) =>
-        new(m.User?.Username ?? m.UserId, m.UserId, m.Role, m.GrantedBy, m.GrantedAt);
+        new(m.User?.Username ?? m.UserId, m.UserId, m.Role, m.GrantedBy, m.GrantedAt, m.SelfGranted);
 }

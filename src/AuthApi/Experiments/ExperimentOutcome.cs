@@ -21,4 +21,10 @@ public enum ExperimentOutcome
 
     /// <summary>Another experiment has that name.</summary>
     NameTaken,
+
+    /// <summary>The change adds a checkpoint repository outside the experiment's organization, which only a global admin may allow.</summary>
+    RepositoryNeedsGlobalAdmin,
+
+    /// <summary>The caller is banned from every experiment, which leaves them no power to create one.</summary>
+    CallerBanned,
 }

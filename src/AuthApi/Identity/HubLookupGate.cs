@@ -47,6 +47,9 @@ public sealed class HubLookupGate : IDisposable
         }
     }
 
+    /// <summary>Whether this address may still try an unknown credential now.</summary>
+    public bool HasBudget(string clientAddress) => _perAddress.GetStatistics(clientAddress) is not { CurrentAvailablePermits: <= 0 };
+
     /// <summary>
     /// Before a service key or peer token is checked against the database: refuses an address that has used up its budget
     /// for unknown credentials, spending nothing (a valid credential costs no budget; see <see cref="Spend"/>).
@@ -77,25 +80,12 @@ public sealed class HubLookupGate : IDisposable
         {
             throw new HfUnavailableException("Hugging Face could not be asked in time: too many identity lookups were already waiting.");
         }
-        return new Slot(_inFlight);
+        return new SemaphoreSlot(_inFlight);
     }
 
     public void Dispose()
     {
         _perAddress.Dispose();
         _inFlight.Dispose();
-    }
-
-    private sealed class Slot(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _freed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _freed, 1) == 0)
-            {
-                semaphore.Release();
-            }
-        }
     }
 }

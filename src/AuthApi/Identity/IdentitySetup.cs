@@ -18,7 +18,10 @@ public static class IdentitySetup
         services.AddMemoryCache();
         services.AddHubClients();
         services.AddSingleton<HubLookupGate>();
+        services.AddSingleton<UserLookupGate>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<HfIdentityResolver>();
+        services.AddSingleton<HubIdTokens>();
         services.AddSingleton<HfUsers>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<UsedProofs>();
@@ -26,6 +29,7 @@ public static class IdentitySetup
         services.AddScoped<Caller>();
         services.AddHostedService<LegacyAccounts>();
         services.AddScoped<ServiceKeyAuthenticator>();
+        services.AddSingleton<LiveServiceKeys>();
         services.AddScoped<PeerTokenAuthenticator>();
         // No default scheme: a request is authenticated only when its endpoint's policy asks (anonymous ones never are).
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);

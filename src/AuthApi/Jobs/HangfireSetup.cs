@@ -8,6 +8,7 @@ using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
+using Moderation.AuthApi.Rollbacks;
 using Moderation.AuthApi.Telemetry;
 
 namespace Moderation.AuthApi.Jobs;
@@ -36,12 +37,16 @@ public static class HangfireSetup
             var jobs = sp.GetRequiredService<IOptions<JobOptions>>().Value;
             var options = new PostgreSqlStorageOptions
             {
-                SchemaName = "hangfire",
-                PrepareSchemaIfNecessary = true,
+                SchemaName = HangfireSchema.Name,
+                // Installed by the schema step, once (HangfireSchema), not by each instance as it starts.
+                PrepareSchemaIfNecessary = false,
                 QueuePollInterval = TimeSpan.FromSeconds(1),
                 // A running job renews its claim every fifth of this; a job whose instance died is free again after it.
                 InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
                 UseSlidingInvisibilityTimeout = true,
+                // A scheduler's lock left by a killed instance is taken over after this (the default, ten minutes, stops
+                // every recurring job that long).
+                DistributedLockTimeout = TimeSpan.FromSeconds(jobs.DistributedLockTimeoutSeconds),
             };
             var connectionString = DatabaseSetup.ConnectionString(sp.GetRequiredService<IConfiguration>());
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
@@ -86,17 +91,25 @@ public static class HangfireSetup
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         var jobs = app.Services.GetRequiredService<IOptions<JobOptions>>().Value;
         recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Daily());
-        try
-        {
-            recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), jobs.BanExpiryCron);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException($"Hangfire:BanExpiryCron '{jobs.BanExpiryCron}' is not a valid cron expression: {ex.Message}", ex);
-        }
+        Schedule("Hangfire:BanExpiryCron", jobs.BanExpiryCron, cron =>
+            recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), cron));
+        Schedule("Hangfire:RollbackSweepCron", jobs.RollbackSweepCron, cron =>
+            recurring.AddOrUpdate<RollbackSweepJob>(RollbackSweepJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), cron));
         recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None),
             app.Services.GetRequiredService<IOptions<CreditOptions>>().Value.LeaderboardCron);
         return app;
+    }
+
+    private static void Schedule(string setting, string cron, Action<string> addOrUpdate)
+    {
+        try
+        {
+            addOrUpdate(cron);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"{setting} '{cron}' is not a valid cron expression: {ex.Message}", ex);
+        }
     }
 }

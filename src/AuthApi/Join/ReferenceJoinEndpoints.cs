@@ -21,9 +21,9 @@ public static class ReferenceJoinEndpoints
         var group = app.MapGroup("/api/experiments/join").WithTags("Reference-compatible join").ForExperimentRole(ExperimentRole.None, reference: true)
             .RequireRateLimiting(RateLimits.Joins);
         group.AddEndpointFilter(new Telemetry.JoinMetricsFilter("reference"));
-        group.MapPut("/", Join).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
+        group.MapPut("/", Join).ValidateReference<ReferenceJoinRequest>()
             .WithName("experiments:join-experiment-by-organization-and-model-name");
-        group.MapPut("/{id:int}/", Join).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
+        group.MapPut("/{id}/", Join).ValidateReference<ReferenceJoinRequest>()
             .WithName("experiments:join-experiment-by-id");
         return app;
     }

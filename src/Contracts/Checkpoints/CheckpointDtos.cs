@@ -26,7 +26,8 @@ public sealed record QuarantineRequest(string? Reason);
 
 public static partial class CheckpointRules
 {
-    [GeneratedRegex("^[0-9a-f]{40}$", RegexOptions.CultureInvariant)]
+    // \z, not $ (which also matches before a final line feed).
+    [GeneratedRegex(@"^[0-9a-f]{40}\z", RegexOptions.CultureInvariant)]
     public static partial Regex Revision();
 }
 

@@ -73,7 +73,8 @@ public sealed record ExperimentResponse(
 public sealed record ExperimentPage(IReadOnlyList<ExperimentResponse> Items, int Page, int PageSize, int Total);
 
 /// <summary>An explicit role grant (moderator, or owner granted by another owner); org admins own without a grant.</summary>
-public sealed record ModeratorResponse(string Username, string UserId, ExperimentRole Role, string GrantedBy, DateTimeOffset GrantedAt);
+/// <param name="SelfGranted">Granted by its holder to themselves (before such grants were refused): it carries no power.</param>
+public sealed record ModeratorResponse(string Username, string UserId, ExperimentRole Role, string GrantedBy, DateTimeOffset GrantedAt, bool SelfGranted = false);
 
 public static class ExperimentLimits
 {

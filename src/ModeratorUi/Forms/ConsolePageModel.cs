@@ -86,6 +86,6 @@ public abstract class ConsolePageModel : PageModel
     protected IActionResult Back()
     {
         var target = Request.HasFormContentType ? Request.Form[ReturnField].ToString() : "";
-        return LocalRedirect(Url.IsLocalUrl(target) ? target : Request.Path.ToString());
+        return LocalRedirect(ConsoleLinks.Local(target) ?? Request.Path.ToString());
     }
 }

@@ -102,6 +102,27 @@ public sealed class RollbackTests(RollbackTests.Instance api) : IClassFixture<Ro
     }
 
     [Fact]
+    public async Task OnlyAvailableCheckpointsOlderThanTheCurrentOneAreTargetsAsInTheConsole()
+    {
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(100, 200, 300);
+        var url = $"/api/v1/experiments/demo-org/{name}/rollbacks";
+        await (await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[300], "current"))).AssertProblemAsync(HttpStatusCode.Conflict);
+        var done = await api.WaitForRollbackAsync(name, (await (await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[100], "mistake")))
+            .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
+        Assert.Equal("succeeded", done.Status);
+
+        // 200 and 300 are superseded now, 100 is current: no target is left, whichever way one asks.
+        foreach (var step in new[] { 300, 200, 100 })
+        {
+            var refused = await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[step], "roll forward"));
+            Assert.Contains(step == 100 ? "current" : "superseded", (await refused.AssertProblemAsync(HttpStatusCode.Conflict)).Detail(), StringComparison.Ordinal);
+            await (await api.ClientFor("alice").GetAsync($"{url}/preview?checkpointId={ids[step]}")).AssertProblemAsync(HttpStatusCode.Conflict);
+        }
+        Assert.Single(await (await api.ClientFor("alice").GetAsync(url)).ReadAsync<List<RollbackResponse>>());
+        Assert.Equal(Revision(100), api.Hub.State.Branches[$"demo-org/{name}@stable"]);
+    }
+
+    [Fact]
     public async Task ConcurrentRollbacksOfOneExperimentAreSerialised()
     {
         var (name, ids) = await api.ExperimentWithCheckpointsAsync(5, 6, 7);

@@ -53,9 +53,9 @@ public sealed class HubResilienceTests
         private string IssueOAuthToken(string user, string scope) => api.Hub.IssueOAuthToken(user, scope);
 
         [Theory]
-        [InlineData(HubMode.Unavailable)]
-        [InlineData(HubMode.Hang)]
-        public async Task HfOutageIs503WithRetryAfterNever401(HubMode mode)
+        [InlineData(HubMode.Unavailable, "Hugging Face answered 503 to the identity lookup (whoami-v2). Try again shortly.")]
+        [InlineData(HubMode.Hang, "Hugging Face did not answer the identity lookup in time. Try again shortly.")]
+        public async Task HfOutageIs503WithRetryAfterNever401AndSaysSoInASentence(HubMode mode, string detail)
         {
             var token = IssueOAuthToken("alice", "openid profile");
             api.Hub.State.Mode = mode;
@@ -64,7 +64,7 @@ public sealed class HubResilienceTests
                 var clock = Stopwatch.StartNew();
                 var response = await api.ClientWithToken(token).GetAsync("/api/v1/me");
                 var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
-                Assert.Contains("Hugging Face", problem.Detail(), StringComparison.Ordinal);
+                Assert.Equal(detail, problem.Detail());
                 Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
                 // The Hub never answers: only the 3 s limits end the wait (a generous bound for a loaded machine).
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
@@ -131,15 +131,15 @@ public sealed class HubResilienceTests
             {
                 for (var i = 0; i < 3; i++)
                 {
-                    await (await api.ClientWithToken(api.Hub.IssueOAuthToken("carol")).GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+                    await (await api.ClientWithToken(api.NewUser("unseen").UserAccessToken).GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
                 }
                 var calls = api.Hub.State.ApiCalls;
                 for (var i = 0; i < 5; i++)
                 {
                     var clock = Stopwatch.StartNew();
-                    var response = await api.ClientWithToken(api.Hub.IssueOAuthToken("carol")).GetAsync("/api/v1/me");
+                    var response = await api.ClientWithToken(api.NewUser("unseen").UserAccessToken).GetAsync("/api/v1/me");
                     var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
-                    Assert.Contains("too many recent calls failed", problem.Detail(), StringComparison.Ordinal);
+                    Assert.Contains("too many recent calls to it failed", problem.Detail(), StringComparison.Ordinal);
                     Assert.NotNull(response.Headers.RetryAfter);
                     Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"took {clock.Elapsed}");
                 }
@@ -151,7 +151,7 @@ public sealed class HubResilienceTests
             }
             // After the break the breaker lets a call through, and the Hub answers again.
             await Task.Delay(2500);
-            Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(api.Hub.IssueOAuthToken("carol")).GetAsync("/api/v1/me")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(api.NewUser("unseen").UserAccessToken).GetAsync("/api/v1/me")).StatusCode);
         }
     }
 }

@@ -44,6 +44,8 @@ public sealed class ReplicaSystem : IAsyncLifetime
             ["MODERATION_DATA_DIR"] = DataDir, ["MODERATION_SKIP_BUILD"] = "1",
             ["Hangfire__BanExpiryCron"] = "*/3 * * * * *", ["Contributions__LeaderboardCron"] = "*/3 * * * * *",
             ["Hangfire__SchedulePollingIntervalSeconds"] = "1",
+            // A scheduler's lock left by the replica the suite kills is taken over after 10 s (30 s by default).
+            ["Hangfire__DistributedLockTimeoutSeconds"] = "10",
             ["Checkpoints__Store"] = "hub", ["Checkpoints__HubToken"] = "hf_dev_alice",
             // The join load comes from one address as a few users, far faster than people join; the rate limits have
             // their own tests (Security/RateLimitTests, HubLookupLimitTests) and stay off here.
@@ -82,6 +84,31 @@ public sealed class ReplicaSystem : IAsyncLifetime
     public string Log(string service) => File.ReadAllText(Path.Combine(DataDir, "logs", service + ".log"));
 
     public int Pid(string service) => int.Parse(File.ReadAllText(Path.Combine(DataDir, "run", service + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Kills <paramref name="service"/> with SIGKILL: no clean-up of any kind, as a crash or an OOM kill.</summary>
+    public void Kill(string service) =>
+        Process.Start("kill", ["-KILL", Pid(service).ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    /// <summary>
+    /// The AuthApi replica (<c>auth-api-1</c>, …) whose TCP connection leaves from local port <paramref name="port"/> (a
+    /// PostgreSQL session's <c>client_port</c>), or null: the socket's inode from /proc/net, then the process holding it.
+    /// </summary>
+    public string? AuthApiOwningPort(int port)
+    {
+        var inodes = new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 9 && int.Parse(f[1].Split(':')[1], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) == port)
+            .Select(f => $"socket:[{f[9]}]").ToHashSet();
+        foreach (var service in new[] { "auth-api-1", "auth-api-2" })
+        {
+            var fds = new DirectoryInfo($"/proc/{Pid(service)}/fd");
+            if (fds.Exists && fds.EnumerateFileSystemInfos().Any(fd => fd.LinkTarget is { } target && inodes.Contains(target)))
+            {
+                return service;
+            }
+        }
+        return null;
+    }
 
     /// <summary>HAProxy's view of a server: UP, DOWN, …</summary>
     public async Task<string> BalancerStatusAsync(string backend, string server)

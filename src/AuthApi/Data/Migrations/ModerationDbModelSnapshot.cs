@@ -471,6 +471,31 @@ namespace Moderation.AuthApi.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.ContributorHeadStart", b =>
+                {
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Contributor")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("contributor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("seconds");
+
+                    b.HasKey("ExperimentId", "Contributor")
+                        .HasName("pk_contributor_head_starts");
+
+                    b.ToTable("contributor_head_starts", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.Experiment", b =>
                 {
                     b.Property<int>("Id")
@@ -655,6 +680,11 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasMaxLength(96)
                         .HasColumnType("character varying(96)")
                         .HasColumnName("granted_by");
+
+                    b.Property<string>("GrantedById")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("granted_by_id");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -1077,6 +1107,10 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_received_at");
 
+                    b.Property<double>("HeadStartSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("head_start_seconds");
+
                     b.Property<DateTimeOffset>("LastReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_received_at");
@@ -1397,6 +1431,16 @@ namespace Moderation.AuthApi.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contribution_reports_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.ContributorHeadStart", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contributor_head_starts_experiments_experiment_id");
                 });
 
             modelBuilder.Entity("Moderation.AuthApi.Data.ExperimentKey", b =>
