@@ -11,6 +11,7 @@ import requests
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from http_doubles import ReplayServer
+from moderation_hivemind.dpop import openssh_public_key
 from moderation_hivemind.jose import ExperimentKeys, b64url, b64url_decode
 from moderation_hivemind.revocations import RevocationWatcher
 from moderation_hivemind.server import Server
@@ -26,7 +27,11 @@ def fetch(system, experiment, what):
 
 @pytest.fixture
 def signed(system, experiment):
-    """The experiment's JWKS and two lists it signed: before and after mallory's ban."""
+    """The experiment's JWKS and two lists it signed: before and after the ban of mallory, whose peer holds a token (a
+    banned account without live tokens is not listed: there is nothing of it to refuse)."""
+    key = openssh_public_key(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    system.call("mallory", "PUT", "/api/experiments/join?organization_name=%s&model_name=%s" % (experiment.org, experiment.model),
+                json={"experiment_join_input": {"peer_public_key": key}})
     before = fetch(system, experiment, "revocations")
     experiment.ban("mallory")
     after = fetch(system, experiment, "revocations")
