@@ -9,6 +9,7 @@ using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
 using Moderation.AuthApi.Telemetry;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Jobs;
 
@@ -60,6 +61,11 @@ public static class HangfireSetup
         return services;
     }
 
+    /// <summary>A job by its interface (as Hangfire stores and activates it) and by its class (for callers in this app).</summary>
+    public static IServiceCollection AddBackgroundJob<TJob, TImplementation>(this IServiceCollection services)
+        where TJob : class where TImplementation : class, TJob =>
+        services.AddScoped<TImplementation>().AddScoped<TJob>(sp => sp.GetRequiredService<TImplementation>());
+
     private static void AddServer(IServiceCollection services, string queue, Func<JobOptions, int> workers, bool lightweight) =>
         services.AddHangfireServer((sp, options) =>
         {
@@ -72,7 +78,7 @@ public static class HangfireSetup
             // Jobs are built from this application's services, not from whichever host set Hangfire's global activator last.
             options.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
             // This instance's filters: the global ones and its own metrics (a global filter would count other hosts' jobs too).
-            options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers,
+            options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers, new JobPolicies(),
                 new JobFilterCollection { sp.GetRequiredService<JobMetricsFilter>() });
             options.ShutdownTimeout = TimeSpan.FromSeconds(5);
         });
@@ -82,17 +88,17 @@ public static class HangfireSetup
     {
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         var jobs = app.Services.GetRequiredService<IOptions<JobOptions>>().Value;
-        recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Daily());
+        recurring.AddOrUpdate<IKeyRotationJob>(KeyRotationJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Daily());
         try
         {
-            recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), jobs.BanExpiryCron);
+            recurring.AddOrUpdate<IBanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), jobs.BanExpiryCron);
         }
         catch (ArgumentException ex)
         {
             throw new InvalidOperationException($"Hangfire:BanExpiryCron '{jobs.BanExpiryCron}' is not a valid cron expression: {ex.Message}", ex);
         }
-        recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
-        recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None),
+        recurring.AddOrUpdate<IUsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
+        recurring.AddOrUpdate<ILeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None),
             app.Configuration.GetValue("Contributions:LeaderboardCron", Cron.Minutely())!);
         return app;
     }

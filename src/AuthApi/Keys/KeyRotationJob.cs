@@ -1,19 +1,18 @@
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Jobs;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Keys;
 
 /// <summary>Rotates every experiment key older than <see cref="TokenOptions.RotationPeriodDays"/>. Runs daily as a Hangfire recurring job.</summary>
 public sealed class KeyRotationJob(
     ModerationDb db, UnitOfWork work, KeyRing keys, TimeProvider clock, IOptions<TokenOptions> options, IOptions<JobOptions> jobOptions,
-    ILogger<KeyRotationJob> logger)
+    ILogger<KeyRotationJob> logger) : IKeyRotationJob
 {
     public const string RecurringJobId = "rotate-experiment-keys";
 
-    [DisableConcurrentExecution(timeoutInSeconds: 600)]
     public async Task<int> RunAsync(CancellationToken shutdown)
     {
         using var deadline = JobDeadline.Start(jobOptions.Value, shutdown);

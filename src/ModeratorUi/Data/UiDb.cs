@@ -8,7 +8,7 @@ namespace Moderation.ModeratorUi.Data;
 /// <summary>
 /// ModeratorUi's own tables, in schema <c>moderator_ui</c> of the service's database (next to AuthApi's tables and
 /// Hangfire's schema): the Data Protection key ring every replica shares, so a session cookie made by one replica is
-/// read by all, and sessions survive restarts.
+/// read by all, and sessions survive restarts; and the reports of allowlist imports (<see cref="ImportReport"/>).
 /// </summary>
 public sealed class UiDb(DbContextOptions<UiDb> options) : DbContext(options), IDataProtectionKeyContext
 {
@@ -19,7 +19,17 @@ public sealed class UiDb(DbContextOptions<UiDb> options) : DbContext(options), I
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.HasDefaultSchema(Schema);
+    public DbSet<ImportReport> ImportReports => Set<ImportReport>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.Entity<ImportReport>(report =>
+        {
+            report.Property(r => r.Report).HasColumnType("jsonb");
+            report.HasIndex(r => r.CreatedAt);
+        });
+    }
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) => options
         .UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__ef_migrations_history", Schema))
