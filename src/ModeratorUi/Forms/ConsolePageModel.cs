@@ -43,8 +43,13 @@ public abstract class ConsolePageModel : PageModel
     public bool WasTyped(string form, string field, string value) =>
         Typed(form, field)?.Split('\n').Contains(value, StringComparer.Ordinal) == true;
 
+    /// <summary>The page being rendered, also from a partial view (whose own model is something else).</summary>
+    public static ConsolePageModel? Of(Microsoft.AspNetCore.Mvc.Rendering.ViewContext view) =>
+        view.ViewData.Model as ConsolePageModel ?? view.HttpContext.Items[typeof(ConsolePageModel)] as ConsolePageModel;
+
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
     {
+        HttpContext.Items[typeof(ConsolePageModel)] = this;
         if (TempData[OutcomeKey] is string json)
         {
             Outcome = JsonSerializer.Deserialize<FormOutcome>(json);

@@ -104,7 +104,7 @@ public sealed class IncidentPagesTests(LiveSystem system)
 
         // bob's reports are honest: his row's action accuses him of nothing and does nothing unless asked.
         await alice.GotoAsync($"{path}/contributions?username=bob");
-        await alice.GetByTestId("contributions").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke bob…" }).First.ClickAsync();
+        await alice.GetByTestId("contributions").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke… bob" }).First.ClickAsync();
         await Assertions.Expect(alice.GetByTestId("act-user")).ToHaveTextAsync("bob");
         await Assertions.Expect(alice.GetByLabel("Reason", new() { Exact = true })).ToHaveValueAsync("");
         await Assertions.Expect(alice.GetByLabel("Evidence")).Not.ToHaveValueAsync(new System.Text.RegularExpressions.Regex("(?i)inflated|clipped"));
@@ -120,7 +120,7 @@ public sealed class IncidentPagesTests(LiveSystem system)
 
         // mallory's clipped report is evidence: the reason is written from it, and still nothing is ticked.
         await alice.GotoAsync($"{path}/contributions?flag=clipped");
-        await alice.GetByTestId("contributions").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke mallory…" }).First.ClickAsync();
+        await alice.GetByTestId("contributions").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke… mallory" }).First.ClickAsync();
         await Assertions.Expect(alice.GetByLabel("Reason", new() { Exact = true })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Inflated contribution report: claimed .* at step \\d+, credited .* after clipping\\.$"));
         await Assertions.Expect(alice.GetByLabel("Evidence")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"{path}/contributions\\?flag=clipped&username=mallory$"));
         await Assertions.Expect(alice.Locator("main input[type=checkbox]:checked")).ToHaveCountAsync(0);
@@ -131,7 +131,7 @@ public sealed class IncidentPagesTests(LiveSystem system)
 
         // A peer row offers revoking that key alone, named.
         await alice.GotoAsync($"{path}/peers?username=bob");
-        await alice.GetByTestId("peers").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke bob…" }).ClickAsync();
+        await alice.GetByTestId("peers").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke… bob" }).ClickAsync();
         await alice.GetByLabel("Reason", new() { Exact = true }).FillAsync("key leaked in a public notebook");
         await alice.GetByLabel("I confirm").CheckAsync();
         await alice.GetByTestId("act-revoke").ClickAsync();

@@ -19,7 +19,7 @@ namespace Moderation.Tests.Replicas;
 /// </summary>
 [Collection(ReplicaSystem.Collection)]
 [TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
-public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
+public sealed partial class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
 {
     private static string? _model;
 
@@ -101,7 +101,7 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
         Assert.Contains("ui2", servedBy);
     }
 
-    [Fact, Step(Order = 4)]
+    [Fact, Step(Order = 5)]
     public async Task RecurringJobsRunOncePerScheduleAcrossReplicasAndARollbackRunsOnce()
     {
         var model = await ModelAsync();
@@ -151,7 +151,7 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
         Assert.True(await system.QueryAsync<long>("SELECT count(DISTINCT split_part(id, ':', 2)) FROM hangfire.server") >= 2, "both replicas run Hangfire");
     }
 
-    [Fact, Step(Order = 5)]
+    [Fact, Step(Order = 6)]
     public async Task PostgresRestartedDuringLoadFailsFastAndComesBackWithoutLosingAnAcknowledgedJoin()
     {
         var load = new JoinLoad(system.ApiUrl, await ModelAsync(), await LoadUsersAsync());
@@ -182,7 +182,7 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
         await AssertAllStoredAsync(ok);
     }
 
-    [Fact, Step(Order = 6)]
+    [Fact, Step(Order = 7)]
     public async Task AReplicaKilledDuringLoadLosesNoAnsweredJoinAndTheBalancerStopsUsingIt()
     {
         var load = new JoinLoad(system.ApiUrl, await ModelAsync(), await LoadUsersAsync());
