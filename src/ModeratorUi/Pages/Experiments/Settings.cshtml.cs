@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Moderation.Contracts.Experiments;
+using Moderation.Contracts.Join;
 using Moderation.ModeratorUi.Api;
 
 namespace Moderation.ModeratorUi.Pages.Experiments;
@@ -16,6 +17,12 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
 
     public IReadOnlyList<ModeratorResponse> Members { get; private set; } = [];
 
+    /// <summary>The published signing keys, the one that signs first.</summary>
+    public IReadOnlyList<SigningKeyResponse> Keys { get; private set; } = [];
+
+    /// <summary>The signed-in user, when they own the experiment as an admin of its organization rather than by a grant.</summary>
+    public string? OwnerViaOrganization { get; private set; }
+
     public static string Wire(AccessPolicy policy) => JsonNamingPolicy.SnakeCaseLower.ConvertName(policy.ToString());
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -23,6 +30,13 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
         if (await LoadAsync(ct))
         {
             Members = await ReadListAsync<List<ModeratorResponse>>(ApiPathOf("moderators"), [], ct);
+            Keys = (await ReadListAsync<List<SigningKeyResponse>>(ApiPathOf("keys"), [], ct)).OrderByDescending(k => k.Signing).ToList();
+            var me = (await Api.GetMeAsync(ct)).Value;
+            if (me?.Orgs.Any(o => o.RoleInOrg == "admin" && string.Equals(o.Name, Experiment!.OrganizationName, StringComparison.OrdinalIgnoreCase)) == true
+                && !Members.Any(m => m.Role == ExperimentRole.Owner && string.Equals(m.Username, me.Username, StringComparison.OrdinalIgnoreCase)))
+            {
+                OwnerViaOrganization = me.Username;
+            }
         }
     }
 
