@@ -18,7 +18,6 @@ public sealed class JobsDashboardTests(LiveSystem stack)
         Assert.StartsWith(stack.Api.Hub.BaseUrl, signedOut.Url, StringComparison.Ordinal); // sent to sign in first
 
         var root = await stack.SignedInPageAsync("root");
-        await Assertions.Expect(root.GetByTestId("jobs-link")).ToHaveAttributeAsync("href", "/jobs");
         await root.GotoAsync("/jobs/recurring");
         // Each job by what it does (not "Could not resolve assembly", not a type name).
         foreach (var name in new[] { "Lift expired bans", "Rebuild the leaderboards", "Rotate experiment signing keys", "Forget expired DPoP proofs" })
@@ -28,6 +27,9 @@ public sealed class JobsDashboardTests(LiveSystem stack)
         await Assertions.Expect(root.Locator("body")).Not.ToContainTextAsync("Could not resolve");
         await Assertions.Expect(root.GetByRole(AriaRole.Button, new() { Name = "Trigger now" })).ToBeVisibleAsync();
         Assert.InRange((await TriggerAsync(root, "lift-expired-bans")).Status, 200, 299);
+        // The console links to it for those who may open it.
+        await root.GotoAsync("/");
+        await Assertions.Expect(root.GetByTestId("jobs-link")).ToHaveAttributeAsync("href", "/jobs");
 
         // alice owns an experiment (admin of demo-org) and is no global admin: the console's own page, with the reason.
         await stack.Api.CreateExperimentAsync();

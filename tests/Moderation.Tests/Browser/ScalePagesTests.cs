@@ -33,8 +33,8 @@ public sealed class ScalePagesTests(LiveSystem system)
                 responses.Add(response);
             }
         };
-        await alice.GetByRole(AriaRole.Textbox, new() { Name = "Usernames" }).FillAsync(string.Join('\n', names.Append("ghost-user-404").Append("not a valid name!")));
-        await alice.GetByTestId("import").ClickAsync();
+        await alice.GetByRole(AriaRole.Textbox, new() { Name = "Usernames" }).FillAsync(string.Join('\n', names.Append("ghost-user-404").Append("not a valid name!").Append("=SUM(1+1)")));
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
 
         // The report is a page of its own, read from the database: nothing that grows with the import rides in a cookie
         // (a balancer refuses answers whose headers pass 16 KB; HAProxy's 502 was the bug).
@@ -48,7 +48,7 @@ public sealed class ScalePagesTests(LiveSystem system)
         Assert.True(cookieBytes.Max() < 4096, $"an answer of the import set {cookieBytes.Max()} bytes of cookies");
         // Problems first, in the order written, with their line numbers; then the counts.
         var problems = alice.GetByTestId("import-problems").Locator("tbody tr");
-        await Assertions.Expect(problems).ToHaveCountAsync(2);
+        await Assertions.Expect(problems).ToHaveCountAsync(3);
         await Assertions.Expect(problems.Nth(0)).ToContainTextAsync("301");
         await Assertions.Expect(problems.Nth(0)).ToContainTextAsync("ghost-user-404");
         await Assertions.Expect(problems.Nth(0)).ToContainTextAsync("no such Hugging Face user");
@@ -66,16 +66,30 @@ public sealed class ScalePagesTests(LiveSystem system)
         var csv = await (await alice.Context.APIRequest.GetAsync(csvLink)).TextAsync();
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("line,written,outcome", lines[0]);
-        Assert.Equal(303, lines.Length);
+        Assert.Equal(304, lines.Length);
         Assert.Equal($"150,{names[149]},added", lines[150]);
         Assert.Equal("302,not a valid name!,not a valid Hugging Face username", lines[302]);
+        // What people typed is not run by a spreadsheet that opens the file.
+        Assert.Equal("303,'=SUM(1+1),not a valid Hugging Face username", lines[303]);
 
         // The report survives a reload (it is not a one-time cookie); the import is not repeated.
         await alice.ReloadAsync();
-        await Assertions.Expect(problems).ToHaveCountAsync(2);
+        await Assertions.Expect(problems).ToHaveCountAsync(3);
+        var reportPath = new Uri(alice.Url).AbsolutePath;
         Assert.Equal(300, (await (await system.Api.ClientFor("alice").GetAsync($"{api}/allowlist")).ReadAsync<Paged<AllowlistEntryResponse>>()).Total);
         // The volunteer who had asked is no longer counted as waiting.
         await Assertions.Expect(alice.Locator(".tabs").GetByTestId("pending-count")).ToHaveCountAsync(0);
+
+        // The report is its experiment's moderators' only: not under another experiment's address, not for a participant.
+        var other = await system.Api.CreateExperimentAsync();
+        await alice.GotoAsync(reportPath.Replace(experiment.ModelName, other.ModelName, StringComparison.Ordinal));
+        await Assertions.Expect(alice.GetByTestId("list-problem")).ToContainTextAsync("There is no import report");
+        await Assertions.Expect(alice.GetByTestId("import-report")).ToHaveCountAsync(0);
+        var bob = await system.SignedInPageAsync("bob");
+        await bob.GotoAsync(reportPath);
+        await Assertions.Expect(bob.GetByTestId("problem")).ToContainTextAsync("Only moderators");
+        await Assertions.Expect(bob.GetByTestId("import-report")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(names[0], await (await bob.Context.APIRequest.GetAsync(reportPath + "?handler=Csv")).TextAsync(), StringComparison.Ordinal);
 
         // "Who added volunteer 150?": the audit log answers by name.
         await alice.GotoAsync($"{path}/audit?target={names[149]}");

@@ -46,7 +46,7 @@ public sealed partial class ReplicaTests
         await page.GotoAsync($"/experiments/demo-org/{model}/allowlist");
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Usernames" }).FillAsync(string.Join('\n', lines));
         var clock = Stopwatch.StartNew();
-        var answer = await page.RunAndWaitForResponseAsync(() => page.GetByTestId("import").ClickAsync(), r => r.Request.Method == "POST");
+        var answer = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync(), r => r.Request.Method == "POST");
         output.WriteLine($"5,000-line import answered {answer.Status} after {clock.Elapsed.TotalSeconds:F1} s, served by {await answer.HeaderValueAsync("x-served-by")}");
         Assert.Equal(302, answer.Status); // the bug: HAProxy's 502, the report riding in a 24 KB Set-Cookie of this answer
         await Assertions.Expect(page.GetByTestId("import-summary")).ToContainTextAsync("300 added");
