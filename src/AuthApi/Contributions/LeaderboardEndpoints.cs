@@ -113,12 +113,13 @@ public static class LeaderboardEndpoints
             var ids = db.HfUsers.Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username), TextQueries.Escape)).Select(u => u.Id);
             hours = hours.Where(h => h.Attributed && ids.Contains(h.Contributor));
         }
-        var perHour = await hours.GroupBy(h => h.Hour).Select(g => new { Hour = g.Key, Credited = g.Sum(h => h.CreditedSamples) })
+        var perHour = await hours.GroupBy(h => h.Hour)
+            .Select(g => new { Hour = g.Key, Credited = g.Sum(h => h.CreditedSamples), RolledBack = g.Sum(h => h.RolledBackSamples) })
             .OrderBy(p => p.Hour).ToListAsync(ct);
         var daily = window == LeaderboardWindows.All;
         var points = perHour
             .GroupBy(p => daily ? new DateTimeOffset(p.Hour.UtcDateTime.Date, TimeSpan.Zero) : p.Hour)
-            .Select(g => new HistoryPoint(g.Key, g.Sum(p => p.Credited)))
+            .Select(g => new HistoryPoint(g.Key, g.Sum(p => p.Credited), g.Sum(p => p.RolledBack)))
             .ToList();
         Cacheable(http, experiment!);
         return TypedResults.Ok(new LeaderboardHistoryResponse($"{org}/{model}", window, username, daily ? "day" : "hour", points));
@@ -130,13 +131,19 @@ public static class LeaderboardEndpoints
         return TypedResults.Ok(await job.RunAsync(experimentToRebuild: context.Id, ct));
     }
 
-    private static async Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>
-        await (from e in db.Experiments.AsNoTracking()
-               join s in db.LeaderboardStates.AsNoTracking() on e.Id equals s.ExperimentId
-               where e.LeaderboardVisible
-               orderby e.OrganizationName, e.ModelName
-               select new PublicLeaderboard(e.OrganizationName, e.ModelName, "/leaderboard/" + e.OrganizationName + "/" + e.ModelName, s.BuiltAt))
-            .ToListAsync(ct);
+    /// <summary>The runs with a public leaderboard (at most <see cref="MaxListed"/>), with who may join and how lively they are.</summary>
+    private static Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>
+        (from e in db.Experiments.AsNoTracking()
+         where e.LeaderboardVisible
+         orderby e.OrganizationName, e.ModelName
+         select new PublicLeaderboard(e.OrganizationName, e.ModelName, "/leaderboard/" + e.OrganizationName + "/" + e.ModelName,
+             db.LeaderboardStates.Where(s => s.ExperimentId == e.Id).Select(s => (DateTimeOffset?)s.BuiltAt).FirstOrDefault(),
+             e.AccessPolicy,
+             db.LeaderboardEntries.Count(l => l.ExperimentId == e.Id && l.TimeWindow == LeaderboardWindows.All && l.Attributed),
+             db.LeaderboardEntries.Where(l => l.ExperimentId == e.Id && l.TimeWindow == LeaderboardWindows.All).Max(l => (DateTimeOffset?)l.LastSeen)))
+        .Take(MaxListed).ToListAsync(ct);
+
+    public const int MaxListed = 500;
 
     /// <summary>The experiment, if this caller may see its leaderboard: anyone when it is public, its moderators when hidden.</summary>
     private static async Task<(Experiment? Experiment, ProblemHttpResult? Refusal)> VisibleAsync(

@@ -25,12 +25,16 @@ public sealed record LeaderboardEntryResponse(
 public sealed record LeaderboardResponse(
     string Experiment, string Window, DateTimeOffset? BuiltAt, int Page, int PageSize, int Total, IReadOnlyList<LeaderboardEntryResponse> Entries);
 
-public sealed record HistoryPoint(DateTimeOffset Time, long CreditedSamples);
+/// <summary>One bucket of the history: what was credited, and what a rollback undid (shown, not counted).</summary>
+public sealed record HistoryPoint(DateTimeOffset Time, long CreditedSamples, long RolledBackSamples = 0);
 
 /// <summary>Credited samples over time: per hour for the 24h and 7d windows, per day for all.</summary>
 public sealed record LeaderboardHistoryResponse(string Experiment, string Window, string? Username, string Bucket, IReadOnlyList<HistoryPoint> Points);
 
-public sealed record PublicLeaderboard(string OrganizationName, string ModelName, string Url, DateTimeOffset? BuiltAt);
+/// <summary>A run whose leaderboard is public: who may join it, how many are credited, and when someone last contributed.</summary>
+public sealed record PublicLeaderboard(
+    string OrganizationName, string ModelName, string Url, DateTimeOffset? BuiltAt, Experiments.AccessPolicy AccessPolicy = default, int Contributors = 0,
+    DateTimeOffset? LastActivity = null);
 
 /// <summary>What one run of the leaderboard job did.</summary>
 public sealed record LeaderboardRefreshResponse(int ReportsProcessed, int ExperimentsRebuilt, DateTimeOffset BuiltAt);
