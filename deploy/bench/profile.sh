@@ -17,17 +17,8 @@ BENCH_API_ARGS=()
 . "$root/deploy/bench/start.sh"
 export PATH="$PATH:$HOME/.dotnet/tools"
 
-cpu_ticks() { # total utime+stime (clock ticks) of the given pids
-  local total=0 pid
-  for pid in "$@"; do
-    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
-pg_pids() { local pm; pm=$(head -1 "$work/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
 pg_stat() { psql_bench -At -c "SELECT xact_commit FROM pg_stat_database WHERE datname = 'moderation'" ; }
 wal_syncs() { psql_bench -At -c "SELECT wal_sync FROM pg_stat_wal"; }
-hz=$(getconf CLK_TCK)
 
 echo "== warming up"
 # As long as run.sh's: the first kind measured after a shorter warm-up pays for JIT tiers and first identity lookups.

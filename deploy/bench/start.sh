@@ -87,3 +87,15 @@ done
 curl -fsS -o /dev/null -X PATCH -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
   -d '{"max_peer_keys_per_user":10000}' "$api/api/v1/experiments/demo-org/bench-model"
 export BENCH_USERS
+
+# CPU time from /proc, whatever else the machine runs (profile.sh, profile-contributions.sh): clock ticks of the given
+# processes (user + system), and PostgreSQL's processes (the postmaster and every backend it forked).
+hz=$(getconf CLK_TCK)
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+pg_pids() { local pm; pm=$(head -1 "$work/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
