@@ -43,11 +43,11 @@ measure() { # label, function, its arguments: one row of CPU per request, then t
   fi
   psql_bench -c "SELECT pg_stat_statements_reset()" >/dev/null
   local api0 pg0 c0 api1 pg1 c1 out
-  api0=$(cpu_ticks "$api_pid"); pg0=$(cpu_ticks $(pg_pids)); c0=$(commits)
+  api0=$(cpu_ticks "$api_pid"); pg0=$(pg_ticks); c0=$(commits)
   timed=(/usr/bin/time -f 'wrk_cpu %U %S')
   out=$("$@" 2>&1)
   timed=()
-  api1=$(cpu_ticks "$api_pid"); pg1=$(cpu_ticks $(pg_pids)); c1=$(commits)
+  api1=$(cpu_ticks "$api_pid"); pg1=$(pg_ticks); c1=$(commits)
   [ ${#trace[@]} -gt 0 ] && wait "${trace[0]}" || true
   local requests rps p99 wrk_s
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
@@ -76,20 +76,20 @@ echo "   (ms columns: CPU milliseconds per request; commits: per request; statem
 echo "    request', then the costliest: calls per request | mean ms | query)"
 
 if command -v dotnet-counters >/dev/null; then
-  allocated() { # function and arguments of a load: AuthApi's allocated bytes and GCs per request while it runs
-    "$@" >"$work/alloc-load.txt" 2>&1 &
-    local load=$! rps
-    sleep 2
+  allocated() { # function and arguments of a load: what AuthApi allocated per request, and its GCs, over the whole load
     dotnet-counters collect -p "$api_pid" --counters System.Runtime --format csv --refresh-interval 1 \
-      -o "$work/counters.csv" --duration 00:00:00:08 >/dev/null 2>&1 || true
-    wait "$load"
-    rps=$(awk '/Requests\/sec/ {print $2}' "$work/alloc-load.txt")
-    awk -F, -v rps="$rps" '
-      $3 ~ /total_allocated|gc.collections|allocation-rate|alloc-rate/ { sum[$3] += $NF; n[$3]++ }
-      END { for (k in sum) printf "      %-60s %14.3f per request\n", k, (sum[k] / n[k]) / rps }' "$work/counters.csv"
+      -o "$work/counters.csv" --duration 00:00:00:16 >/dev/null 2>&1 &
+    local counters=$! requests
+    sleep 2
+    requests=$("$@" 2>&1 | awk '/requests in/ {print $1}')
+    wait "$counters" || true
+    # Rate counters hold what happened in each one-second interval: their sum over the run is the total.
+    awk -F, -v n="$requests" '
+      $3 ~ /total_allocated|gc.collections/ { sum[$3] += $NF }
+      END { for (k in sum) printf "      %-60s %14.3f per request (%d requests)\n", k, sum[k] / n, n }' "$work/counters.csv"
   }
-  echo "== AuthApi allocations (dotnet-counters; per-second rates averaged over 8 s, divided by requests/s)"
-  echo "   ingestion, c=$CONNS:"; allocated ingest "$CONNS" 12 93
-  echo "   leaderboard top-100 uncached, c=8:"; allocated read_board 8 12
+  echo "== AuthApi allocations (dotnet-counters over a 10 s load and the seconds around it, divided by its requests)"
+  echo "   ingestion, c=$CONNS:"; allocated ingest "$CONNS" 10 93
+  echo "   leaderboard top-100 uncached, c=8:"; allocated read_board 8 10
 fi
 echo "AuthApi peak resident memory (VmHWM): $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$api_pid/status") MB"

@@ -99,3 +99,9 @@ cpu_ticks() {
   echo "$total"
 }
 pg_pids() { local pm; pm=$(head -1 "$work/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
+# PostgreSQL's CPU: its processes', plus what backends that have exited since left in the postmaster's children's times
+# (a connection the pool closed would otherwise take its CPU with it).
+pg_ticks() {
+  local pm; pm=$(head -1 "$work/pg/postmaster.pid")
+  echo $(( $(cpu_ticks $(pg_pids)) + $(awk '{print $16 + $17}' "/proc/$pm/stat") ))
+}

@@ -33,8 +33,11 @@ internal sealed class LeaderboardPage : ISqlStatements<LeaderboardPage>
             FROM (VALUES (1)) AS one (x)
             LEFT JOIN {s} s ON s.{s[x => x.ExperimentId]} = @experiment
             LEFT JOIN LATERAL (
-                SELECT e.{position}, {string.Join(", ", columns.Select(c => "e." + c))}, u.{u[x => x.Username]} AS username
-                FROM {e} e LEFT JOIN {u} u ON e.{e[x => x.Attributed]} AND u.{u[x => x.Id]} = e.{e[x => x.Contributor]}
+                SELECT e.{position}, {string.Join(", ", columns.Select(c => "e." + c))},
+                       -- A lookup by primary key per row: as a join, the planner preferred reading every user (~1.3 ms).
+                       CASE WHEN e.{e[x => x.Attributed]} THEN (SELECT u.{u[x => x.Username]} FROM {u} u WHERE u.{u[x => x.Id]} = e.{e[x => x.Contributor]}) END
+                           AS username
+                FROM {e} e
                 WHERE e.{experiment} = @experiment AND e.{window} = @window AND e.{position} > @after AND e.{position} <= @last
             ) p ON true
             ORDER BY p.{position}
