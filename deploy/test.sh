@@ -26,8 +26,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 CHROMIUM_PATH="$chromium_path"
-results_dir="$(mktemp -d)"
-trap 'rm -rf "$results_dir"' EXIT
+# The in-process test hosts log here instead of the console (tests/Moderation.Tests/Infrastructure/TestHostLog.cs).
+# Kept when a test fails, removed otherwise.
+export MODERATION_TEST_HOST_LOG="$(mktemp "${TMPDIR:-/tmp}/moderation-test-hosts.XXXXXX")"
+# Everything this run makes (its PostgreSQL clusters, the replica suite's folders, results) lives in a folder of its
+# own, so runs in other checkouts at the same time never touch it, nor it theirs.
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/moderation-test-run.XXXXXX")"
+chmod 1777 "$run_dir"   # like /tmp: the clusters run as the postgres user when the tests run as root
+export TMPDIR="$run_dir"
+results_dir="$run_dir/results"
+trap '[ "${MODERATION_KEEP_E2E:-}" = 1 ] || rm -rf "$run_dir"' EXIT
 
 echo "== build (Release, warnings are errors)"
 if ! dotnet build Moderation.sln -c Release -nologo -v quiet; then
@@ -41,7 +49,7 @@ dotnet test tests/Moderation.Tests/Moderation.Tests.csproj -c Release --no-build
 status=$?
 
 # Throwaway clusters (and replica-suite folders) the test host could not remove before it was stopped.
-for d in "${TMPDIR:-/tmp}"/moderation-pg-* "${TMPDIR:-/tmp}"/moderation-e2e-*; do
+for d in "$run_dir"/moderation-pg-* "$run_dir"/moderation-e2e-*; do
   [ -d "$d" ] || continue
   data="$d/data"; [ -d "$data" ] || data="$d/pg"
   if [ -f "$data/postmaster.pid" ]; then
@@ -49,13 +57,14 @@ for d in "${TMPDIR:-/tmp}"/moderation-pg-* "${TMPDIR:-/tmp}"/moderation-e2e-*; d
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl_bin" -D "$data" -m immediate -w stop >/dev/null 2>&1
     else "$pg_ctl_bin" -D "$data" -m immediate -w stop >/dev/null 2>&1; fi
   fi
+  [ "${MODERATION_KEEP_E2E:-}" = 1 ] && [[ "$d" == */moderation-e2e-* ]] && { echo "kept: $d"; continue; }
   rm -rf "$d"
 done
 
 trx="$results_dir/results.trx"
 if [ -f "$trx" ]; then
   failed_names=$(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/  - \1/p')
-  [ -n "$failed_names" ] && { echo "Failed tests:"; echo "$failed_names"; }
+  [ -n "$failed_names" ] && { echo "Failed tests:"; echo "$failed_names"; echo "Warnings and errors the test hosts logged: $MODERATION_TEST_HOST_LOG"; }
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   passed=$(get passed); failed=$(get failed); total=$(get total); executed=$(get executed)
@@ -72,4 +81,5 @@ else
   echo "tests: 0 passed, 1 failed"
   [ "$status" -eq 0 ] && status=1
 fi
+[ "$status" -eq 0 ] && rm -f "$MODERATION_TEST_HOST_LOG"
 exit "$status"

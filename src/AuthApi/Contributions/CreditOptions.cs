@@ -24,4 +24,7 @@ public sealed class CreditOptions
     /// <summary>A step's own peers set the centre only when at least this many reported it; otherwise the last centre is used.</summary>
     [Range(2, 1000)]
     public int MinPeersForCentre { get; set; } = 3;
+
+    /// <summary>When the leaderboard job runs (cron; every minute by default).</summary>
+    public string LeaderboardCron { get; set; } = "* * * * *";
 }

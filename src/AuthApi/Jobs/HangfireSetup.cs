@@ -14,7 +14,11 @@ namespace Moderation.AuthApi.Jobs;
 
 public static class HangfireSetup
 {
-    private static readonly ILoggerFactory HangfireLogs =
+    /// <summary>
+    /// Where Hangfire logs: its log provider is process-wide, so it cannot be a host's logger factory, which dies with
+    /// the host. The console, warnings and above; the test suite points it at its own log file.
+    /// </summary>
+    internal static ILoggerFactory HangfireLogs { get; set; } =
         LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
 
     /// <summary>
@@ -44,7 +48,6 @@ public static class HangfireSetup
         });
         services.AddSingleton<JobMetricsFilter>();
         services.AddHangfire(config => config
-            // Hangfire's log provider is process-wide: it must not be a host's logger factory, which dies with the host.
             .UseLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(HangfireLogs))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -93,7 +96,7 @@ public static class HangfireSetup
         }
         recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None),
-            app.Configuration.GetValue("Contributions:LeaderboardCron", Cron.Minutely())!);
+            app.Services.GetRequiredService<IOptions<CreditOptions>>().Value.LeaderboardCron);
         return app;
     }
 }

@@ -79,7 +79,7 @@ public sealed partial class DeploymentFilesTests(AuthApiFactory api) : IClassFix
     }
 
     /// <summary>Every <c>Section:Property</c> of the apps' options classes (types with a <c>Section</c> constant).</summary>
-    private static HashSet<string> KnownSettings()
+    internal static HashSet<string> KnownSettings()
     {
         var assemblies = new[] { typeof(Program).Assembly, typeof(Moderation.ModeratorUi.UiAssembly).Assembly, typeof(Moderation.ServiceDefaults.DatabaseOptions).Assembly };
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Moderation.Tests.Infrastructure;
 
 namespace Moderation.Tests.Health;
@@ -101,6 +102,8 @@ public sealed class ReadinessTests(ReadinessTests.OwnClusterFactory api) : IClas
             builder.UseSetting("ConnectionStrings:Moderation", connectionString);
             builder.UseSetting("HuggingFace:BaseUrl", template.Hub.BaseUrl);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting(TestHostLog.ConsoleOff, "None");
+            builder.ConfigureLogging(logging => logging.AddProvider(new TestHostLog("authapi")));
         }
     }
 }

@@ -36,6 +36,52 @@ public sealed class HubResilienceTests
         }
     }
 
+    /// <summary>The Hub's time limits short enough to watch them work: 2 s an attempt, 3 s a call, 3 s a user lookup.</summary>
+    public sealed class ShortLimitsFactory : AuthApiFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("HuggingFace:TimeoutSeconds", "3");
+            builder.UseSetting("HuggingFace:Client:AttemptTimeoutSeconds", "2");
+            builder.UseSetting("HuggingFace:Client:TotalTimeoutSeconds", "3");
+        }
+    }
+
+    public sealed class Outage(ShortLimitsFactory api) : IClassFixture<ShortLimitsFactory>
+    {
+        private string IssueOAuthToken(string user, string scope) => api.Hub.IssueOAuthToken(user, scope);
+
+        [Theory]
+        [InlineData(HubMode.Unavailable)]
+        [InlineData(HubMode.Hang)]
+        public async Task HfOutageIs503WithRetryAfterNever401(HubMode mode)
+        {
+            var token = IssueOAuthToken("alice", "openid profile");
+            api.Hub.State.Mode = mode;
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                var response = await api.ClientWithToken(token).GetAsync("/api/v1/me");
+                var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+                Assert.Contains("Hugging Face", problem.Detail(), StringComparison.Ordinal);
+                Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
+                // The Hub never answers: only the 3 s limits end the wait (a generous bound for a loaded machine).
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+
+                var reference = await api.ClientWithToken(token).GetAsync("/api/experiments/1/");
+                await reference.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            }
+            finally
+            {
+                api.Hub.State.Mode = HubMode.Normal;
+            }
+
+            // An outage is not remembered as a verdict: once HF is back, the same token works.
+            Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(token).GetAsync("/api/v1/me")).StatusCode);
+        }
+    }
+
     public sealed class Stale(StaleFactory api) : IClassFixture<StaleFactory>
     {
         [Fact]

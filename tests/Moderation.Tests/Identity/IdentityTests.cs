@@ -89,34 +89,6 @@ public sealed class IdentityTests(AuthApiFactory api) : IClassFixture<AuthApiFac
         Assert.Equal(1, api.Hub.State.WhoAmICalls - before);
     }
 
-    [Theory]
-    [InlineData(HubMode.Unavailable)]
-    [InlineData(HubMode.Hang)]
-    public async Task HfOutageIs503WithRetryAfterNever401(HubMode mode)
-    {
-        var token = IssueOAuthToken("alice", "openid profile");
-        api.Hub.State.Mode = mode;
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            var response = await api.ClientWithToken(token).GetAsync("/api/v1/me");
-            var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
-            Assert.Contains("Hugging Face", problem.Detail(), StringComparison.Ordinal);
-            Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-
-            var reference = await api.ClientWithToken(token).GetAsync("/api/experiments/1/");
-            await reference.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
-        }
-        finally
-        {
-            api.Hub.State.Mode = HubMode.Normal;
-        }
-
-        // An outage is not remembered as a verdict: once HF is back, the same token works.
-        Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(token).GetAsync("/api/v1/me")).StatusCode);
-    }
-
     [Fact]
     public async Task PublicEndpointsDoNotNeedHf()
     {

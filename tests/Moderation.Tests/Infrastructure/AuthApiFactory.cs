@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Moderation.AuthApi.Data;
 
 namespace Moderation.Tests.Infrastructure;
 
 /// <summary>
 /// AuthApi in-process against a database of its own on the test PostgreSQL cluster and a Hub emulator of its own.
-/// Global admin: <c>root</c> (by HF id). HF lookups time out after five seconds (the default): a cold host on a loaded machine still answers in time.
+/// Global admin: <c>root</c> (by HF id). Hub calls have generous time limits (30 s) so a loaded machine never trips them; tests about time limits set their own.
 /// </summary>
 public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -61,7 +62,11 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Moderation", ConnectionString);
         builder.UseSetting("HuggingFace:BaseUrl", Hub.BaseUrl);
-        builder.UseSetting("HuggingFace:TimeoutSeconds", "5");
+        // Generous Hub time limits, so a cold host on a loaded machine never times out; tests about time limits set their own.
+        builder.UseSetting("HuggingFace:TimeoutSeconds", "30");
+        builder.UseSetting("HuggingFace:Client:AttemptTimeoutSeconds", "30");
+        builder.UseSetting("HuggingFace:Client:TotalTimeoutSeconds", "60");
+        builder.UseSetting("HuggingFace:Client:BreakerSamplingSeconds", "60");
         builder.UseSetting("HuggingFace:RetryAfterSeconds", "7");
         // Outage tests fail many Hub calls on purpose; only the breaker's own test lets it open.
         builder.UseSetting("HuggingFace:Client:BreakerMinimumCalls", "1000");
@@ -72,6 +77,8 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Hangfire:BanExpiryCron", Never);
         builder.UseSetting("Contributions:LeaderboardCron", Never);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting(TestHostLog.ConsoleOff, "None");
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestHostLog("authapi")));
         // Tests call as few users from one address, far faster than people do; RateLimitTests sets real limits.
         foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups" })
         {

@@ -25,7 +25,7 @@ public sealed class HubEmulatorHost : IAsyncDisposable
     {
         var app = HubEmulatorApp.Build(
             ["--urls", "http://127.0.0.1:0", "--Emulator:UsersFile", Path.Combine(AppContext.BaseDirectory, "hub-users.json"),
-             "--Logging:LogLevel:Default", "Warning"]);
+             "--Logging:LogLevel:Default", "Warning", "--" + TestHostLog.ConsoleOff, "None"]);
         await app.StartAsync();
         return new HubEmulatorHost(app);
     }

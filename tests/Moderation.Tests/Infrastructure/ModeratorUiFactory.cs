@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Moderation.ModeratorUi;
 
 namespace Moderation.Tests.Infrastructure;
@@ -28,6 +29,8 @@ public sealed class ModeratorUiFactory(AuthApiFactory api, string apiUrl, bool k
         builder.UseSetting("HuggingFace:RequireHttpsMetadata", "false");
         builder.UseSetting("AuthApi:BaseUrl", apiUrl);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting(TestHostLog.ConsoleOff, "None");
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestHostLog("moderatorui")));
         configure?.Invoke(builder);
     }
 }

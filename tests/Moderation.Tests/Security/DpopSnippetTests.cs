@@ -5,16 +5,16 @@ using Moderation.Tests.Infrastructure;
 
 namespace Moderation.Tests.Security;
 
-/// <summary>The README's Python snippet for peers that report their own work, run as written against the live system.</summary>
+/// <summary>The participants' guide's Python snippet (docs/participants.md) for peers that report their own work, run as written against the live system.</summary>
 [Collection(LiveSystem.Collection)]
 public sealed partial class DpopSnippetTests(LiveSystem stack)
 {
     [Fact]
-    public async Task TheReadmeSnippetJoinsAndReportsWithAProofUsingOnlyCryptography()
+    public async Task TheDocumentedSnippetJoinsAndReportsWithAProofUsingOnlyCryptography()
     {
         var experiment = await stack.Api.CreateExperimentAsync(policy: AccessPolicy.Open);
-        var snippet = Snippet().Match(await File.ReadAllTextAsync(FindReadme())).Groups["code"].Value;
-        Assert.False(string.IsNullOrWhiteSpace(snippet), "README.md has no '<!-- dpop-example -->' Python block.");
+        var snippet = Snippet().Match(await File.ReadAllTextAsync(Path.Combine(ReplicaSystem.RepositoryRoot, "docs/participants.md"))).Groups["code"].Value;
+        Assert.False(string.IsNullOrWhiteSpace(snippet), "docs/participants.md has no '<!-- dpop-example -->' Python block.");
 
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
         var start = new ProcessStartInfo(python, ["-c", snippet]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -31,18 +31,6 @@ public sealed partial class DpopSnippetTests(LiveSystem stack)
         Assert.Contains("'stored': 1", output, StringComparison.Ordinal);
         Assert.Equal(1, await stack.Api.QueryDbAsync(db => Task.FromResult(db.ContributionReports.Count(r => r.ExperimentId == experiment.Id
                                                                                    && r.ReportedBy == "peer:carol"))));
-    }
-
-    private static string FindReadme()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "README.md")) && File.Exists(Path.Combine(dir.FullName, "Moderation.sln")))
-            {
-                return Path.Combine(dir.FullName, "README.md");
-            }
-        }
-        throw new FileNotFoundException("README.md of the repository");
     }
 
     [GeneratedRegex(@"<!-- dpop-example -->\s*```python\n(?<code>.*?)```", RegexOptions.Singleline)]
