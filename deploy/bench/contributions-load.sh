@@ -5,10 +5,10 @@
 CONTRIB_USERS=${CONTRIB_USERS:-10000}
 CONTRIB_REPORTS_PER_USER=${CONTRIB_REPORTS_PER_USER:-1000}
 echo "== contributions: loading ${CONTRIB_USERS} users x ${CONTRIB_REPORTS_PER_USER} reports"
-curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+curl -fsS --retry 5 -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
   -d '{"organization_name":"demo-org","model_name":"contrib-bench","access_policy":"open"}' "$api/api/v1/experiments"
 cpath="/api/v1/experiments/demo-org/contrib-bench"
-service_key=$(curl -fsS -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+service_key=$(curl -fsS --retry 5 -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
   -d '{"name":"bench","scopes":["contributions:write"]}' "$api$cpath/service-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 load_start=$(date +%s)
 psql_bench -c "
