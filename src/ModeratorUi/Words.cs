@@ -40,6 +40,7 @@ public static class Words
         ImportOutcome.Added => "added",
         ImportOutcome.AlreadyPresent => "already on the allowlist",
         ImportOutcome.UnknownUser => "no such Hugging Face user",
+        ImportOutcome.NotChecked => "not checked yet: import it again later",
         _ => "not a valid Hugging Face username",
     };
 

@@ -20,6 +20,11 @@ public static class EmulatorControl
             return Results.Ok(new { failing = count });
         });
         app.MapGet("/_emulator/branches", (HubState state) => state.Branches);
+        // What an OAuth app gets at the end of a sign-in (code flow skipped): tests play a third-party app holding a token.
+        app.MapPost("/_emulator/oauth-tokens", (OAuthTokenOrder order, HttpContext context, HubState state, SigningKey key, List<OAuthClient> clients) =>
+            state.FindUser(order.Username) is not { } user ? Results.NotFound()
+            : clients.All(c => c.ClientId != order.ClientId) ? Results.Problem($"Unknown client {order.ClientId}.", statusCode: 400)
+            : Results.Ok(OAuthTokens.Issue(state, key, HubApi.Origin(context), order.ClientId, user, order.Scope, null)));
         app.MapPost("/_emulator/users", (HubUser user, HubState state) =>
             state.AddUser(user) ? Results.Ok(user) : Results.Problem($"A user {user.Name} or {user.Id} exists.", statusCode: 409));
         app.MapPost("/_emulator/users/{name}/rename/{newName}", (string name, string newName, HubState state) =>
@@ -57,3 +62,5 @@ public static class EmulatorControl
         });
     }
 }
+
+public sealed record OAuthTokenOrder(string Username, string ClientId, string Scope);

@@ -9,13 +9,15 @@ public static class HubApi
         {
             state.CountWhoAmI();
             var token = BearerToken(context);
-            // HF accepts user access tokens and OAuth access tokens here; the emulator deliberately answers only the
-            // first, so the service's fallback to /oauth/userinfo is exercised.
-            var user = token is null ? null : state.FindByUserAccessToken(token);
+            // HF answers user access tokens and OAuth access tokens (of any app) here alike: for an OAuth token it says
+            // neither which app it was issued to nor its scopes. Organizations only with read-memberships, as at userinfo.
+            var grant = OAuthTokens.Find(state, token);
+            var user = grant?.User ?? (token is null ? null : state.FindByUserAccessToken(token));
             if (user is null)
             {
                 return Results.Json(new { error = "Invalid credentials in Authorization header" }, statusCode: 401);
             }
+            var orgs = grant is null || grant.Scope.Split(' ').Contains("read-memberships") ? user.Orgs : [];
             var origin = Origin(context);
             return Results.Json(new
             {
@@ -27,12 +29,12 @@ public static class HubApi
                 emailVerified = user.EmailVerified,
                 isPro = user.IsPro,
                 avatarUrl = $"{origin}/avatars/{user.Name}.svg",
-                orgs = user.Orgs.Select(o => new
+                orgs = orgs.Select(o => new
                 {
                     type = "org", id = o.Id, name = o.Name, fullname = o.Fullname, roleInOrg = o.RoleInOrg,
                     avatarUrl = $"{origin}/avatars/{o.Name}.svg",
                 }),
-                auth = new { type = "access_token", accessToken = new { displayName = "dev", role = "read" } },
+                auth = grant is null ? new { type = "access_token", accessToken = new { displayName = "dev", role = "read" } } : null,
             });
         });
         // Branches, as huggingface_hub.create_branch / delete_branch call them.
@@ -95,7 +97,9 @@ public static class HubApi
                 ? Results.Json(new { id = $"{owner}/{name}", sha = revision })
                 : Results.Json(new { error = $"Invalid rev id: {revision}" }, statusCode: 404));
         app.MapGet("/api/users/{name}/overview", (string name, HttpContext context, HubState state) =>
-            state.FindUser(name) is { } user
+            state.CountUserLookup() && state.FailUserLookups
+                ? Results.Json(new { error = "Internal Error" }, statusCode: 500)
+                : state.FindUser(name) is { } user
                 ? Results.Json(new
                 {
                     _id = user.Id, user = user.Name, fullname = user.Fullname, type = "user", isPro = user.IsPro,

@@ -25,7 +25,8 @@ public static class HubEmulatorApp
         builder.Services.AddSingleton(new SigningKey());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Emulator:Clients").Get<List<OAuthClient>>() is { Count: > 0 } clients
             ? clients
-            : [new OAuthClient("moderation-ui", "moderation-ui-dev-secret")]);
+            // This service's console, and a third-party "Sign in with HF" site whose tokens must carry no power here.
+            : [new OAuthClient("moderation-ui", "moderation-ui-dev-secret"), new OAuthClient("other-app", "other-app-secret")]);
 
         var app = builder.Build();
         app.Use(async (context, next) =>

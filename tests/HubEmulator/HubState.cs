@@ -31,6 +31,21 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
 
     public int WhoAmICalls => Volatile.Read(ref _whoAmICalls);
 
+    private int _userLookups;
+
+    /// <summary>Calls to <c>/api/users/{name}/overview</c> (name lookups).</summary>
+    public int UserLookups => Volatile.Read(ref _userLookups);
+
+    /// <summary>Counts a name lookup; always true (so it can lead a condition).</summary>
+    public bool CountUserLookup()
+    {
+        Interlocked.Increment(ref _userLookups);
+        return true;
+    }
+
+    /// <summary>Name lookups answer 500 (the rest of the Hub works): what a failing endpoint of the real Hub looks like.</summary>
+    public bool FailUserLookups { get; set; }
+
     private int _branchDeletions;
 
     /// <summary>How many branches were deleted through the API (a rollback should move branches, never delete them).</summary>
@@ -196,4 +211,5 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
 public sealed record PendingCode(
     string ClientId, string RedirectUri, string CodeChallenge, string Scope, string? Nonce, HubUser User, DateTimeOffset ExpiresAt);
 
-public sealed record OAuthGrant(HubUser User, string Scope, DateTimeOffset ExpiresAt);
+/// <summary>An OAuth access token: for whom, with which scopes, until when, issued to which OAuth app.</summary>
+public sealed record OAuthGrant(HubUser User, string Scope, DateTimeOffset ExpiresAt, string ClientId);

@@ -114,33 +114,17 @@ public static class Oidc
             return OAuthError("invalid_grant", "PKCE verification failed.");
         }
 
-        var accessToken = RandomToken("hf_oauth_");
-        var expiresAt = DateTimeOffset.UtcNow.AddHours(8);
-        state.AccessTokens[accessToken] = new OAuthGrant(pending.User, pending.Scope, expiresAt);
-        var claims = UserClaims(pending.User, pending.Scope, HubApi.Origin(context));
-        if (pending.Nonce is not null)
-        {
-            claims["nonce"] = pending.Nonce;
-        }
-        var idToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = HubApi.Origin(context),
-            Audience = clientId,
-            Claims = claims,
-            IssuedAt = DateTime.UtcNow,
-            Expires = DateTime.UtcNow.AddHours(1),
-            SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.RsaSha256),
-        });
+        var issued = OAuthTokens.Issue(state, key, HubApi.Origin(context), clientId!, pending.User, pending.Scope, pending.Nonce);
         return Results.Json(new
         {
-            access_token = accessToken, token_type = "bearer", expires_in = 8 * 3600, scope = pending.Scope, id_token = idToken,
+            access_token = issued.AccessToken, token_type = "bearer", expires_in = issued.ExpiresIn, scope = pending.Scope, id_token = issued.IdToken,
         });
     }
 
     private static IResult UserInfo(HttpContext context, HubState state)
     {
         var token = HubApi.BearerToken(context);
-        if (token is null || !state.AccessTokens.TryGetValue(token, out var grant) || grant.ExpiresAt < DateTimeOffset.UtcNow)
+        if (OAuthTokens.Find(state, token) is not { } grant)
         {
             return Results.Json(new { error = "invalid_token" }, statusCode: 401);
         }
@@ -148,7 +132,7 @@ public static class Oidc
     }
 
     /// <summary>HF's userinfo claims; <c>orgs</c> only with the <c>read-memberships</c> scope, email only with <c>email</c>.</summary>
-    private static Dictionary<string, object> UserClaims(HubUser user, string scope, string origin)
+    internal static Dictionary<string, object> UserClaims(HubUser user, string scope, string origin)
     {
         var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var claims = new Dictionary<string, object>
@@ -208,7 +192,7 @@ public static class Oidc
     private static IResult OAuthError(string error, string description, int status = 400) =>
         Results.Json(new { error, error_description = description }, statusCode: status);
 
-    private static string RandomToken(string prefix) => prefix + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(24));
+    internal static string RandomToken(string prefix) => prefix + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(24));
 
     private static string Enc(string? value) => WebUtility.HtmlEncode(value ?? "");
 }

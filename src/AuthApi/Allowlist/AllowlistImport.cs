@@ -15,8 +15,8 @@ namespace Moderation.AuthApi.Allowlist;
 public sealed class AllowlistImport(
     ExperimentContext context, Caller caller, ModerationDb db, HfUsers hub, UserDirectory users, UnitOfWork work, TimeProvider clock)
 {
-    /// <summary>How many names are looked up on the Hub at once.</summary>
-    private const int Parallelism = 8;
+    /// <summary>How many names are looked up on the Hub at once (the lookup gate bounds the instance as a whole).</summary>
+    private const int Parallelism = 4;
 
     public async Task<AllowlistImportResponse> ImportAsync(AllowlistImportRequest request, CancellationToken ct)
     {
@@ -26,8 +26,23 @@ public sealed class AllowlistImport(
             .ToList();
         var valid = lines.Where(l => HfNames.IsValid(l.Name)).Select(l => l.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var found = new System.Collections.Concurrent.ConcurrentDictionary<string, HfUserRef?>(StringComparer.OrdinalIgnoreCase);
-        await Parallel.ForEachAsync(valid, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (name, token) => found[name] = await hub.FindAsync(name, token));
+        // Past the caller's lookup budget, names are reported "not checked" (nothing is added for them) rather than asked.
+        var retryAfter = 0;
+        await Parallel.ForEachAsync(valid, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (name, token) =>
+        {
+            if (Volatile.Read(ref retryAfter) > 0)
+            {
+                return;
+            }
+            try
+            {
+                found[name] = await hub.FindAsync(name, token);
+            }
+            catch (TooManyLookupsException e)
+            {
+                Interlocked.CompareExchange(ref retryAfter, e.RetryAfterSeconds, 0);
+            }
+        });
 
         var present = (await db.AllowlistEntries.Where(a => a.ExperimentId == context.Id).Select(a => a.UserId).ToListAsync(ct)).ToHashSet();
         var now = clock.GetUtcNow();
@@ -35,8 +50,9 @@ public sealed class AllowlistImport(
         var results = new List<ImportLineResult>();
         foreach (var (number, name) in lines)
         {
-            var user = HfNames.IsValid(name) ? found[name] : null;
+            var checkedName = found.TryGetValue(name, out var user);
             var outcome = !HfNames.IsValid(name) ? ImportOutcome.InvalidName
+                : !checkedName ? ImportOutcome.NotChecked
                 : user is null ? ImportOutcome.UnknownUser
                 : !present.Add(user.Id) ? ImportOutcome.AlreadyPresent
                 : ImportOutcome.Added;
@@ -64,7 +80,7 @@ public sealed class AllowlistImport(
             }, ct);
         }
         return new AllowlistImportResponse(added.Count, Count(ImportOutcome.AlreadyPresent), Count(ImportOutcome.InvalidName), results,
-            Count(ImportOutcome.UnknownUser));
+            Count(ImportOutcome.UnknownUser), Count(ImportOutcome.NotChecked), retryAfter > 0 ? retryAfter : null);
 
         int Count(ImportOutcome outcome) => results.Count(r => r.Outcome == outcome);
     }

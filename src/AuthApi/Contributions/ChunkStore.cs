@@ -12,11 +12,13 @@ internal sealed class ChunkStore : ISqlStatements<ChunkStore>
 {
     private readonly string _watermark, _advanceWatermark, _lastReportId;
     private readonly string _read, _progress, _rollbacks, _centres, _writeReports, _writeHours, _writeProgress, _writeCentres;
+    private readonly string _headStarts, _writeHeadStarts;
 
     private ChunkStore(SqlNames names)
     {
         var r = names.Table<ContributionReport>();
         var p = names.Table<PeerProgress>();
+        var a = names.Table<ContributorHeadStart>();
         var b = names.Table<Rollback>();
         var c = names.Table<Checkpoint>();
         var s = names.Table<LeaderboardState>();
@@ -31,7 +33,8 @@ internal sealed class ChunkStore : ISqlStatements<ChunkStore>
             FROM {r} WHERE {r[x => x.Id]} > @after AND {r[x => x.Id]} <= @high ORDER BY {r[x => x.Id]} LIMIT @size
             """;
         _progress = $"""
-            SELECT {p.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.FirstReceivedAt, x => x.LastReceivedAt, x => x.CreditedSeconds)}
+            SELECT {p.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.FirstReceivedAt, x => x.LastReceivedAt, x => x.CreditedSeconds,
+                              x => x.HeadStartSeconds)}
             FROM {p} JOIN unnest(@experiments, @fingerprints) AS k(experiment, fingerprint)
               ON {p}.{p[x => x.ExperimentId]} = k.experiment AND {p}.{p[x => x.PeerKeyFingerprint]} = k.fingerprint
             """;
@@ -57,11 +60,23 @@ internal sealed class ChunkStore : ISqlStatements<ChunkStore>
                 {h[x => x.LastSeen]} = greatest({h}.{h[x => x.LastSeen]}, excluded.{h[x => x.LastSeen]})
             """;
         _writeProgress = $"""
-            INSERT INTO {p} ({p.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.FirstReceivedAt, x => x.LastReceivedAt, x => x.CreditedSeconds)})
-            SELECT * FROM unnest(@experiments, @fingerprints, @first, @last, @credited)
+            INSERT INTO {p} ({p.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint, x => x.FirstReceivedAt, x => x.LastReceivedAt, x => x.CreditedSeconds,
+                                        x => x.HeadStartSeconds)})
+            SELECT * FROM unnest(@experiments, @fingerprints, @first, @last, @credited, @head_start)
             ON CONFLICT ({p.Columns(x => x.ExperimentId, x => x.PeerKeyFingerprint)}) DO UPDATE SET
                 {p[x => x.FirstReceivedAt]} = excluded.{p[x => x.FirstReceivedAt]}, {p[x => x.LastReceivedAt]} = excluded.{p[x => x.LastReceivedAt]},
-                {p[x => x.CreditedSeconds]} = excluded.{p[x => x.CreditedSeconds]}
+                {p[x => x.CreditedSeconds]} = excluded.{p[x => x.CreditedSeconds]}, {p[x => x.HeadStartSeconds]} = excluded.{p[x => x.HeadStartSeconds]}
+            """;
+        _headStarts = $"""
+            SELECT {a.Columns(x => x.ExperimentId, x => x.Contributor, x => x.Seconds, x => x.At)}
+            FROM {a} JOIN unnest(@experiments, @contributors) AS k(wanted_experiment, wanted_contributor)
+              ON {a}.{a[x => x.ExperimentId]} = k.wanted_experiment AND {a}.{a[x => x.Contributor]} = k.wanted_contributor
+            """;
+        _writeHeadStarts = $"""
+            INSERT INTO {a} ({a.Columns(x => x.ExperimentId, x => x.Contributor, x => x.Seconds, x => x.At)})
+            SELECT * FROM unnest(@experiments, @contributors, @seconds, @at)
+            ON CONFLICT ({a.Columns(x => x.ExperimentId, x => x.Contributor)}) DO UPDATE SET
+                {a[x => x.Seconds]} = excluded.{a[x => x.Seconds]}, {a[x => x.At]} = excluded.{a[x => x.At]}
             """;
         var centre = s[x => x.CentreSamplesPerSecond];
         _writeCentres = $"""
@@ -126,7 +141,7 @@ internal sealed class ChunkStore : ISqlStatements<ChunkStore>
         while (await reader.ReadAsync(ct))
         {
             progress[(reader.GetInt32(0), reader.GetString(1))] =
-                new PeerBudget(reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetDouble(4));
+                new PeerBudget(reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetDouble(4), reader.GetDouble(5));
         }
         return progress;
     }
@@ -204,7 +219,41 @@ internal sealed class ChunkStore : ISqlStatements<ChunkStore>
         await using var command = WithKeys(connection.Command(_writeProgress), list.Select(l => l.Key).ToArray())
             .With("first", list.Select(l => l.Value.FirstReceivedAt).ToArray())
             .With("last", list.Select(l => l.Value.LastReceivedAt).ToArray())
-            .With("credited", list.Select(l => l.Value.CreditedSeconds).ToArray());
+            .With("credited", list.Select(l => l.Value.CreditedSeconds).ToArray())
+            .With("head_start", list.Select(l => l.Value.HeadStartSeconds).ToArray());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<Dictionary<(int, string), HeadStart>> HeadStartsAsync(NpgsqlConnection connection, (int, string)[] accounts, CancellationToken ct)
+    {
+        var headStarts = new Dictionary<(int, string), HeadStart>();
+        if (accounts.Length == 0)
+        {
+            return headStarts;
+        }
+        await using var command = connection.Command(_headStarts)
+            .With("experiments", accounts.Select(k => k.Item1).ToArray())
+            .With("contributors", accounts.Select(k => k.Item2).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            headStarts[(reader.GetInt32(0), reader.GetString(1))] = new HeadStart(reader.GetDouble(2), reader.GetFieldValue<DateTimeOffset>(3));
+        }
+        return headStarts;
+    }
+
+    public async Task WriteHeadStartsAsync(NpgsqlConnection connection, Dictionary<(int, string), HeadStart> headStarts, CancellationToken ct)
+    {
+        if (headStarts.Count == 0)
+        {
+            return;
+        }
+        var list = headStarts.ToList();
+        await using var command = connection.Command(_writeHeadStarts)
+            .With("experiments", list.Select(l => l.Key.Item1).ToArray())
+            .With("contributors", list.Select(l => l.Key.Item2).ToArray())
+            .With("seconds", list.Select(l => l.Value.Seconds).ToArray())
+            .With("at", list.Select(l => l.Value.At).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 

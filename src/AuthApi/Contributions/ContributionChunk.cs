@@ -21,12 +21,15 @@ internal static class ContributionChunk
             var experiments = rows.Select(r => r.ExperimentId).Distinct().ToArray();
             var keys = rows.Select(r => (r.ExperimentId, r.Fingerprint)).Distinct().ToArray();
             var progress = await store.ProgressAsync(connection, keys, ct);
+            var accounts = rows.Where(r => r.UserId is not null).Select(r => (r.ExperimentId, r.UserId!)).Distinct().ToArray();
+            var headStarts = await store.HeadStartsAsync(connection, accounts, ct);
             var rollbacks = await store.RollbacksAsync(connection, experiments, ct);
             var centres = await store.CentresAsync(connection, experiments, ct);
-            Credit(rows, rule, progress, rollbacks, centres);
+            Credit(rows, rule, progress, headStarts, rollbacks, centres);
             await store.WriteReportsAsync(connection, rows, ct);
             await store.WriteHoursAsync(connection, rows, ct);
             await store.WriteProgressAsync(connection, progress, ct);
+            await store.WriteHeadStartsAsync(connection, headStarts, ct);
             await store.WriteCentresAsync(connection, experiments, centres, ct);
         }
         var reached = rows.Count < size ? Math.Max(high, watermark) : rows[^1].Id;
@@ -36,29 +39,54 @@ internal static class ContributionChunk
     }
 
     private static void Credit(
-        List<ChunkRow> rows, CreditRule rule, Dictionary<(int, string), PeerBudget> progress,
+        List<ChunkRow> rows, CreditRule rule, Dictionary<(int, string), PeerBudget> progress, Dictionary<(int, string), HeadStart> headStarts,
         Dictionary<int, List<(long Step, DateTimeOffset FinishedAt)>> rollbacks, Dictionary<int, double?> centres)
     {
+        // Each key's span as far as this chunk shows it (receipts in any order stretch it alike).
         foreach (var peer in rows.GroupBy(r => (r.ExperimentId, r.Fingerprint)))
         {
             var known = progress.TryGetValue(peer.Key, out var p) ? p : (PeerBudget?)null;
-            var first = known?.FirstReceivedAt ?? peer.Min(r => r.ReceivedAt);
             var latest = peer.Max(r => r.ReceivedAt);
-            var last = known is { } k && k.LastReceivedAt > latest ? k.LastReceivedAt : latest;
-            var used = known?.CreditedSeconds ?? 0;
-            // Work time is granted from the peer's budget in the order reports arrived.
-            foreach (var row in peer.OrderBy(r => r.Id))
+            progress[peer.Key] = new PeerBudget(known?.FirstReceivedAt ?? peer.Min(r => r.ReceivedAt),
+                known is { } k && k.LastReceivedAt > latest ? k.LastReceivedAt : latest, known?.CreditedSeconds ?? 0, known?.HeadStartSeconds ?? 0);
+        }
+        // Work time is granted in the order reports arrived, account by account: the account's keys share its head start.
+        foreach (var account in rows.GroupBy(r => (r.ExperimentId, r.UserId)))
+        {
+            foreach (var row in account.OrderBy(r => r.Id))
             {
+                var key = (row.ExperimentId, row.Fingerprint);
+                var budget = progress[key];
                 row.WorkTime = rule.WorkTime(row.Samples, row.SamplesPerSecond);
-                var budget = rule.Budget(first, last, used);
-                row.Granted = row.WorkTime < budget ? row.WorkTime : budget;
-                used += row.Granted.TotalSeconds;
+                var own = rule.Budget(budget.FirstReceivedAt, budget.LastReceivedAt, budget.CreditedSeconds, budget.HeadStartSeconds);
+                row.Granted = row.WorkTime < own ? row.WorkTime : own;
+                var drawn = 0.0;
+                if (row.Granted < row.WorkTime)
+                {
+                    // What its span does not cover comes out of the head start: its account's, or its own when unattributed.
+                    var cap = rule.HeadStartCap(budget.HeadStartSeconds);
+                    HeadStart? allowance = null;
+                    if (row.UserId is { } user)
+                    {
+                        allowance = rule.Refill(headStarts.TryGetValue((row.ExperimentId, user), out var h) ? h : null, row.ReceivedAt);
+                        cap = Math.Min(cap, allowance.Value.Seconds);
+                    }
+                    drawn = Math.Min(cap, (row.WorkTime - row.Granted).TotalSeconds);
+                    row.Granted += TimeSpan.FromSeconds(drawn);
+                    if (allowance is { } a)
+                    {
+                        headStarts[(row.ExperimentId, row.UserId!)] = a with { Seconds = a.Seconds - drawn };
+                    }
+                }
+                progress[key] = budget with
+                {
+                    CreditedSeconds = budget.CreditedSeconds + row.Granted.TotalSeconds, HeadStartSeconds = budget.HeadStartSeconds + drawn,
+                };
                 // A report after a rollback's target step but from before the rollback is part of what it undid
                 // (for example a batch re-sent after the rollback).
                 row.RolledBack |= rollbacks.TryGetValue(row.ExperimentId, out var undone)
                                   && undone.Any(u => row.Step > u.Step && row.Time < u.FinishedAt);
             }
-            progress[peer.Key] = new PeerBudget(first, last, used);
         }
 
         foreach (var step in rows.GroupBy(r => (r.ExperimentId, r.Step)).OrderBy(g => g.Key.Step))

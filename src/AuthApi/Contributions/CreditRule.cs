@@ -8,10 +8,14 @@ namespace Moderation.AuthApi.Contributions;
 /// <item>Work time: what the report's own figures imply, samples ÷ samples/s, at most
 /// <see cref="CreditOptions.MaxIntervalSeconds"/>.</item>
 /// <item>Time budget: a peer key cannot have worked longer than this server has been hearing from it — the span between
-/// the first and the latest receipt of its reports, plus <see cref="CreditOptions.MaxIntervalSeconds"/> for the work
-/// before its first report. Reports are granted work time from that budget in the order they arrive. The budget is
-/// measured by this server's clock, so the times peers put in their reports cannot stretch it, and it does not care in
-/// which order reports arrive.</item>
+/// the first and the latest receipt of its reports — plus a head start for the work before its first report. Reports are
+/// granted work time from that budget in the order they arrive. The budget is measured by this server's clock, so the
+/// times peers put in their reports cannot stretch it, and it does not care in which order reports arrive.</item>
+/// <item>Shared head start: the head start is not a key's own. Each account (HF user) has one allowance of at most
+/// <see cref="CreditOptions.MaxIntervalSeconds"/>, refilled one second per second of this server's clock; a key draws
+/// from it what its span does not cover, at most one interval in its life. So however many fresh keys an account brings,
+/// together they start with one peer's head start, and keys with a history earn by their own span. (An unattributed key is
+/// its own account.)</item>
 /// <item>Rate and centre: a report's rate is samples ÷ work time. The centre of a step is the CenteredClip estimate of its
 /// peers' rates, on a log scale (a peer twice as fast and one twice as slow weigh alike) with a small τ.</item>
 /// <item>Credit: the samples for the granted time, when the rate is at most centre × multiplier. Above that the claim is
@@ -40,11 +44,25 @@ public sealed class CreditRule(CreditOptions options)
         return seconds >= MaxInterval.TotalSeconds ? MaxInterval : TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>The work time a peer key has left to be credited, given when this server heard from it and what it was credited so far.</summary>
-    public TimeSpan Budget(DateTimeOffset firstReceived, DateTimeOffset lastReceived, double creditedSeconds)
+    /// <summary>The work time a peer key has left to be credited from its own span and the head start it has drawn.</summary>
+    public TimeSpan Budget(DateTimeOffset firstReceived, DateTimeOffset lastReceived, double creditedSeconds, double headStartSeconds)
     {
-        var left = (lastReceived - firstReceived) + MaxInterval - TimeSpan.FromSeconds(creditedSeconds);
+        var left = (lastReceived - firstReceived) + TimeSpan.FromSeconds(headStartSeconds - creditedSeconds);
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    /// <summary>How much head start a key that drew <paramref name="drawnSeconds"/> so far may still draw (one interval in all).</summary>
+    public double HeadStartCap(double drawnSeconds) => Math.Max(0, options.MaxIntervalSeconds - drawnSeconds);
+
+    /// <summary>An account's allowance at <paramref name="now"/>: what was left, refilled one second per second, up to one interval.</summary>
+    internal HeadStart Refill(HeadStart? allowance, DateTimeOffset now)
+    {
+        if (allowance is not { } a)
+        {
+            return new HeadStart(options.MaxIntervalSeconds, now);
+        }
+        var elapsed = Math.Max(0, (now - a.At).TotalSeconds);
+        return new HeadStart(Math.Min(options.MaxIntervalSeconds, a.Seconds + elapsed), now > a.At ? now : a.At);
     }
 
     /// <returns>The robust centre of the rates (samples/s), or null when there are too few positive rates to tell.</returns>

@@ -23,6 +23,7 @@ public sealed class ModerationDb(DbContextOptions<ModerationDb> options) : DbCon
     public DbSet<LeaderboardEntry> LeaderboardEntries => Set<LeaderboardEntry>();
     public DbSet<LeaderboardState> LeaderboardStates => Set<LeaderboardState>();
     public DbSet<PeerProgress> PeerProgress => Set<PeerProgress>();
+    public DbSet<ContributorHeadStart> ContributorHeadStarts => Set<ContributorHeadStart>();
     public DbSet<ContributionWatermark> ContributionWatermarks => Set<ContributionWatermark>();
     public DbSet<HfUser> HfUsers => Set<HfUser>();
     public DbSet<PeerKey> PeerKeys => Set<PeerKey>();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Access;
 using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Checkpoints;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
@@ -84,8 +85,11 @@ public static class ExperimentEndpoints
         var change = new ExperimentChange(CoordinatorIp: request.CoordinatorIp, CoordinatorPort: request.CoordinatorPort,
             AccessPolicy: request.AccessPolicy, TokenLifetimeMinutes: request.TokenLifetimeMinutes, LeaderboardVisible: request.LeaderboardVisible,
             AllowedCheckpointRepositories: request.AllowedCheckpointRepositories, MaxPeerKeysPerUser: request.MaxPeerKeysPerUser);
-        var (experiment, _) = await experiments.UpdateAsync(context.Id, change, ct);
-        return TypedResults.Ok(experiment.ToDto(ExperimentRole.Owner, true));
+        var (experiment, outcome) = await experiments.UpdateAsync(context.Id, change, ct);
+        return outcome == ExperimentOutcome.RepositoryNeedsGlobalAdmin
+            ? Problems.Forbidden(CheckpointRepositories.NeedsGlobalAdmin(experiment,
+                CheckpointRepositories.NeedingApproval(experiment, request.AllowedCheckpointRepositories)))
+            : TypedResults.Ok(experiment.ToDto(ExperimentRole.Owner, true));
     }
 
     private static async Task<NoContent> Delete(ExperimentContext context, ExperimentService experiments, CancellationToken ct)

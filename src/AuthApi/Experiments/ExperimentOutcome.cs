@@ -21,4 +21,7 @@ public enum ExperimentOutcome
 
     /// <summary>Another experiment has that name.</summary>
     NameTaken,
+
+    /// <summary>The change adds a checkpoint repository outside the experiment's organization, which only a global admin may allow.</summary>
+    RepositoryNeedsGlobalAdmin,
 }

@@ -17,6 +17,13 @@ public sealed class ExperimentRoles(IOptionsMonitor<ModerationOptions> options)
     /// <summary>Global admins create anywhere; an admin of an HF org creates for that org, as in the reference server.</summary>
     public bool CanCreateFor(Caller caller, string organizationName) => caller.IsGlobalAdmin || caller.User.IsAdminOf(organizationName);
 
+    /// <summary>
+    /// Moving an experiment from one organization to another: global admins, or admins (by the Hub) of both. An explicit
+    /// owner grant is not enough: a grant never outranks the organization it was granted in.
+    /// </summary>
+    public bool CanMove(Caller caller, string fromOrganization, string toOrganization) =>
+        caller.IsGlobalAdmin || (caller.User.IsAdminOf(fromOrganization) && caller.User.IsAdminOf(toOrganization));
+
     public ExperimentRole RoleIn(Experiment experiment, Caller caller) => RoleIn(experiment, caller.User, caller.IsGlobalAdmin);
 
     /// <param name="experiment">Loaded with its <see cref="Experiment.Members"/>.</param>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Audit;
+using Moderation.AuthApi.Checkpoints;
 using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
@@ -40,16 +41,25 @@ public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing 
         }, ct);
     }
 
-    /// <summary>Applies <paramref name="change"/>. Moving to another organization needs the right to create there too.</summary>
+    /// <summary>
+    /// Applies <paramref name="change"/>. Moving to another organization takes a global admin, or someone the Hub says
+    /// administers both organizations: an explicit owner grant counts only inside the organization it was granted in.
+    /// Allowed checkpoint repositories that would lie outside the new organization are dropped unless a global admin moves it.
+    /// </summary>
     public async Task<(Experiment Experiment, ExperimentOutcome Outcome)> UpdateAsync(int id, ExperimentChange change, CancellationToken ct)
     {
         var experiment = await db.Experiments.FirstAsync(e => e.Id == id, ct);
         var org = change.OrganizationName ?? experiment.OrganizationName;
         var model = change.ModelName ?? experiment.ModelName;
         var renamed = org != experiment.OrganizationName || model != experiment.ModelName;
-        if (!string.Equals(org, experiment.OrganizationName, StringComparison.OrdinalIgnoreCase) && !roles.CanCreateFor(caller, org))
+        var moved = !string.Equals(org, experiment.OrganizationName, StringComparison.OrdinalIgnoreCase);
+        if (moved && !roles.CanMove(caller, experiment.OrganizationName, org))
         {
             return (experiment, ExperimentOutcome.NotAdminOfOrganization);
+        }
+        if (!caller.IsGlobalAdmin && CheckpointRepositories.NeedingApproval(experiment, change.AllowedCheckpointRepositories).Count > 0)
+        {
+            return (experiment, ExperimentOutcome.RepositoryNeedsGlobalAdmin);
         }
         if (renamed && await NameTakenAsync(org, model, experiment.Id, ct))
         {
@@ -68,6 +78,12 @@ public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing 
         if (change.AllowedCheckpointRepositories is { } repositories)
         {
             experiment.AllowedCheckpointRepositories = repositories.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        }
+        if (moved && !caller.IsGlobalAdmin)
+        {
+            // The old organization's repositories were allowed as its own; in the new one they would be foreign, unapproved.
+            experiment.AllowedCheckpointRepositories = experiment.AllowedCheckpointRepositories
+                .Where(r => !CheckpointRepositories.InOrganization(old.OrganizationName, r)).ToList();
         }
         if (SameRecord(before, experiment.ToAuditDto()))
         {

@@ -56,7 +56,7 @@ public static class ReferenceExperimentEndpoints
         return outcome switch
         {
             ExperimentOutcome.NotAdminOfOrganization => Problems.ReferenceRefusal(
-                $"You need to be an admin of the organization {input.OrganizationName} to move the experiment there"),
+                $"Moving the experiment from {experiment.OrganizationName} to {input.OrganizationName} needs an admin of both organizations (or a global admin); an owner grant is not enough"),
             ExperimentOutcome.NameTaken => Problems.ReferenceRefusal(
                 $"An experiment already exist for the organization {input.OrganizationName ?? experiment.OrganizationName} and the model {input.ModelName ?? experiment.ModelName}"),
             _ => TypedResults.Ok(experiment.ToReferenceDto()),

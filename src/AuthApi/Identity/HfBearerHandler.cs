@@ -21,6 +21,7 @@ public sealed class HfBearerHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     HfIdentityResolver resolver,
+    HubIdTokens idTokens,
     HubLookupGate unknownCredentials,
     ServiceKeyAuthenticator serviceKeys,
     PeerTokenAuthenticator peerTokens,
@@ -31,6 +32,9 @@ public sealed class HfBearerHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "HuggingFace";
+
+    /// <summary>HF OAuth access tokens (user access tokens are <c>hf_</c> and something else).</summary>
+    public const string OAuthTokenPrefix = "hf_oauth_";
     private const int MaxTokenLength = 4096;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -83,10 +87,32 @@ public sealed class HfBearerHandler(
         {
             return AuthenticateResult.Fail("This is not a Hugging Face token (they start with 'hf_'): send an HF user access token, a service key or a peer token.");
         }
+        string? subject = null;
+        if (token.StartsWith(OAuthTokenPrefix, StringComparison.Ordinal))
+        {
+            // Any app's OAuth token of a person resolves to that person at the Hub: only the id_token of our own app's
+            // sign-in makes it an authority here.
+            string? idToken = Request.Headers[HubIdTokens.Header];
+            if (string.IsNullOrEmpty(idToken) || idToken.Length > MaxTokenLength)
+            {
+                return AuthenticateResult.Fail(
+                    $"A Hugging Face OAuth token is accepted only from this service's console, with the id_token of the same sign-in in {HubIdTokens.Header}: a token another app obtained carries no power here. Scripts use an HF user access token.");
+            }
+            string? refusal;
+            (subject, refusal) = await idTokens.ValidateAsync(idToken, Context.RequestAborted);
+            if (subject is null)
+            {
+                return AuthenticateResult.Fail(refusal!);
+            }
+        }
         var identity = await resolver.ResolveAsync(token, address, Context.RequestAborted);
         if (identity is null)
         {
             return AuthenticateResult.Fail("Hugging Face does not recognise this token: it is invalid, expired or revoked.");
+        }
+        if (subject is not null && !string.Equals(subject, identity.Id, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.Fail("The id_token and the OAuth token belong to different users.");
         }
         caller.SetUser(identity, roles.IsGlobalAdmin(identity));
         await users.RecordSeenAsync(identity.Ref, Context.RequestAborted);

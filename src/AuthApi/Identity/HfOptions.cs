@@ -37,4 +37,14 @@ public sealed class HfOptions
     /// <summary>The Retry-After sent with a 503 when HF is unavailable.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// The client id of this service's own OAuth app (the console's; the same setting the console reads). HF OAuth access
+    /// tokens are accepted only with an id_token issued to it (<see cref="HubIdTokens"/>); empty: none are accepted.
+    /// </summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>How long after a console sign-in its id_token vouches for its access token (the console's session is 8 h).</summary>
+    [Range(1, 24 * 30)]
+    public int OAuthSessionHours { get; set; } = 8;
 }

@@ -4,11 +4,14 @@ using Polly;
 
 namespace Moderation.AuthApi.Identity;
 
-/// <summary>The HTTP clients that call the Hub: one for identity and user lookups, one for the checkpoint store's writes.</summary>
+/// <summary>The HTTP clients that call the Hub, each with its own resilience pipeline: identity lookups, name lookups, the checkpoint store's writes.</summary>
 public static class HubClientSetup
 {
-    /// <summary>Identity lookups and user checks: reads, retried.</summary>
+    /// <summary>Identity lookups (sign-ins): reads, retried.</summary>
     public const string LookupClient = "huggingface";
+
+    /// <summary>Name lookups (what moderators type): reads, retried, with a breaker of their own so they can never trip sign-ins'.</summary>
+    public const string UserClient = "huggingface-users";
 
     /// <summary>The checkpoint store's branch changes: writes, not retried here; a breaker of their own.</summary>
     public const string StoreClient = "huggingface-store";
@@ -21,7 +24,7 @@ public static class HubClientSetup
             .Validate(o => o.BreakerSamplingSeconds >= 2 * o.AttemptTimeoutSeconds,
                 "HuggingFace:Client:BreakerSamplingSeconds must be at least twice AttemptTimeoutSeconds.")
             .ValidateOnStart();
-        foreach (var name in new[] { LookupClient, StoreClient })
+        foreach (var name in new[] { LookupClient, UserClient, StoreClient })
         {
             services.AddHttpClient(name, (sp, client) =>
                 {
@@ -31,7 +34,7 @@ public static class HubClientSetup
                 })
                 .AddStandardResilienceHandler()
                 .Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
-                    Configure(o, sp.GetRequiredService<IOptions<HubClientOptions>>().Value, retry: name == LookupClient));
+                    Configure(o, sp.GetRequiredService<IOptions<HubClientOptions>>().Value, retry: name != StoreClient));
         }
         return services;
     }

@@ -77,25 +77,12 @@ public sealed class HubLookupGate : IDisposable
         {
             throw new HfUnavailableException("Hugging Face could not be asked in time: too many identity lookups were already waiting.");
         }
-        return new Slot(_inFlight);
+        return new SemaphoreSlot(_inFlight);
     }
 
     public void Dispose()
     {
         _perAddress.Dispose();
         _inFlight.Dispose();
-    }
-
-    private sealed class Slot(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _freed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _freed, 1) == 0)
-            {
-                semaphore.Release();
-            }
-        }
     }
 }

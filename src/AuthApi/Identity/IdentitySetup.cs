@@ -18,7 +18,10 @@ public static class IdentitySetup
         services.AddMemoryCache();
         services.AddHubClients();
         services.AddSingleton<HubLookupGate>();
+        services.AddSingleton<UserLookupGate>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<HfIdentityResolver>();
+        services.AddSingleton<HubIdTokens>();
         services.AddSingleton<HfUsers>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<UsedProofs>();

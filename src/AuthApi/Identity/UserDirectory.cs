@@ -58,13 +58,24 @@ public sealed class UserDirectory(HfUsers hub, IServiceScopeFactory scopes, IMem
         public static Statements Build(SqlNames names)
         {
             var u = names.Table<HfUser>();
-            var (username, seenAt) = (u[x => x.Username], u[x => x.SeenAt]);
+            var r = names.Table<RevocationState>();
+            var (id, username, seenAt) = (u[x => x.Id], u[x => x.Username], u[x => x.SeenAt]);
+            var version = r[x => x.Version];
+            // When an account takes a name another account was known by (a freed name), revocation lists move on at once:
+            // a list that named the previous holder must stop naming the newcomer (Revocations/RevocationListBuilder).
             return new()
             {
                 Ensure = $"""
-                    INSERT INTO {u} ({u.Columns(x => x.Id, x => x.Username, x => x.SeenAt)}) VALUES (@id, @username, @now)
-                    ON CONFLICT ({u[x => x.Id]}) DO UPDATE SET {username} = excluded.{username}, {seenAt} = excluded.{seenAt}
-                    WHERE {u}.{username} <> excluded.{username} OR {u}.{seenAt} < excluded.{seenAt} - interval '1 hour'
+                    WITH previous AS (SELECT {username} FROM {u} WHERE {id} = @id),
+                    upserted AS (
+                        INSERT INTO {u} ({u.Columns(x => x.Id, x => x.Username, x => x.SeenAt)}) VALUES (@id, @username, @now)
+                        ON CONFLICT ({id}) DO UPDATE SET {username} = excluded.{username}, {seenAt} = excluded.{seenAt}
+                        WHERE {u}.{username} <> excluded.{username} OR {u}.{seenAt} < excluded.{seenAt} - interval '1 hour'
+                        RETURNING 1)
+                    UPDATE {r} SET {version} = {version} + 1
+                    WHERE {r[x => x.Id]} = 1 AND EXISTS (SELECT 1 FROM upserted)
+                      AND NOT EXISTS (SELECT 1 FROM previous p WHERE lower(p.{username}) = lower(@username))
+                      AND EXISTS (SELECT 1 FROM {u} o WHERE lower(o.{username}) = lower(@username) AND o.{id} <> @id)
                     """,
             };
         }

@@ -48,4 +48,22 @@ public sealed class RateLimitOptions
     /// <summary>Identity lookups in flight to the Hub at once, from this instance; more wait their turn (bounded by the lookup timeout).</summary>
     [Range(1, 1000)]
     public int ConcurrentHubLookups { get; set; } = 16;
+
+    /// <summary>Lookups of Hugging Face names the cache does not know (typed into a filter, a grant, a ban, an import), per signed-in user or service key.</summary>
+    [Range(0, int.MaxValue)]
+    public int NameLookupsPerMinute { get; set; } = 60;
+
+    [Range(1, int.MaxValue)]
+    public int NameLookupBurst { get; set; } = 50;
+
+    /// <summary>The same, for this instance as a whole: what all moderators together may ask the Hub about names.</summary>
+    [Range(0, int.MaxValue)]
+    public int InstanceNameLookupsPerMinute { get; set; } = 600;
+
+    [Range(1, int.MaxValue)]
+    public int InstanceNameLookupBurst { get; set; } = 200;
+
+    /// <summary>Name lookups in flight to the Hub at once, from this instance.</summary>
+    [Range(1, 1000)]
+    public int ConcurrentNameLookups { get; set; } = 4;
 }

@@ -93,13 +93,16 @@ public static class PeerEndpoints
         var claims = await db.PeerKeyConflicts.AsNoTracking().Where(c => c.ExperimentId == experimentId)
             .GroupBy(c => c.PeerKeyFingerprint).Select(g => new { Fingerprint = g.Key, Attempts = g.Sum(c => c.Attempts) })
             .ToDictionaryAsync(c => c.Fingerprint, c => c.Attempts, ct);
+        // A burst of fresh keys: how many of the account's keys were first issued within an hour of this one.
+        var firsts = peers.GroupBy(p => p.UserId).ToDictionary(g => g.Key, g => g.Select(p => p.First).ToList());
         return peers.Select(p =>
         {
+            var withinHour = firsts[p.UserId].Count(f => (f - p.First).Duration() <= TimeSpan.FromHours(1));
             var key = revokedKeys.GetValueOrDefault(p.PeerKeyFingerprint);
             // A peer is revoked when its key was, or when none of its tokens is still unrevoked (a ban revokes them all).
             var revokedAt = key?.RevokedAt ?? (p.Live == 0 ? p.RevokedAt : null);
             return new PeerResponse(names.GetValueOrDefault(p.UserId) ?? p.Username ?? p.UserId, p.PeerKeyFingerprint, p.First, p.Last, p.Expires, p.Count,
-                revokedAt, key?.RevokedBy, key?.Reason, claims.GetValueOrDefault(p.PeerKeyFingerprint));
+                revokedAt, key?.RevokedBy, key?.Reason, claims.GetValueOrDefault(p.PeerKeyFingerprint), withinHour);
         }).ToList();
     }
 }

@@ -56,6 +56,11 @@ public static class RollbackEndpoints
         {
             return Problems.Conflict($"Checkpoint {target.Id} (step {target.Step}) is quarantined ({target.QuarantineReason}); it cannot be a rollback target.");
         }
+        if (!CheckpointRepositories.IsAllowed(context.Experiment, target.Repository))
+        {
+            // Registered while its repository was allowed, since removed from the list: the Hub store would refuse it too.
+            return Problems.Forbidden(CheckpointRepositories.Refusal(context.Experiment, target.Repository));
+        }
         var rollback = new Rollback
         {
             ExperimentId = context.Id, CheckpointId = target.Id, Reason = request.Reason!, RequestedBy = caller.ActorName,

@@ -33,11 +33,16 @@ public enum ImportOutcome
 
     /// <summary>A well-formed name the Hub has no user for.</summary>
     UnknownUser,
+
+    /// <summary>Not looked up: the moderator's (or the service's) budget of Hub lookups was spent. Import it again later.</summary>
+    NotChecked,
 }
 
 public sealed record ImportLineResult(int Line, string Text, ImportOutcome Outcome);
 
-public sealed record AllowlistImportResponse(int Added, int AlreadyPresent, int Invalid, IReadOnlyList<ImportLineResult> Lines, int UnknownUsers = 0);
+/// <param name="RetryAfterSeconds">When lines were not checked: when to import them again.</param>
+public sealed record AllowlistImportResponse(
+    int Added, int AlreadyPresent, int Invalid, IReadOnlyList<ImportLineResult> Lines, int UnknownUsers = 0, int NotChecked = 0, int? RetryAfterSeconds = null);
 
 // Join requests (screening)
 
@@ -58,9 +63,19 @@ public sealed record MembershipResponse(string Experiment, string Status, string
 // Peers
 
 /// <param name="RefusedClaims">Joins by other users with this key, refused because it is this user's (see peer_key.claim_refused in the audit log).</param>
+/// <param name="KeysWithinHour">
+/// How many peer keys of the same account had their first token within an hour of this one's (itself included): a burst
+/// of fresh keys (<see cref="KeyBurst"/>) is how one account would try to multiply its credit. Its keys share one head start.
+/// </param>
 public sealed record PeerResponse(
     string Username, string PeerKeyFingerprint, DateTimeOffset FirstIssuedAt, DateTimeOffset LastIssuedAt, DateTimeOffset ExpiresAt,
-    int Tokens, DateTimeOffset? RevokedAt, string? RevokedBy, string? RevocationReason, int RefusedClaims = 0);
+    int Tokens, DateTimeOffset? RevokedAt, string? RevokedBy, string? RevocationReason, int RefusedClaims = 0, int KeysWithinHour = 1)
+{
+    /// <summary>Keys of one account first seen within an hour of each other from which on a moderator is shown a burst.</summary>
+    public const int BurstKeys = 5;
+
+    public bool KeyBurst => KeysWithinHour >= BurstKeys;
+}
 
 public sealed record RevokePeerRequest(string? Reason);
 

@@ -10,12 +10,15 @@ using Moderation.Contracts.Json;
 namespace Moderation.ModeratorUi.Api;
 
 /// <summary>
-/// Calls AuthApi as the signed-in user, with their HF access token. Every answer is an <see cref="ApiResult{T}"/>: the
+/// Calls AuthApi as the signed-in user, with their HF access token and the id_token of their sign-in here. Every answer is an <see cref="ApiResult{T}"/>: the
 /// value, or the API's own <see cref="ApiProblem"/> when it refused. Paths are <see cref="ApiPath"/>s: one that is not
 /// safe to send (a typed "..") is refused here, before anything leaves.
 /// </summary>
 public sealed class AuthApiClient(HttpClient http, IHttpContextAccessor contextAccessor)
 {
+    /// <summary>Where AuthApi reads the sign-in's id_token (AuthApi's Identity/HubIdTokens).</summary>
+    public const string IdTokenHeader = "X-HF-Id-Token";
+
     public Task<ApiResult<MeResponse>> GetMeAsync(CancellationToken ct) => GetAsync<MeResponse>(ApiPath.Of("api", "v1", "me"), ct);
 
     public Task<ApiResult<ExperimentPage>> ListExperimentsAsync(int page, CancellationToken ct) =>
@@ -36,7 +39,13 @@ public sealed class AuthApiClient(HttpClient http, IHttpContextAccessor contextA
             request.Content = JsonContent.Create(body, body.GetType(), options: WireJson.Options);
         }
         var context = contextAccessor.HttpContext!;
+        // The access token alone is no authority at AuthApi (any app's HF OAuth token resolves to its user): the id_token
+        // of this console's own sign-in (aud = our client id, signed by the Hub) goes with it.
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await context.GetTokenAsync("access_token"));
+        if (await context.GetTokenAsync("id_token") is { Length: > 0 } idToken)
+        {
+            request.Headers.Add(IdTokenHeader, idToken);
+        }
         // The person's address, so AuthApi's per-address limits count each person rather than this app as a whole.
         // AuthApi believes it only when this app's address is among its trusted proxies (README, "Rate limits").
         if (context.Connection.RemoteIpAddress is { } person)

@@ -57,10 +57,14 @@ public sealed class OwnerPagesTests(LiveSystem system)
         await alice.GetByTestId("save-repositories").ClickAsync();
         await Assertions.Expect(alice.AlertFor("repositories")).ToContainTextAsync("must be a Hub repository id");
         await Assertions.Expect(alice.GetByLabel("Other repositories")).ToHaveValueAsync("other-org/checkpoints\nnot a repository");
+        // Another organization's repository takes a global admin (alice owns demo-org only here).
         await alice.GetByLabel("Other repositories").FillAsync("other-org/checkpoints");
         await alice.GetByTestId("save-repositories").ClickAsync();
+        await Assertions.Expect(alice.AlertFor("repositories")).ToContainTextAsync("Only a global admin may allow");
+        await alice.GetByLabel("Other repositories").FillAsync("demo-org/checkpoints");
+        await alice.GetByTestId("save-repositories").ClickAsync();
         await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("and 1 other repository");
-        Assert.Equal(["other-org/checkpoints"], (await (await system.Api.ClientFor("alice").GetAsync(api)).ReadAsync<ExperimentResponse>()).AllowedCheckpointRepositories);
+        Assert.Equal(["demo-org/checkpoints"], (await (await system.Api.ClientFor("alice").GetAsync(api)).ReadAsync<ExperimentResponse>()).AllowedCheckpointRepositories);
 
         // Grants: a name the Hub does not know, a dot name the console will not send, then carol as moderator and bob as owner.
         var grantee = alice.GetByLabel("Grant a role to");

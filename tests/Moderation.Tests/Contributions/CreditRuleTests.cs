@@ -33,12 +33,27 @@ public sealed class CreditRuleTests
     }
 
     [Fact]
-    public void APeersBudgetIsTheTimeThisServerHasHeardFromItPlusAHeadStart()
+    public void APeersBudgetIsTheTimeThisServerHasHeardFromItPlusTheHeadStartItDrew()
     {
         var t = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
-        Assert.Equal(TimeSpan.FromSeconds(600), Rule.Budget(t, t, 0));
-        Assert.Equal(TimeSpan.FromSeconds(3600 + 600 - 1000), Rule.Budget(t, t.AddHours(1), 1000));
-        Assert.Equal(TimeSpan.Zero, Rule.Budget(t, t.AddSeconds(10), 5000));
+        Assert.Equal(TimeSpan.Zero, Rule.Budget(t, t, 0, 0));
+        Assert.Equal(TimeSpan.FromSeconds(600), Rule.Budget(t, t, 0, 600));
+        Assert.Equal(TimeSpan.FromSeconds(3600 + 600 - 1000), Rule.Budget(t, t.AddHours(1), 1000, 600));
+        Assert.Equal(TimeSpan.Zero, Rule.Budget(t, t.AddSeconds(10), 5000, 600));
+        // A key draws one interval of head start in its life.
+        Assert.Equal(600, Rule.HeadStartCap(0));
+        Assert.Equal(0, Rule.HeadStartCap(600));
+    }
+
+    [Fact]
+    public void AnAccountsHeadStartHoldsOneIntervalAndRefillsOneSecondPerSecond()
+    {
+        var t = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        Assert.Equal(new HeadStart(600, t), Rule.Refill(null, t));
+        Assert.Equal(new HeadStart(130, t.AddSeconds(30)), Rule.Refill(new HeadStart(100, t), t.AddSeconds(30)));
+        Assert.Equal(new HeadStart(600, t.AddHours(5)), Rule.Refill(new HeadStart(0, t), t.AddHours(5)));
+        // A receipt older than the allowance's time adds nothing and does not move it back.
+        Assert.Equal(new HeadStart(100, t), Rule.Refill(new HeadStart(100, t), t.AddSeconds(-30)));
     }
 
     [Fact]

@@ -131,13 +131,13 @@ public sealed class HubResilienceTests
             {
                 for (var i = 0; i < 3; i++)
                 {
-                    await (await api.ClientWithToken(api.Hub.IssueOAuthToken("carol")).GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+                    await (await api.ClientWithToken(api.NewUser("unseen").UserAccessToken).GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
                 }
                 var calls = api.Hub.State.ApiCalls;
                 for (var i = 0; i < 5; i++)
                 {
                     var clock = Stopwatch.StartNew();
-                    var response = await api.ClientWithToken(api.Hub.IssueOAuthToken("carol")).GetAsync("/api/v1/me");
+                    var response = await api.ClientWithToken(api.NewUser("unseen").UserAccessToken).GetAsync("/api/v1/me");
                     var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
                     Assert.Contains("too many recent calls failed", problem.Detail(), StringComparison.Ordinal);
                     Assert.NotNull(response.Headers.RetryAfter);
@@ -151,7 +151,7 @@ public sealed class HubResilienceTests
             }
             // After the break the breaker lets a call through, and the Hub answers again.
             await Task.Delay(2500);
-            Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(api.Hub.IssueOAuthToken("carol")).GetAsync("/api/v1/me")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(api.NewUser("unseen").UserAccessToken).GetAsync("/api/v1/me")).StatusCode);
         }
     }
 }

@@ -62,6 +62,8 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Moderation", ConnectionString);
         builder.UseSetting("HuggingFace:BaseUrl", Hub.BaseUrl);
+        // The console's OAuth app: its sign-ins' id_tokens make their OAuth tokens count here.
+        builder.UseSetting("HuggingFace:ClientId", "moderation-ui");
         // Generous Hub time limits, so a cold host on a loaded machine never times out; tests about time limits set their own.
         builder.UseSetting("HuggingFace:TimeoutSeconds", "30");
         builder.UseSetting("HuggingFace:Client:AttemptTimeoutSeconds", "30");
@@ -80,7 +82,7 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting(TestHostLog.ConsoleOff, "None");
         builder.ConfigureLogging(logging => logging.AddProvider(new TestHostLog("authapi")));
         // Tests call as few users from one address, far faster than people do; RateLimitTests sets real limits.
-        foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups" })
+        foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups", "NameLookups", "InstanceNameLookups" })
         {
             builder.UseSetting($"RateLimits:{limit}PerMinute", "0");
         }
@@ -93,6 +95,11 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         if (hfToken is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", hfToken);
+            // An OAuth token goes with the id_token of its sign-in, as the console sends it.
+            if (Hub.IdTokenFor(hfToken) is { } idToken)
+            {
+                client.DefaultRequestHeaders.Add("X-HF-Id-Token", idToken);
+            }
         }
         return client;
     }

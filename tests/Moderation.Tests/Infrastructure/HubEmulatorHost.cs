@@ -30,13 +30,22 @@ public sealed class HubEmulatorHost : IAsyncDisposable
         return new HubEmulatorHost(app);
     }
 
-    /// <summary>What the emulator's token endpoint would hand an OAuth app after <paramref name="user"/> signs in: a token never seen before.</summary>
-    public string IssueOAuthToken(string user, string scope = "openid profile")
+    /// <summary>
+    /// What the emulator's token endpoint would hand an OAuth app after <paramref name="user"/> signs in: a token never
+    /// seen before, and its id_token (<see cref="IdTokenFor"/>; clients of <see cref="AuthApiFactory"/> send it as the
+    /// console does). <paramref name="clientId"/> "other-app" plays a third-party "Sign in with HF" site.
+    /// </summary>
+    public string IssueOAuthToken(string user, string scope = "openid profile", string clientId = "moderation-ui")
     {
-        var token = "hf_oauth_test_" + Guid.NewGuid().ToString("N");
-        State.AccessTokens[token] = new OAuthGrant(State.FindUser(user)!, scope, DateTimeOffset.UtcNow.AddHours(1));
-        return token;
+        var issued = OAuthTokens.Issue(State, _app.Services.GetRequiredService<SigningKey>(), BaseUrl, clientId, State.FindUser(user)!, scope, null);
+        _idTokens[issued.AccessToken] = issued.IdToken;
+        return issued.AccessToken;
     }
+
+    /// <summary>The id_token issued with an OAuth access token by <see cref="IssueOAuthToken"/>.</summary>
+    public string? IdTokenFor(string accessToken) => _idTokens.TryGetValue(accessToken, out var idToken) ? idToken : null;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _idTokens = new();
 
     public async ValueTask DisposeAsync()
     {

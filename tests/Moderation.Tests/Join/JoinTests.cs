@@ -182,8 +182,8 @@ public sealed class JoinTests(AuthApiFactory api) : IClassFixture<AuthApiFactory
     public async Task HfOutageIs503OnBothJoinEndpoints()
     {
         var experiment = await api.CreateExperimentAsync();
-        var token = "hf_oauth_join_" + Guid.NewGuid().ToString("N");
-        api.Hub.State.AccessTokens[token] = new OAuthGrant(api.Hub.State.FindUser("bob")!, "openid profile read-memberships", DateTimeOffset.UtcNow.AddHours(1));
+        // A token the service has never seen: resolving it needs the Hub.
+        var token = api.NewUser("outage").UserAccessToken;
         api.Hub.State.Mode = HubMode.Unavailable;
         try
         {

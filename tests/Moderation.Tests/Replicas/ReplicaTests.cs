@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Moderation.Contracts.Checkpoints;
+using Moderation.Contracts.Client;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Moderation;
 using Moderation.Tests.Infrastructure;
@@ -38,6 +39,11 @@ public sealed class ReplicaTests(ReplicaSystem system, ITestOutputHelper output)
     public async Task ABanThroughOneReplicaIsOnEveryReplicasRevocationListWithinASecond()
     {
         var model = await ModelAsync();
+        // A ban names an account on the list only while it holds a live token: mallory joins first.
+        using (var anonymous = Client(system.ApiReplicaUrl(1), null))
+        {
+            await new ModerationClient(anonymous).JoinAsync("hf_dev_mallory", "demo-org", model, PeerKeys.New());
+        }
         // Both replicas have built the list before the ban.
         foreach (var i in new[] { 1, 2 })
         {

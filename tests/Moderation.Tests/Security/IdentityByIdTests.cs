@@ -52,6 +52,60 @@ public sealed class IdentityByIdTests(AuthApiFactory api) : IClassFixture<AuthAp
     }
 
     [Fact]
+    public async Task TheRevocationListNeverNamesANewcomerWhoTookABannedAccountsFreedName()
+    {
+        var experiment = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
+        var (org, model) = ("demo-org", experiment.ModelName);
+        var mallory = api.NewUser("mallory");
+        var old = await Client.JoinAsync(mallory.UserAccessToken, org, model, PeerKeys.New());
+        await api.BanAsync(experiment, mallory.Name, "poisoned gradients");
+        using var keys = Contracts.Tokens.ExperimentKeySet.FromJwks(await Client.GetJwksAsync(org, model));
+        var verifier = new Contracts.Tokens.PeerTokenVerifier(keys, $"{org}/{model}", AuthApiFactory.Issuer);
+        await using var poller = new RevocationListPoller(api.CreateClient(), org, model, keys, verifier);
+        await poller.RefreshAsync();
+        Assert.Equal([mallory.Name], verifier.Revocations!.BannedUsernames);
+
+        // Mallory renames herself; a newcomer takes the freed name, signs in and joins.
+        api.Hub.State.Rename(mallory.Name, mallory.Name + "-x");
+        var newcomer = api.NewUserNamed(mallory.Name);
+        Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(newcomer.UserAccessToken).GetAsync("/api/v1/me")).StatusCode);
+        var joined = await Client.JoinAsync(newcomer.UserAccessToken, org, model, PeerKeys.New());
+        Assert.Equal(mallory.Name, joined.HivemindAccess.Username);
+        // The newcomer's sign-in moved the revocation version: every replica rebuilds its list within a second.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await poller.RefreshAsync() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        // The list no longer names anyone; mallory's live token is refused by its peer key instead.
+        var list = verifier.Revocations!;
+        Assert.Empty(list.BannedUsernames);
+        Assert.Equal([old.PeerKeyFingerprint], list.RevokedPeerKeys);
+        Assert.True((await verifier.VerifyJwtAsync(joined.Token)).IsValid);
+        Assert.True(verifier.VerifyHivemindAccess(joined.HivemindAccess).IsValid);
+        Assert.False((await verifier.VerifyJwtAsync(old.Token)).IsValid);
+        Assert.False(verifier.VerifyHivemindAccess(old.HivemindAccess).IsValid);
+    }
+
+    [Fact]
+    public async Task ABannedAccountThatNeverJoinedIsNotNamedOnTheRevocationList()
+    {
+        var experiment = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
+        var stranger = api.NewUser("stranger");
+        await api.BanAsync(experiment, stranger.Name, "spam");
+        await api.BanAsync(null, stranger.Name, "spam everywhere");
+        var jws = await api.CreateClient().GetStringAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/revocations");
+        using var keys = Contracts.Tokens.ExperimentKeySet.FromJwks(await Client.GetJwksAsync("demo-org", experiment.ModelName));
+        var (list, _) = await Contracts.Tokens.RevocationList.VerifyAsync(jws, keys, $"demo-org/{experiment.ModelName}");
+        Assert.Empty(list!.BannedUsernames);
+        Assert.Empty(list.RevokedPeerKeys);
+        // Still refused at the door, by id.
+        var refused = await Assert.ThrowsAsync<ModerationApiException>(() => Client.JoinAsync(stranger.UserAccessToken, "demo-org", experiment.ModelName, PeerKeys.New()));
+        Assert.Contains("banned", refused.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GrantsAndAllowlistEntriesFollowTheAccountThroughARename()
     {
         var experiment = await api.CreateExperimentAsync(policy: AccessPolicy.Allowlist);

@@ -66,6 +66,22 @@ public sealed class OwnershipTests(OwnershipTests.ShortIdentityCache api) : ICla
         Assert.Contains("other-org", (await asAlice.AssertProblemAsync(HttpStatusCode.Unauthorized)).Detail(), StringComparison.Ordinal);
         Assert.Equal("demo-org", await api.QueryDbAsync(db => Task.FromResult(db.Experiments.Single(e => e.Id == experiment.Id).OrganizationName)));
 
+        // A granted owner who administers another org cannot take it there: a grant does not outrank demo-org's own admins.
+        var other = api.NewUser("taker", new Moderation.HubEmulator.HubOrg("o-taker", "taker-org", null, "admin"));
+        Assert.Equal(HttpStatusCode.Created, (await api.ClientFor("alice").PutAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/owners/{other.Name}", null)).StatusCode);
+        var take = System.Text.Json.JsonSerializer.Serialize(new { experiment_update = new { organization_name = "taker-org" } });
+        var asGrantee = await api.ClientWithToken(other.UserAccessToken).PutAsync($"/api/experiments/{experiment.Id}/",
+            new StringContent(take, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Contains("admin of both", (await asGrantee.AssertProblemAsync(HttpStatusCode.Unauthorized)).Detail(), StringComparison.Ordinal);
+        Assert.Equal("demo-org", await api.QueryDbAsync(db => Task.FromResult(db.Experiments.Single(e => e.Id == experiment.Id).OrganizationName)));
+        // Renaming the model inside demo-org stays within the grant.
+        var rename = System.Text.Json.JsonSerializer.Serialize(new { experiment_update = new { model_name = experiment.ModelName + "-b" } });
+        Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(other.UserAccessToken).PutAsync($"/api/experiments/{experiment.Id}/",
+            new StringContent(rename, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        // demo-org's admin still governs it and its grants.
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await api.ClientFor("alice").DeleteAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}-b/owners/{other.Name}")).StatusCode);
+
         // An owner of both (a global admin) may move it.
         var asRoot = await api.ClientFor("root").PutAsync($"/api/experiments/{experiment.Id}/", new StringContent(move, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, asRoot.StatusCode);

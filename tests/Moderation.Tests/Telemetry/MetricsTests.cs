@@ -82,7 +82,7 @@ public sealed partial class MetricsTests(MetricsTests.TracedFactory api) : IClas
     public async Task OneJoinIsOneTraceWithTheHubLookupAndTheDatabaseCalls()
     {
         var experiment = await api.CreateExperimentAsync(policy: AccessPolicy.Open);
-        var token = api.Hub.IssueOAuthToken("alice"); // never seen: the join must ask the Hub
+        var token = api.Hub.IssueOAuthToken("alice"); // never seen: the join must ask the Hub (whoami-v2 answers OAuth tokens too)
         // Our own trace id, so the trace is told apart from every other host's in this process (activity sources are process-wide).
         var traceId = ActivityTraceId.CreateRandom();
         var client = api.ClientWithToken(token);
@@ -106,7 +106,7 @@ public sealed partial class MetricsTests(MetricsTests.TracedFactory api) : IClas
         {
             trace = api.Spans.Items.Where(s => s.TraceId == server.TraceId).ToList();
         }
-        Assert.Contains(trace, s => s.Kind == ActivityKind.Client && s.GetTagItem("url.full") is string u && u.Contains("/oauth/userinfo", StringComparison.Ordinal));
+        Assert.Contains(trace, s => s.Kind == ActivityKind.Client && s.GetTagItem("url.full") is string u && u.Contains("/api/whoami-v2", StringComparison.Ordinal));
         Assert.Contains(trace, s => s.Source.Name == "Npgsql");
     }
 

@@ -471,6 +471,31 @@ namespace Moderation.AuthApi.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Moderation.AuthApi.Data.ContributorHeadStart", b =>
+                {
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Contributor")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("contributor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("seconds");
+
+                    b.HasKey("ExperimentId", "Contributor")
+                        .HasName("pk_contributor_head_starts");
+
+                    b.ToTable("contributor_head_starts", (string)null);
+                });
+
             modelBuilder.Entity("Moderation.AuthApi.Data.Experiment", b =>
                 {
                     b.Property<int>("Id")
@@ -1058,6 +1083,10 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_received_at");
 
+                    b.Property<double>("HeadStartSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("head_start_seconds");
+
                     b.Property<DateTimeOffset>("LastReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_received_at");
@@ -1357,6 +1386,16 @@ namespace Moderation.AuthApi.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contribution_hours_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Moderation.AuthApi.Data.ContributorHeadStart", b =>
+                {
+                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contributor_head_starts_experiments_experiment_id");
                 });
 
             modelBuilder.Entity("Moderation.AuthApi.Data.ExperimentKey", b =>
