@@ -63,12 +63,9 @@ public static class LeaderboardEndpoints
         {
             return refusal;
         }
-        var rows = db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window);
-        var total = await rows.CountAsync(ct);
-        var entries = await Named(db, rows.OrderBy(e => e.Position).Skip(Paging.Offset(page, pageSize)).Take(pageSize)).ToListAsync(ct);
-        var builtAt = await BuiltAtAsync(db, experiment!.Id, ct);
+        var (builtAt, total, entries) = await LeaderboardPage.ReadAsync(db, experiment!.Id, window, Paging.Offset(page, pageSize), pageSize, ct);
         Cacheable(http, experiment);
-        return TypedResults.Ok(new LeaderboardResponse($"{org}/{model}", window, builtAt, page, pageSize, total, entries.Select(ToDto).ToList()));
+        return TypedResults.Ok(new LeaderboardResponse($"{org}/{model}", window, builtAt, page, pageSize, total, entries.ConvertAll(ToDto)));
     }
 
     private static async Task<IResult> Csv(
@@ -196,9 +193,6 @@ public static class LeaderboardEndpoints
     private static void Cacheable(HttpContext http, Experiment experiment) =>
         // Public leaderboards may be cached by any HTTP cache for a little while; hidden ones only by the moderator's browser.
         http.Response.Headers.CacheControl = experiment.LeaderboardVisible ? "public, max-age=30" : "private, max-age=30";
-
-    private static async Task<DateTimeOffset?> BuiltAtAsync(ModerationDb db, int experimentId, CancellationToken ct) =>
-        await db.LeaderboardStates.AsNoTracking().Where(s => s.ExperimentId == experimentId).Select(s => s.BuiltAt).FirstOrDefaultAsync(ct);
 
     internal static LeaderboardEntryResponse ToDto(NamedEntry named)
     {

@@ -6,7 +6,16 @@ namespace Moderation.Contracts.Contributions;
 /// <see cref="Time"/> is Unix seconds, as Python's <c>time.time()</c> gives it.
 /// </summary>
 public sealed record ContributionReport(
-    string? PeerPublicKey, long? Step, long? Samples, double? SamplesPerSecond, int? MiniSteps, double? Loss, double? Time);
+    string? PeerPublicKey, long? Step, long? Samples, double? SamplesPerSecond, int? MiniSteps, double? Loss, double? Time)
+{
+    /// <summary>
+    /// For System.Text.Json, which then sets the properties one by one: through the seven-argument constructor it kept
+    /// each report's values boxed in an array first, ~250 bytes per report (a batch holds 1,000).
+    /// </summary>
+    public ContributionReport() : this(null, null, null, null, null, null, null)
+    {
+    }
+}
 
 public sealed record ContributionBatch(IReadOnlyList<ContributionReport>? Reports);
 
