@@ -24,7 +24,6 @@ using Moderation.AuthApi.Telemetry;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Json;
 using Moderation.ServiceDefaults;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -57,7 +56,7 @@ builder.Services.AddRollbacks();
 builder.Services.AddContributions();
 builder.Services.AddModerationRateLimits();
 builder.Services.AddOutputCache();
-builder.Services.AddOpenApi(o => o.AddSchemaTransformer<ValidationSchemaTransformer>());
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer<ValidationSchemaTransformer>().AddIntroduction());
 builder.Services.AddPublicPages();
 builder.LimitRequestBodies();
 
@@ -80,7 +79,7 @@ app.UseRateLimiter();
 app.UseOutputCache();
 
 app.MapOpenApi().ForAnyone();
-app.MapScalarApiReference("/docs", o => o.DisableDefaultFonts()).ForAnyone();
+app.MapApiReference();
 // Health checks and /metrics: anyone (metrics are restricted by port or network in production), never rate limited.
 app.MapServiceDefaults(endpoint => endpoint.ForAnyone().DisableRateLimiting());
 app.MapMe();

@@ -10,6 +10,7 @@ using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
 using Moderation.AuthApi.Rollbacks;
 using Moderation.AuthApi.Telemetry;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Jobs;
 
@@ -68,6 +69,11 @@ public static class HangfireSetup
         return services;
     }
 
+    /// <summary>A job by its interface (as Hangfire stores and activates it) and by its class (for callers in this app).</summary>
+    public static IServiceCollection AddBackgroundJob<TJob, TImplementation>(this IServiceCollection services)
+        where TJob : class where TImplementation : class, TJob =>
+        services.AddScoped<TImplementation>().AddScoped<TJob>(sp => sp.GetRequiredService<TImplementation>());
+
     private static void AddServer(IServiceCollection services, string queue, Func<JobOptions, int> workers, bool lightweight) =>
         services.AddHangfireServer((sp, options) =>
         {
@@ -80,7 +86,7 @@ public static class HangfireSetup
             // Jobs are built from this application's services, not from whichever host set Hangfire's global activator last.
             options.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
             // This instance's filters: the global ones and its own metrics (a global filter would count other hosts' jobs too).
-            options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers,
+            options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers, new JobPolicies(),
                 new JobFilterCollection { sp.GetRequiredService<JobMetricsFilter>() });
             options.ShutdownTimeout = TimeSpan.FromSeconds(5);
         });
@@ -90,13 +96,13 @@ public static class HangfireSetup
     {
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         var jobs = app.Services.GetRequiredService<IOptions<JobOptions>>().Value;
-        recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Daily());
+        recurring.AddOrUpdate<IKeyRotationJob>(KeyRotationJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Daily());
         Schedule("Hangfire:BanExpiryCron", jobs.BanExpiryCron, cron =>
-            recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), cron));
+            recurring.AddOrUpdate<IBanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), cron));
         Schedule("Hangfire:RollbackSweepCron", jobs.RollbackSweepCron, cron =>
-            recurring.AddOrUpdate<RollbackSweepJob>(RollbackSweepJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), cron));
-        recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
-        recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None),
+            recurring.AddOrUpdate<IRollbackSweepJob>(RollbackSweepJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), cron));
+        recurring.AddOrUpdate<IUsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
+        recurring.AddOrUpdate<ILeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None),
             app.Services.GetRequiredService<IOptions<CreditOptions>>().Value.LeaderboardCron);
         return app;
     }

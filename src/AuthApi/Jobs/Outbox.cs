@@ -1,7 +1,7 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Rollbacks;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Jobs;
 
@@ -65,7 +65,7 @@ public sealed class Outbox(IBackgroundJobClient jobs, IServiceScopeFactory scope
         switch (row.Kind)
         {
             case RollbackJobKind:
-                jobs.Enqueue<RollbackJob>(job => job.RunAsync(row.Argument, CancellationToken.None));
+                jobs.Enqueue<IRollbackJob>(JobQueues.Rollbacks, job => job.RunAsync(row.Argument, CancellationToken.None));
                 break;
             default:
                 throw new InvalidOperationException($"Outbox job {row.Id} has an unknown kind '{row.Kind}'.");
