@@ -27,8 +27,10 @@ trap cleanup EXIT INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PG_PORT=$(free_port); HUB_PORT=$(free_port); API_PORT=$(free_port)
 
-echo "== building (Release)"
-dotnet build Moderation.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+if [ "${MODERATION_SKIP_BUILD:-0}" != 1 ]; then
+  echo "== building (Release)"
+  dotnet build Moderation.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+fi
 pg_up "$work/pg" "$PG_PORT" >/dev/null
 if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then # profile.sh: per-statement counts and times
   as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"

@@ -6,7 +6,6 @@ public static class BanSetup
     {
         services.AddScoped<BanService>();
         services.AddScoped<BanActions>();
-        services.AddScoped<BanExpiryJob>();
         return services;
     }
 }

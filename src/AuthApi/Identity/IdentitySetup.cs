@@ -25,7 +25,6 @@ public static class IdentitySetup
         services.AddSingleton<HfUsers>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<UsedProofs>();
-        services.AddScoped<UsedProofPurgeJob>();
         services.AddScoped<Caller>();
         services.AddHostedService<LegacyAccounts>();
         services.AddScoped<ServiceKeyAuthenticator>();

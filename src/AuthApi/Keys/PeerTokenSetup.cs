@@ -15,7 +15,6 @@ public static class PeerTokenSetup
                 "written into every peer token's iss.")
             .ValidateOnStart();
         services.AddSingleton<KeyRing>();
-        services.AddScoped<KeyRotationJob>();
         services.AddSingleton<IssuedTokenWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IssuedTokenWriter>());
         services.AddSingleton<PeerTokenIssuer>();
