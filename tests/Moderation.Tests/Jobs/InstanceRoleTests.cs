@@ -27,7 +27,7 @@ public sealed class InstanceRoleTests(InstanceRoleTests.ServingReplica serving) 
         Assert.DoesNotContain(serving.Services.GetServices<IHostedService>(), s => s.GetType().Assembly.GetName().Name!.StartsWith("Hangfire", StringComparison.Ordinal));
         var (name, ids) = await serving.ExperimentWithCheckpointsAsync(100, 200, 300);
         var url = $"/api/v1/experiments/demo-org/{name}/rollbacks";
-        var first = await (await serving.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[100], "diverged")))
+        var first = await (await serving.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[200], "diverged")))
             .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
         // Acknowledged: its job is in the outbox, where the serving replica leaves it.
         Assert.Equal(1, await serving.QueryDbAsync(db => db.OutboxJobs.CountAsync(j => j.Argument == first.Id)));
@@ -38,13 +38,13 @@ public sealed class InstanceRoleTests(InstanceRoleTests.ServingReplica serving) 
         await worker.InitializeAsync();
         Assert.NotNull(worker.Services.GetService<JobStorage>());
         Assert.Equal(("succeeded", 1), await OutcomeAsync(first.Id));
-        Assert.Equal(Revision(100), serving.Hub.State.Branches[$"demo-org/{name}@stable"]);
+        Assert.Equal(Revision(200), serving.Hub.State.Branches[$"demo-org/{name}@stable"]);
 
         // ...and what a serving replica commits from then on when the commit's notification reaches it.
-        var second = await (await serving.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[200], "diverged again")))
+        var second = await (await serving.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[100], "diverged again")))
             .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
         Assert.Equal(("succeeded", 1), await OutcomeAsync(second.Id));
-        Assert.Equal(Revision(200), serving.Hub.State.Branches[$"demo-org/{name}@stable"]);
+        Assert.Equal(Revision(100), serving.Hub.State.Branches[$"demo-org/{name}@stable"]);
         Assert.Equal(0, await serving.QueryDbAsync(db => db.OutboxJobs.CountAsync()));
 
         // The worker serves its health and metrics, and no API.
