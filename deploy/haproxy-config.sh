@@ -15,6 +15,8 @@ defaults
     option forwardfor
     timeout connect 2s
     timeout client 60s
+    # A request (headers and, with http-buffer-request, its body) must arrive within this: a slow client cannot hold a slot.
+    timeout http-request 10s
     timeout server 60s
     # A replica that refuses the connection: the request goes to another. One that dies before answering (killed, crashed):
     # a request that is safe to send twice goes to another too (see the backends); any other gets a 502. Whole requests

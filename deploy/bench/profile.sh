@@ -17,17 +17,8 @@ BENCH_API_ARGS=()
 . "$root/deploy/bench/start.sh"
 export PATH="$PATH:$HOME/.dotnet/tools"
 
-cpu_ticks() { # total utime+stime (clock ticks) of the given pids
-  local total=0 pid
-  for pid in "$@"; do
-    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
-pg_pids() { local pm; pm=$(head -1 "$work/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
 pg_stat() { psql_bench -At -c "SELECT xact_commit FROM pg_stat_database WHERE datname = 'moderation'" ; }
 wal_syncs() { psql_bench -At -c "SELECT wal_sync FROM pg_stat_wal"; }
-hz=$(getconf CLK_TCK)
 
 echo "== warming up"
 # As long as run.sh's: the first kind measured after a shorter warm-up pays for JIT tiers and first identity lookups.
@@ -53,9 +44,9 @@ for kind in "${kinds[@]}"; do
     trace=($!)
   fi
   psql_bench -c "SELECT pg_stat_statements_reset()" >/dev/null
-  api0=$(cpu_ticks "$api_pid"); pg0=$(cpu_ticks $(pg_pids)); c0=$(pg_stat); w0=$(wal_syncs)
+  api0=$(cpu_ticks "$api_pid"); pg0=$(pg_ticks); c0=$(pg_stat); w0=$(wal_syncs)
   out=$( { /usr/bin/time -f 'wrk_cpu %U %S' env MODE="$2" PATHKIND="$1" wrk -t2 -c"$CONNS" -d"${SECONDS_PER_KIND}s" --latency -s deploy/bench/join.lua "$api"; } 2>&1)
-  api1=$(cpu_ticks "$api_pid"); pg1=$(cpu_ticks $(pg_pids)); c1=$(pg_stat); w1=$(wal_syncs)
+  api1=$(cpu_ticks "$api_pid"); pg1=$(pg_ticks); c1=$(pg_stat); w1=$(wal_syncs)
   [ ${#trace[@]} -gt 0 ] && wait "${trace[0]}" || true
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')

@@ -75,7 +75,8 @@ for _ in $(seq 1 600); do curl -fsS -o /dev/null "$api/readyz" 2>/dev/null && br
 curl -fsS -o /dev/null "$api/readyz" || { echo "AuthApi did not start:"; tail -30 "$work/api.log"; exit 1; }
 echo "== AuthApi ready $(( ($(date +%s%N) - started_at) / 1000000 )) ms after it was started (load average $(cut -d' ' -f1 /proc/loadavg))"
 
-curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+# --retry: on a machine loaded by other work the first Hub lookup may time out (503 + Retry-After), which curl retries.
+curl -fsS --retry 5 -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
   -d '{"organization_name":"demo-org","model_name":"bench-model","coordinator_ip":"192.0.2.1","coordinator_port":31337}' \
   "$api/api/v1/experiments"
 # Distinct-key joins come from BENCH_USERS users (hf_dev_bench0…), ~100 live keys each after a full run (the default
@@ -86,6 +87,24 @@ for n in $(seq 0 $((BENCH_USERS - 1))); do
   curl -fsS -o /dev/null -H 'Content-Type: application/json' "http://127.0.0.1:$HUB_PORT/_emulator/users" \
     -d "{\"id\":\"$(printf 'be0c4be0c4be0c4be0c4%04x' "$n")\",\"name\":\"bench$n\",\"fullname\":null,\"email\":null,\"emailVerified\":true,\"isPro\":false,\"orgs\":[{\"id\":\"6650d0d0d0d0d0d0d0d0d0d0\",\"name\":\"demo-org\",\"fullname\":\"Demo Org\",\"roleInOrg\":\"read\"}]}"
 done
-curl -fsS -o /dev/null -X PATCH -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+curl -fsS --retry 5 -o /dev/null -X PATCH -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
   -d '{"max_peer_keys_per_user":10000}' "$api/api/v1/experiments/demo-org/bench-model"
 export BENCH_USERS
+
+# CPU time from /proc, whatever else the machine runs (profile.sh, profile-contributions.sh): clock ticks of the given
+# processes (user + system), and PostgreSQL's processes (the postmaster and every backend it forked).
+hz=$(getconf CLK_TCK)
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+pg_pids() { local pm; pm=$(head -1 "$work/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
+# PostgreSQL's CPU: its processes', plus what backends that have exited since left in the postmaster's children's times
+# (a connection the pool closed would otherwise take its CPU with it).
+pg_ticks() {
+  local pm; pm=$(head -1 "$work/pg/postmaster.pid")
+  echo $(( $(cpu_ticks $(pg_pids)) + $(awk '{print $16 + $17}' "/proc/$pm/stat") ))
+}

@@ -23,7 +23,6 @@ using Moderation.AuthApi.Telemetry;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Json;
 using Moderation.ServiceDefaults;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 // A serving replica, a worker, or both (Jobs/InstanceOptions).
@@ -57,7 +56,7 @@ builder.Services.AddCheckpointStore();
 builder.Services.AddContributions();
 builder.Services.AddModerationRateLimits();
 builder.Services.AddOutputCache();
-builder.Services.AddOpenApi(o => o.AddSchemaTransformer<ValidationSchemaTransformer>());
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer<ValidationSchemaTransformer>().AddIntroduction());
 builder.Services.AddPublicPages();
 builder.LimitRequestBodies();
 
@@ -87,7 +86,7 @@ app.UseRateLimiter();
 app.UseOutputCache();
 
 app.MapOpenApi().ForAnyone();
-app.MapScalarApiReference("/docs", o => o.DisableDefaultFonts()).ForAnyone();
+app.MapApiReference();
 // Health checks and /metrics: anyone (metrics are restricted by port or network in production), never rate limited.
 app.MapServiceDefaults(endpoint => endpoint.ForAnyone().DisableRateLimiting());
 app.MapMe();

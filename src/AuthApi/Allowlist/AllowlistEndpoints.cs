@@ -67,11 +67,12 @@ public static class AllowlistEndpoints
         {
             ExperimentId = context.Id, UserId = user.Id, AddedBy = caller.ActorName, AddedAt = clock.GetUtcNow(), Reason = request?.Reason,
         };
-        await work.RunAsync(action =>
+        await work.RunAsync(async action =>
         {
             db.AllowlistEntries.Add(entry);
+            await AllowlistAdmissions.CloseRequestsAsync(db, context.Id, [user.Id], caller.ActorName, entry.AddedAt, ct);
             action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "allowlist.added", user.Username, entry.Reason, After: new { user_id = user.Id }));
-            return Task.FromResult(true);
+            return true;
         }, ct);
         return TypedResults.Created($"/api/v1/experiments/{context.Name}/allowlist/{user.Username}", entry.ToDto(user.Username));
     }

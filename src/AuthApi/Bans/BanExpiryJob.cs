@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Jobs;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Bans;
 
@@ -9,7 +10,7 @@ namespace Moderation.AuthApi.Bans;
 /// log and the revocation lists. One run at a time across instances, under a lock that dies with the instance holding it
 /// (<see cref="SessionLock"/>): a run that finds it taken does nothing, and a run killed mid-way holds up none after it.
 /// </summary>
-public sealed class BanExpiryJob(ModerationDb db, BanService bans, IOptions<JobOptions> options)
+public sealed class BanExpiryJob(ModerationDb db, BanService bans, IOptions<JobOptions> options) : IBanExpiryJob
 {
     public const string RecurringJobId = "lift-expired-bans";
 

@@ -63,12 +63,9 @@ public static class LeaderboardEndpoints
         {
             return refusal;
         }
-        var rows = db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window);
-        var total = await rows.CountAsync(ct);
-        var entries = await Named(db, rows.OrderBy(e => e.Position).Skip(Paging.Offset(page, pageSize)).Take(pageSize)).ToListAsync(ct);
-        var builtAt = await BuiltAtAsync(db, experiment!.Id, ct);
+        var (builtAt, total, entries) = await LeaderboardPage.ReadAsync(db, experiment!.Id, window, Paging.Offset(page, pageSize), pageSize, ct);
         Cacheable(http, experiment);
-        return TypedResults.Ok(new LeaderboardResponse($"{org}/{model}", window, builtAt, page, pageSize, total, entries.Select(ToDto).ToList()));
+        return TypedResults.Ok(new LeaderboardResponse($"{org}/{model}", window, builtAt, page, pageSize, total, entries.ConvertAll(ToDto)));
     }
 
     private static async Task<IResult> Csv(
@@ -113,12 +110,13 @@ public static class LeaderboardEndpoints
             var ids = db.HfUsers.Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username), TextQueries.Escape)).Select(u => u.Id);
             hours = hours.Where(h => h.Attributed && ids.Contains(h.Contributor));
         }
-        var perHour = await hours.GroupBy(h => h.Hour).Select(g => new { Hour = g.Key, Credited = g.Sum(h => h.CreditedSamples) })
+        var perHour = await hours.GroupBy(h => h.Hour)
+            .Select(g => new { Hour = g.Key, Credited = g.Sum(h => h.CreditedSamples), RolledBack = g.Sum(h => h.RolledBackSamples) })
             .OrderBy(p => p.Hour).ToListAsync(ct);
         var daily = window == LeaderboardWindows.All;
         var points = perHour
             .GroupBy(p => daily ? new DateTimeOffset(p.Hour.UtcDateTime.Date, TimeSpan.Zero) : p.Hour)
-            .Select(g => new HistoryPoint(g.Key, g.Sum(p => p.Credited)))
+            .Select(g => new HistoryPoint(g.Key, g.Sum(p => p.Credited), g.Sum(p => p.RolledBack)))
             .ToList();
         Cacheable(http, experiment!);
         return TypedResults.Ok(new LeaderboardHistoryResponse($"{org}/{model}", window, username, daily ? "day" : "hour", points));
@@ -130,13 +128,19 @@ public static class LeaderboardEndpoints
         return TypedResults.Ok(await job.RunAsync(experimentToRebuild: context.Id, ct));
     }
 
-    private static async Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>
-        await (from e in db.Experiments.AsNoTracking()
-               join s in db.LeaderboardStates.AsNoTracking() on e.Id equals s.ExperimentId
-               where e.LeaderboardVisible
-               orderby e.OrganizationName, e.ModelName
-               select new PublicLeaderboard(e.OrganizationName, e.ModelName, "/leaderboard/" + e.OrganizationName + "/" + e.ModelName, s.BuiltAt))
-            .ToListAsync(ct);
+    /// <summary>The runs with a public leaderboard (at most <see cref="MaxListed"/>), with who may join and how lively they are.</summary>
+    private static Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>
+        (from e in db.Experiments.AsNoTracking()
+         where e.LeaderboardVisible
+         orderby e.OrganizationName, e.ModelName
+         select new PublicLeaderboard(e.OrganizationName, e.ModelName, "/leaderboard/" + e.OrganizationName + "/" + e.ModelName,
+             db.LeaderboardStates.Where(s => s.ExperimentId == e.Id).Select(s => (DateTimeOffset?)s.BuiltAt).FirstOrDefault(),
+             e.AccessPolicy,
+             db.LeaderboardEntries.Count(l => l.ExperimentId == e.Id && l.TimeWindow == LeaderboardWindows.All && l.Attributed),
+             db.LeaderboardEntries.Where(l => l.ExperimentId == e.Id && l.TimeWindow == LeaderboardWindows.All).Max(l => (DateTimeOffset?)l.LastSeen)))
+        .Take(MaxListed).ToListAsync(ct);
+
+    public const int MaxListed = 500;
 
     /// <summary>The experiment, if this caller may see its leaderboard: anyone when it is public, its moderators when hidden.</summary>
     private static async Task<(Experiment? Experiment, ProblemHttpResult? Refusal)> VisibleAsync(
@@ -189,9 +193,6 @@ public static class LeaderboardEndpoints
     private static void Cacheable(HttpContext http, Experiment experiment) =>
         // Public leaderboards may be cached by any HTTP cache for a little while; hidden ones only by the moderator's browser.
         http.Response.Headers.CacheControl = experiment.LeaderboardVisible ? "public, max-age=30" : "private, max-age=30";
-
-    private static async Task<DateTimeOffset?> BuiltAtAsync(ModerationDb db, int experimentId, CancellationToken ct) =>
-        await db.LeaderboardStates.AsNoTracking().Where(s => s.ExperimentId == experimentId).Select(s => s.BuiltAt).FirstOrDefaultAsync(ct);
 
     internal static LeaderboardEntryResponse ToDto(NamedEntry named)
     {

@@ -36,10 +36,7 @@ public sealed class UnitOfWork(ModerationDb db, AuditLog audit, RevocationChange
                 await db.BumpRevocationVersionAsync(ct);
             }
             await db.SaveChangesAsync(ct);
-            foreach (var record in action.AuditRecords)
-            {
-                await audit.AppendAsync(db, record, ct);
-            }
+            await audit.AppendAsync(db, action.AuditRecords, ct);
             await outbox.AddAsync(db, action.Jobs, ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);

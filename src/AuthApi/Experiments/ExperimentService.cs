@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Checkpoints;
+using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
@@ -127,13 +128,14 @@ public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing 
     public async Task<Experiment> DeleteAsync(int id, CancellationToken ct)
     {
         var experiment = await db.Experiments.FirstAsync(e => e.Id == id, ct);
-        await work.RunAsync(action =>
+        await work.RunAsync(async action =>
         {
             action.Audit(new AuditRecord(experiment, caller.ActorName, "experiment.deleted", $"{experiment.OrganizationName}/{experiment.ModelName}",
                 Before: experiment.ToAuditDto()));
             action.Changes(experiment);
+            await ContributionStore.DeleteExperimentsReportsAsync(db, id, ct); // they have no foreign key to cascade
             db.Experiments.Remove(experiment);
-            return Task.FromResult(true);
+            return true;
         }, ct);
         return experiment;
     }

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Jobs;
 using Moderation.AuthApi.ServiceKeys;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Identity;
 
@@ -25,6 +27,7 @@ public static class IdentitySetup
         services.AddSingleton<HfUsers>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<UsedProofs>();
+        services.AddBackgroundJob<IUsedProofPurgeJob, UsedProofPurgeJob>();
         services.AddScoped<Caller>();
         services.AddHostedService<LegacyAccounts>();
         services.AddScoped<ServiceKeyAuthenticator>();

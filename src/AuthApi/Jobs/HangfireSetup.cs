@@ -10,6 +10,7 @@ using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
 using Moderation.AuthApi.Rollbacks;
 using Moderation.AuthApi.Telemetry;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Jobs;
 
@@ -71,9 +72,9 @@ public static class HangfireSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        // The jobs Hangfire runs (the leaderboard's is also the refresh endpoint's, so its feature registers it).
-        services.AddScoped<RollbackJob>().AddScoped<RollbackSweepJob>().AddScoped<BanExpiryJob>().AddScoped<KeyRotationJob>()
-            .AddScoped<UsedProofPurgeJob>();
+        // The jobs that use Hangfire themselves (a rollback reschedules itself, the sweep reads Hangfire's jobs): only where
+        // Hangfire is. The other jobs are registered by their features.
+        services.AddBackgroundJob<IRollbackJob, RollbackJob>().AddBackgroundJob<IRollbackSweepJob, RollbackSweepJob>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         // Before the servers start (hosted services start in order): every worker registers them, idempotently.
@@ -84,6 +85,11 @@ public static class HangfireSetup
         AddServer(services, JobQueues.Critical, _ => 1, lightweight: true);
         AddServer(services, JobQueues.Rollbacks, o => o.RollbackWorkerCount, lightweight: true);
     }
+
+    /// <summary>A job by its interface (as Hangfire stores and activates it) and by its class (for callers in this app).</summary>
+    public static IServiceCollection AddBackgroundJob<TJob, TImplementation>(this IServiceCollection services)
+        where TJob : class where TImplementation : class, TJob =>
+        services.AddScoped<TImplementation>().AddScoped<TJob>(sp => sp.GetRequiredService<TImplementation>());
 
     private static void AddServer(IServiceCollection services, string queue, Func<JobOptions, int> workers, bool lightweight) =>
         services.AddHangfireServer((sp, options) =>
@@ -97,7 +103,7 @@ public static class HangfireSetup
             // Jobs are built from this application's services, not from whichever host set Hangfire's global activator last.
             options.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
             // This instance's filters: the global ones and its own metrics (a global filter would count other hosts' jobs too).
-            options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers,
+            options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers, new JobPolicies(),
                 new JobFilterCollection { sp.GetRequiredService<JobMetricsFilter>() });
             options.ShutdownTimeout = TimeSpan.FromSeconds(5);
         });

@@ -2,7 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Data;
-using Moderation.AuthApi.Rollbacks;
+using Moderation.Contracts.Jobs;
 using Npgsql;
 
 namespace Moderation.AuthApi.Jobs;
@@ -83,7 +83,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBackgroundJob
         switch (row.Kind)
         {
             case Outbox.RollbackJobKind:
-                jobs.Enqueue<RollbackJob>(job => job.RunAsync(row.Argument, CancellationToken.None));
+                jobs.Enqueue<IRollbackJob>(JobQueues.Rollbacks, job => job.RunAsync(row.Argument, CancellationToken.None));
                 break;
             default:
                 throw new InvalidOperationException($"Outbox job {row.Id} has an unknown kind '{row.Kind}'.");

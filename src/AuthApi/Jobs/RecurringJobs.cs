@@ -5,6 +5,7 @@ using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
 using Moderation.AuthApi.Rollbacks;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Jobs;
 
@@ -17,14 +18,14 @@ public sealed class RecurringJobs(IRecurringJobManager recurring, IOptions<JobOp
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var jobs = jobOptions.Value;
-        recurring.AddOrUpdate<KeyRotationJob>(KeyRotationJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Daily());
+        recurring.AddOrUpdate<IKeyRotationJob>(KeyRotationJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Daily());
         Schedule("Hangfire:BanExpiryCron", jobs.BanExpiryCron, cron =>
-            recurring.AddOrUpdate<BanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), cron));
+            recurring.AddOrUpdate<IBanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), cron));
         Schedule("Hangfire:RollbackSweepCron", jobs.RollbackSweepCron, cron =>
-            recurring.AddOrUpdate<RollbackSweepJob>(RollbackSweepJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), cron));
-        recurring.AddOrUpdate<UsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
+            recurring.AddOrUpdate<IRollbackSweepJob>(RollbackSweepJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), cron));
+        recurring.AddOrUpdate<IUsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         Schedule("Contributions:LeaderboardCron", credit.Value.LeaderboardCron, cron =>
-            recurring.AddOrUpdate<LeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None), cron));
+            recurring.AddOrUpdate<ILeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None), cron));
         return Task.CompletedTask;
     }
 

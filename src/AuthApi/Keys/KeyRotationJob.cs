@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Jobs;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Keys;
 
@@ -11,7 +12,7 @@ namespace Moderation.AuthApi.Keys;
 /// </summary>
 public sealed class KeyRotationJob(
     ModerationDb db, UnitOfWork work, KeyRing keys, TimeProvider clock, IOptions<TokenOptions> options, IOptions<JobOptions> jobOptions,
-    ILogger<KeyRotationJob> logger)
+    ILogger<KeyRotationJob> logger) : IKeyRotationJob
 {
     public const string RecurringJobId = "rotate-experiment-keys";
 

@@ -6,6 +6,7 @@ using Moderation.AuthApi.Checkpoints;
 using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Jobs;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Rollbacks;
 
@@ -21,7 +22,7 @@ namespace Moderation.AuthApi.Rollbacks;
 /// </summary>
 public sealed class RollbackJob(
     ModerationDb db, ICheckpointStore store, UnitOfWork work, TimeProvider clock, IOptions<CheckpointStoreOptions> options,
-    IOptions<JobOptions> jobOptions, IBackgroundJobClient jobs, ILogger<RollbackJob> logger)
+    IOptions<JobOptions> jobOptions, IBackgroundJobClient jobs, ILogger<RollbackJob> logger) : IRollbackJob
 {
     /// <summary>How long a rollback whose experiment is busy with another waits before it tries again.</summary>
     public static readonly TimeSpan BusyRetryDelay = TimeSpan.FromSeconds(3);
@@ -29,8 +30,6 @@ public sealed class RollbackJob(
     /// <summary>The waits before each new try after a transient database failure: 60 s in all, then the job fails.</summary>
     public static readonly TimeSpan[] DatabaseRetryDelays = [.. new[] { 1, 2, 4, 8, 15, 30 }.Select(s => TimeSpan.FromSeconds(s))];
 
-    [AutomaticRetry(Attempts = 0)]
-    [Queue(JobQueues.Rollbacks)]
     public async Task RunAsync(long rollbackId, CancellationToken shutdown)
     {
         using var deadline = JobDeadline.Start(jobOptions.Value, shutdown);
@@ -78,7 +77,7 @@ public sealed class RollbackJob(
         if (held is null)
         {
             // Another rollback of this experiment is running: come back later rather than hold a worker meanwhile.
-            jobs.Schedule<RollbackJob>(job => job.RunAsync(rollbackId, CancellationToken.None), BusyRetryDelay);
+            jobs.Schedule<IRollbackJob>(JobQueues.Rollbacks, job => job.RunAsync(rollbackId, CancellationToken.None), BusyRetryDelay);
             return;
         }
         await RunLockedAsync(rollbackId, ct);

@@ -4,6 +4,7 @@ using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Jobs;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Rollbacks;
 
@@ -14,7 +15,7 @@ namespace Moderation.AuthApi.Rollbacks;
 /// longer than its retries. A rollback still missing from Hangfire when looked at again a moment later counts: a job
 /// moving between states while the lists are read is seen the second time.
 /// </summary>
-public sealed class RollbackSweepJob(ModerationDb db, JobStorage storage, UnitOfWork work, TimeProvider clock, ILogger<RollbackSweepJob> logger)
+public sealed class RollbackSweepJob(ModerationDb db, JobStorage storage, UnitOfWork work, TimeProvider clock, ILogger<RollbackSweepJob> logger) : IRollbackSweepJob
 {
     public const string RecurringJobId = "fail-stranded-rollbacks";
 
@@ -69,7 +70,7 @@ public sealed class RollbackSweepJob(ModerationDb db, JobStorage storage, UnitOf
         var jobs = All(from => monitoring.EnqueuedJobs(JobQueues.Rollbacks, from, Page), j => IsLive(j.Value.State), j => j.Job)
             .Concat(All(from => monitoring.FetchedJobs(JobQueues.Rollbacks, from, Page), j => IsLive(j.Value.State), j => j.Job))
             .Concat(All(from => monitoring.ScheduledJobs(from, Page), j => j.Value.InScheduledState, j => j.Job));
-        return [.. jobs.Where(j => j?.Type == typeof(RollbackJob)).Select(j => (long)j!.Args[0])];
+        return [.. jobs.Where(j => j?.Type == typeof(IRollbackJob)).Select(j => (long)j!.Args[0])];
     }
 
     private static bool IsLive(string? state) => state == EnqueuedState.StateName || state == ProcessingState.StateName;

@@ -46,3 +46,6 @@ public sealed record IntrospectionResponse(
     string? Reason = null);
 
 public sealed record KeyRotationResponse(string Kid, string? RetiredKid, DateTimeOffset? RetiredKeyPublishedUntil);
+
+/// <summary>A published key of an experiment: the one that signs now, or a retired one published until its last token expires.</summary>
+public sealed record SigningKeyResponse(string Kid, DateTimeOffset CreatedAt, bool Signing, DateTimeOffset? RetiredAt, DateTimeOffset? PublishedUntil);

@@ -27,6 +27,8 @@ public static class LoginSetup
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = false;
+                // A signed-in person refused by a policy (the jobs dashboard) gets a page that says why, not a bare 403.
+                o.AccessDeniedPath = "/account/denied";
             })
             .AddOpenIdConnect(o =>
             {

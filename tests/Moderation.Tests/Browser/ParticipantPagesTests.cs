@@ -18,10 +18,10 @@ public sealed class ParticipantPagesTests(LiveSystem system)
         var api = $"/api/v1/experiments/demo-org/{name}";
         var carol = await system.SignedInPageAsync("carol");
 
-        // The public tabs page and the leaderboard lead to the console.
+        // The public tabs page lists the runs, and a run's leaderboard leads to the console.
         await carol.GotoAsync(system.ApiUrl + "/");
         await carol.GetByRole(AriaRole.Link, new() { Name = "Join a training run" }).ClickAsync();
-        await Assertions.Expect(carol.GetByTestId("welcome")).ToBeVisibleAsync();
+        await Assertions.Expect(carol.GetByTestId("leaderboard-links").GetByRole(AriaRole.Link, new() { Name = $"Join this run: demo-org/{name}" })).ToBeVisibleAsync();
         await carol.GotoAsync($"{system.ApiUrl}/leaderboard/demo-org/{name}");
         await carol.GetByRole(AriaRole.Link, new() { Name = "Join this run" }).ClickAsync();
         await Assertions.Expect(carol).ToHaveURLAsync($"{system.UiUrl}/experiments/demo-org/{name}");

@@ -83,7 +83,7 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting(TestHostLog.ConsoleOff, "None");
         builder.ConfigureLogging(logging => logging.AddProvider(new TestHostLog("authapi")));
         // Tests call as few users from one address, far faster than people do; RateLimitTests sets real limits.
-        foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups", "NameLookups", "InstanceNameLookups" })
+        foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups", "NameLookups", "ImportNameLookups", "InstanceNameLookups" })
         {
             builder.UseSetting($"RateLimits:{limit}PerMinute", "0");
         }

@@ -12,10 +12,10 @@ namespace Moderation.Tests.Replicas;
 /// </summary>
 public sealed partial class ReplicaTests
 {
-    /// <summary>The worker step 5 killed, when (by the database's clock), and the ban-expiry job it had claimed.</summary>
+    /// <summary>The worker step 6 killed, when (by the database's clock), and the ban-expiry job it had claimed.</summary>
     private static (string Service, DateTime At, long Job)? _killed;
 
-    [Fact, Step(Order = 5)]
+    [Fact, Step(Order = 6)]
     public async Task AReplicaKilledWithJoinsInFlightAndAWorkerKilledMidJobCostNoClientErrorAndTheOtherWorkerLiftsTheDueBanAtOnce()
     {
         var model = await ModelAsync();
@@ -74,7 +74,7 @@ public sealed partial class ReplicaTests
         await AssertAllStoredAsync(answers.Where(a => a.Status == 200).ToList());
     }
 
-    [Fact, Step(Order = 6)]
+    [Fact, Step(Order = 7)]
     public async Task PostgresRestartedDuringLoadFailsFastAndComesBackWithoutLosingAnAcknowledgedJoin()
     {
         var load = new JoinLoad(system.ApiUrl, await ModelAsync(), await LoadUsersAsync());
@@ -105,7 +105,7 @@ public sealed partial class ReplicaTests
         await AssertAllStoredAsync(ok);
     }
 
-    [Fact, Step(Order = 7)]
+    [Fact, Step(Order = 8)]
     public async Task TheJobAKilledWorkerHadClaimedIsRunByTheOtherOnceItsClaimLapses()
     {
         Assert.NotNull(_killed);

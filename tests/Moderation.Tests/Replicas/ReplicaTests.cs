@@ -127,7 +127,7 @@ public sealed partial class ReplicaTests(ReplicaSystem system, ITestOutputHelper
         Assert.Contains("ui2", servedBy);
     }
 
-    [Fact, Step(Order = 4)]
+    [Fact, Step(Order = 5)]
     public async Task RecurringJobsRunOncePerScheduleAcrossWorkersAndARollbackTakenByAServingReplicaRunsOnce()
     {
         var model = await ModelAsync();

@@ -116,6 +116,9 @@ public sealed class CheckpointRepositoryTests(RollbackTests.Instance api) : ICla
         await (await api.ClientFor("root").PatchWireAsync(url, new UpdateExperimentRequest(AllowedCheckpointRepositories: ["demo-org/demo-model"])))
             .ReadAsync<ExperimentResponse>();
         var registered = await (await aux.PostWireAsync($"{url}/checkpoints", aimed)).ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
+        // A later checkpoint of its own, so the aimed one is a rollback target by age (only older checkpoints are).
+        await (await aux.PostWireAsync($"{url}/checkpoints", aimed with { Step = 8, Repository = $"own-org/{created.ModelName}", Revision = Revision(8) }))
+            .ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
         await (await asOwner.PatchWireAsync(url, new UpdateExperimentRequest(AllowedCheckpointRepositories: ["demo-org/demo-model"]))).ReadAsync<ExperimentResponse>();
         await (await asOwner.PatchWireAsync(url, new UpdateExperimentRequest(AllowedCheckpointRepositories: []))).ReadAsync<ExperimentResponse>();
         await (await asOwner.PatchWireAsync(url, new UpdateExperimentRequest(AllowedCheckpointRepositories: ["demo-org/demo-model"])))

@@ -1393,16 +1393,6 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasConstraintName("fk_contribution_hours_experiments_experiment_id");
                 });
 
-            modelBuilder.Entity("Moderation.AuthApi.Data.ContributionReport", b =>
-                {
-                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
-                        .WithMany()
-                        .HasForeignKey("ExperimentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_contribution_reports_experiments_experiment_id");
-                });
-
             modelBuilder.Entity("Moderation.AuthApi.Data.ContributorHeadStart", b =>
                 {
                     b.HasOne("Moderation.AuthApi.Data.Experiment", null)

@@ -46,6 +46,41 @@ namespace Moderation.ModeratorUi.Data.Migrations
                     b.ToTable("data_protection_keys", "moderator_ui");
                 });
 
+            modelBuilder.Entity("Moderation.ModeratorUi.Data.ImportReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Experiment")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("experiment");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("imported_by");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_reports");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_import_reports_created_at");
+
+                    b.ToTable("import_reports", "moderator_ui");
+                });
+
             modelBuilder.Entity("Moderation.ModeratorUi.Data.UiSession", b =>
                 {
                     b.Property<string>("Id")
