@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sourced by run.sh and profile.sh: builds in Release, starts a throwaway PostgreSQL, the Hub emulator and AuthApi
-# (Production settings) on free ports, creates the experiment demo-org/bench-model, and stops everything on exit.
+# Sourced by run.sh and profile.sh: builds in Release (MODERATION_SKIP_BUILD=1: not), starts a throwaway PostgreSQL, the
+# Hub emulator and AuthApi as a serving replica (Production settings) on free ports, creates the experiment
+# demo-org/bench-model, and stops everything on exit.
 # Sets root, work, api, api_pid, PG_PORT, API_PORT and psql_bench. Extra AuthApi arguments: BENCH_API_ARGS (array);
 # extra environment for AuthApi alone (e.g. runtime settings to compare): BENCH_API_ENV="DOTNET_X=1 DOTNET_Y=2".
 . "$root/deploy/pg-local.sh"
@@ -27,8 +28,10 @@ trap cleanup EXIT INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PG_PORT=$(free_port); HUB_PORT=$(free_port); API_PORT=$(free_port)
 
-echo "== building (Release)"
-dotnet build Moderation.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+if [ "${MODERATION_SKIP_BUILD:-0}" != 1 ]; then
+  echo "== building (Release)"
+  dotnet build Moderation.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+fi
 pg_up "$work/pg" "$PG_PORT" >/dev/null
 if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then # profile.sh: per-statement counts and times
   as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
@@ -61,7 +64,9 @@ api_dir="${BENCH_API_DIR:-src/AuthApi/bin/Release/net10.0}"
 # The schema is applied as a deployment step, as in production (deploy/compose.yaml, the Helm chart).
 (cd "$api_dir" && dotnet Moderation.AuthApi.dll migrate) >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log"; exit 1; }
 export Database__MigrateOnStart=false
-(cd "$api_dir" && exec env ${BENCH_API_ENV:-} dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
+# As a serving replica runs (Instance:Role=serve): no Hangfire. No worker beside it: no suite needs a background job (the
+# contributions suite times the leaderboard job through the refresh endpoint, which runs it in the replica that answers).
+(cd "$api_dir" && exec env Instance__Role=serve ${BENCH_API_ENV:-} dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
   "--Logging:LogLevel:Moderation.AuthApi.Contributions.LeaderboardJob=Information" \
   "--Contributions:LeaderboardCron=0 0 31 2 *" "${BENCH_API_ARGS[@]}") >"$work/api.log" 2>&1 &
 api_pid=$!

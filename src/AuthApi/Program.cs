@@ -26,6 +26,8 @@ using Moderation.Contracts.Json;
 using Moderation.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+// A serving replica, a worker, or both (Jobs/InstanceOptions).
+var role = InstanceOptions.RoleOf(builder.Configuration);
 
 builder.AddServiceDefaults();
 
@@ -39,7 +41,7 @@ FluentValidation.ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
 
 builder.Services.AddModerationDatabase();
 builder.Services.AddDataProtection().SetApplicationName("Moderation").PersistKeysToDbContext<ModerationDb>().ProtectKeysAsConfigured(builder.Configuration);
-builder.Services.AddModerationJobs();
+builder.Services.AddModerationJobs(role);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ModerationMetrics>();
 builder.Services.AddHuggingFaceIdentity();
@@ -52,7 +54,6 @@ builder.Services.AddPeers();
 builder.Services.AddRevocations();
 builder.Services.AddPeerTokens();
 builder.Services.AddCheckpointStore();
-builder.Services.AddRollbacks();
 builder.Services.AddContributions();
 builder.Services.AddModerationRateLimits();
 builder.Services.AddOutputCache();
@@ -62,12 +63,19 @@ builder.LimitRequestBodies();
 
 var app = builder.Build();
 
-if (!await app.Services.PrepareSchemaAsync(args))
+if (!await app.Services.PrepareSchemaAsync(args, role))
 {
     return; // `migrate`: the schema is up to date, nothing is served
 }
 
 app.UseServiceDefaults();
+if (!role.Serves())
+{
+    // A worker: its jobs run in hosted services; over HTTP only its health and metrics, for probes and scrapes.
+    app.MapServiceDefaults();
+    app.Run();
+    return;
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestTargetGuard();
@@ -104,7 +112,6 @@ app.MapContributions();
 app.MapLeaderboards();
 app.MapAvatars();
 app.MapPublicPages();
-app.ScheduleModerationJobs();
 
 app.Run();
 

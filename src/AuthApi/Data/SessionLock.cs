@@ -7,15 +7,11 @@ namespace Moderation.AuthApi.Data;
 /// A PostgreSQL session-level advisory lock (<see cref="AdvisoryLocks"/>) held on a connection of its own, outside the
 /// pool, which is idle while the lock is held. Disposing closes it, which ends the session and so releases the lock
 /// whatever happened to the work (cancelled, failed); and the lock dies with its holder: PostgreSQL ends the session of a
-/// process that was killed as soon as the socket closes, and, through the keepalives set here, of a machine that vanished
-/// within about 25 s. A connection from the pool would keep the lock for its next user if the unlock were missed.
+/// process that was killed as soon as the socket closes, and, through the keepalives <see cref="OwnSession"/> sets, of a
+/// machine that vanished within about 25 s. A connection from the pool would keep the lock for its next user if the unlock were missed.
 /// </summary>
 public sealed class SessionLock : IAsyncDisposable
 {
-    // An idle session notices a peer that vanished without closing its socket only by TCP keepalives, which PostgreSQL
-    // leaves to the system (two hours on Linux) unless the session sets them: probe after 10 s idle, every 5 s, 3 times.
-    private const string Keepalives = "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3";
-
     private readonly NpgsqlConnection _connection;
 
     private SessionLock(NpgsqlConnection connection) => _connection = connection;
@@ -24,12 +20,9 @@ public sealed class SessionLock : IAsyncDisposable
     /// <param name="parameters">The statement's parameters, if it has any.</param>
     public static async Task<SessionLock?> TryTakeAsync(ModerationDb db, string trySql, CancellationToken ct, params NpgsqlParameter[] parameters)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString;
-        var connection = new NpgsqlConnection(connectionString);
+        var connection = await OwnSession.OpenAsync(db.Database.GetConnectionString()!, ct);
         try
         {
-            await connection.OpenAsync(ct);
-            await connection.ExecuteAsync(Keepalives, ct);
             await using var command = connection.Command(trySql);
             command.Parameters.AddRange(parameters);
             if ((bool)(await command.ExecuteScalarAsync(ct))!)

@@ -24,13 +24,27 @@ public static class HangfireSetup
         LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
 
     /// <summary>
-    /// Hangfire on the same PostgreSQL database (its own <c>hangfire</c> schema), so jobs are shared by every replica.
-    /// Each instance runs three worker pools, one per queue (<see cref="JobQueues"/>), so rollbacks waiting on the Hub
-    /// never hold the workers that lift expired bans or build the leaderboard.
+    /// The background jobs, as far as <paramref name="role"/> runs them. Every role writes the jobs an action needs to the
+    /// outbox with it (<see cref="Outbox"/>); only processes that work load Hangfire: its storage on the same PostgreSQL
+    /// database (its own <c>hangfire</c> schema, so jobs are shared by every worker), the outbox dispatcher that hands the
+    /// rows to it, the recurring jobs' registration and three servers, one per queue (<see cref="JobQueues"/>), so rollbacks
+    /// waiting on the Hub never hold the workers that lift expired bans or build the leaderboard.
     /// </summary>
-    public static IServiceCollection AddModerationJobs(this IServiceCollection services)
+    public static IServiceCollection AddModerationJobs(this IServiceCollection services, InstanceRole role)
     {
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Outbox>();
+        if (role.Works())
+        {
+            AddWorkers(services);
+        }
+        return services;
+    }
+
+    /// <summary>A method of its own: compiling it loads Hangfire, which a serving replica never does.</summary>
+    private static void AddWorkers(IServiceCollection services)
+    {
         // The storage is this application's own service, not Hangfire's process-wide JobStorage.Current, so several
         // hosts in one process (as in the tests) each keep to their own database.
         services.AddSingleton<JobStorage>(sp =>
@@ -58,15 +72,18 @@ public static class HangfireSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<Outbox>();
-        services.AddHostedService<OutboxDispatcher>();
+        // The jobs that use Hangfire themselves (a rollback reschedules itself, the sweep reads Hangfire's jobs): only where
+        // Hangfire is. The other jobs are registered by their features.
+        services.AddBackgroundJob<IRollbackJob, RollbackJob>().AddBackgroundJob<IRollbackSweepJob, RollbackSweepJob>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        // Before the servers start (hosted services start in order): every worker registers them, idempotently.
+        services.AddHostedService<RecurringJobs>();
         // The default pool also runs the schedulers and the storage's upkeep (including renewing running jobs' claims);
         // the other two are workers only.
         AddServer(services, JobQueues.Default, o => o.WorkerCount, lightweight: false);
         AddServer(services, JobQueues.Critical, _ => 1, lightweight: true);
         AddServer(services, JobQueues.Rollbacks, o => o.RollbackWorkerCount, lightweight: true);
-        return services;
     }
 
     /// <summary>A job by its interface (as Hangfire stores and activates it) and by its class (for callers in this app).</summary>
@@ -90,32 +107,4 @@ public static class HangfireSetup
                 new JobFilterCollection { sp.GetRequiredService<JobMetricsFilter>() });
             options.ShutdownTimeout = TimeSpan.FromSeconds(5);
         });
-
-    /// <summary>Registers the recurring jobs (idempotent: every replica may call it at start-up).</summary>
-    public static WebApplication ScheduleModerationJobs(this WebApplication app)
-    {
-        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        var jobs = app.Services.GetRequiredService<IOptions<JobOptions>>().Value;
-        recurring.AddOrUpdate<IKeyRotationJob>(KeyRotationJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Daily());
-        Schedule("Hangfire:BanExpiryCron", jobs.BanExpiryCron, cron =>
-            recurring.AddOrUpdate<IBanExpiryJob>(BanExpiryJob.RecurringJobId, JobQueues.Critical, job => job.RunAsync(CancellationToken.None), cron));
-        Schedule("Hangfire:RollbackSweepCron", jobs.RollbackSweepCron, cron =>
-            recurring.AddOrUpdate<IRollbackSweepJob>(RollbackSweepJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), cron));
-        recurring.AddOrUpdate<IUsedProofPurgeJob>(UsedProofPurgeJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
-        recurring.AddOrUpdate<ILeaderboardJob>(LeaderboardJob.RecurringJobId, JobQueues.Default, job => job.RunAsync(null, CancellationToken.None),
-            app.Services.GetRequiredService<IOptions<CreditOptions>>().Value.LeaderboardCron);
-        return app;
-    }
-
-    private static void Schedule(string setting, string cron, Action<string> addOrUpdate)
-    {
-        try
-        {
-            addOrUpdate(cron);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException($"{setting} '{cron}' is not a valid cron expression: {ex.Message}", ex);
-        }
-    }
 }

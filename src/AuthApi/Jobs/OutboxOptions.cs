@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using Moderation.AuthApi.Data;
-using Npgsql;
-
 namespace Moderation.AuthApi.Jobs;
 
 public sealed class OutboxOptions
@@ -9,9 +5,9 @@ public sealed class OutboxOptions
     public const string Section = "Outbox";
 
     /// <summary>
-    /// How often each instance looks for jobs whose action committed but whose process died before handing them over, and
-    /// how old such a row must be (younger ones are being handed over by their own process): a left-over job is handed
-    /// over between once and twice this after its commit.
+    /// How often each worker looks for outbox rows that no commit's notification announced to it (committed while no
+    /// worker listened, or left by a worker that died handing them over), and how long it waits before listening again
+    /// after losing the database.
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(1, 3600)]
     public int SweepSeconds { get; set; } = 5;

@@ -6,14 +6,17 @@ using Npgsql;
 
 namespace Moderation.Tests.Replicas;
 
-/// <summary>The replica suite's faults: a replica killed mid-job with requests in flight, PostgreSQL restarted under load.</summary>
+/// <summary>
+/// The replica suite's faults: a serving replica killed with requests in flight and a worker killed mid-job, PostgreSQL
+/// restarted under load.
+/// </summary>
 public sealed partial class ReplicaTests
 {
-    /// <summary>The replica step 6 killed, when (by the database's clock), and the ban-expiry job it had claimed.</summary>
+    /// <summary>The worker step 6 killed, when (by the database's clock), and the ban-expiry job it had claimed.</summary>
     private static (string Service, DateTime At, long Job)? _killed;
 
     [Fact, Step(Order = 6)]
-    public async Task AReplicaKilledMidJobWithJoinsInFlightCostsNoClientErrorAndTheOtherLiftsTheDueBanAtOnce()
+    public async Task AReplicaKilledWithJoinsInFlightAndAWorkerKilledMidJobCostNoClientErrorAndTheOtherWorkerLiftsTheDueBanAtOnce()
     {
         var model = await ModelAsync();
         using var alice = Client(system.ApiUrl, "alice");
@@ -27,24 +30,25 @@ public sealed partial class ReplicaTests
         // The ban-expiry job's write (the revocation version) waits on this row...
         await ExecuteAsync(hold, "BEGIN; SELECT version FROM revocation_states FOR UPDATE");
         var victim = await WaitForLockWaiterAsync("revocation_states");
+        Assert.StartsWith("auth-worker-", victim, StringComparison.Ordinal);
         var job = await system.QueryAsync<long>($"""
             SELECT j.id FROM hangfire.job j JOIN hangfire.state s ON s.id = j.stateid
              WHERE j.statename = 'Processing' AND j.invocationdata->>'Type' LIKE '%BanExpiryJob%'
                AND split_part(s.data->>'ServerId', ':', 2) = '{system.Pid(victim)}'
             """);
-        // ...and joins wait in flight on both replicas, behind their group commit.
+        // ...and joins wait in flight on both serving replicas, behind their group commit.
         load.Start();
         await ExecuteAsync(hold, "LOCK TABLE issued_tokens IN EXCLUSIVE MODE");
-        await WaitForLockWaiterAsync("issued_tokens|peer-keys", victim);
+        await WaitForLockWaiterAsync("issued_tokens|peer-keys", "auth-api-1");
 
         system.Kill(victim);
+        system.Kill("auth-api-1");
         var clock = Stopwatch.StartNew();
-        var backend = victim == "auth-api-1" ? "api1" : "api2";
-        var markedDown = MarkedDownAsync(backend, clock);
+        var markedDown = MarkedDownAsync("api1", clock);
         _killed = (victim, (DateTime)(await ScalarAsync("SELECT now()"))!, job);
         await ExecuteAsync(hold, "COMMIT");
         TimeSpan? lifted = null;
-        // At the next run on the other replica: 3 s schedule, and 10 s more if the killed one held the schedulers' lock.
+        // At the next run on the other worker: 3 s schedule, and 10 s more if the killed one held the schedulers' lock.
         while (lifted is null && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
             if ((bool)(await ScalarAsync("SELECT lifted_at IS NOT NULL FROM bans WHERE reason = 'cooling off' ORDER BY id DESC LIMIT 1"))!)
@@ -58,15 +62,15 @@ public sealed partial class ReplicaTests
         var answers = await load.StopAsync();
 
         var statuses = string.Join(", ", answers.GroupBy(a => a.Status).Select(g => $"{g.Key}: {g.Count()}"));
-        output.WriteLine($"killed {victim} with joins in flight and its ban-expiry job {job} waiting on a row lock; "
-            + $"the due ban lifted by the other {lifted?.TotalMilliseconds.ToString("F0") ?? "NOT within 20 000"} ms after the kill; "
+        output.WriteLine($"killed auth-api-1 with joins in flight and {victim} with its ban-expiry job {job} waiting on a row lock; "
+            + $"the due ban lifted by the other worker {lifted?.TotalMilliseconds.ToString("F0") ?? "NOT within 20 000"} ms after the kill; "
             + $"replica marked down {down.TotalMilliseconds:F0} ms after the kill; answers: {statuses}");
         // The joins the killed replica took with it were sent again to the other: no 502, no connection error.
         Assert.All(answers, a => Assert.True(a.Status == 200 || (a.Status == 503 && a.RetryAfter), $"status {a.Status} after {a.Took}"));
         Assert.True(answers.Count(a => a.Status == 200) > 20, statuses);
         Assert.NotNull(lifted);
         Assert.True(down < TimeSpan.FromSeconds(5), $"marked down after {down}");
-        Assert.Equal("UP", (await system.BalancerStatusAsync("authapi", backend == "api1" ? "api2" : "api1"))[..2]);
+        Assert.Equal("UP", (await system.BalancerStatusAsync("authapi", "api2"))[..2]);
         await AssertAllStoredAsync(answers.Where(a => a.Status == 200).ToList());
     }
 
@@ -102,7 +106,7 @@ public sealed partial class ReplicaTests
     }
 
     [Fact, Step(Order = 8)]
-    public async Task TheJobAKilledReplicaHadClaimedIsRunByTheOtherOnceItsClaimLapses()
+    public async Task TheJobAKilledWorkerHadClaimedIsRunByTheOtherOnceItsClaimLapses()
     {
         Assert.NotNull(_killed);
         var (victim, at, job) = _killed.Value;
@@ -133,7 +137,7 @@ public sealed partial class ReplicaTests
     }
 
     /// <summary>
-    /// The AuthApi replica (<paramref name="replica"/>, if given) of a session found waiting for a lock in a statement that
+    /// The AuthApi process (<paramref name="replica"/>, if given) of a session found waiting for a lock in a statement that
     /// mentions <paramref name="pattern"/> (a regular expression).
     /// </summary>
     private async Task<string> WaitForLockWaiterAsync(string pattern, string? replica = null)

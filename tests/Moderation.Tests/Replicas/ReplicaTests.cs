@@ -14,10 +14,11 @@ using Xunit.Abstractions;
 namespace Moderation.Tests.Replicas;
 
 /// <summary>
-/// Two replicas of each app behind HAProxy, as <c>REPLICAS=2 deploy/run-local.sh</c> runs them: sign-in and pages on
-/// either replica, bans on every replica's list within a second, jobs once, migration once, and the faults
-/// (<c>ReplicaTests.Faults.cs</c>) — a replica killed mid-job with requests in flight, PostgreSQL restarted — survived
-/// without losing an acknowledged write. Steps run in order (the last ones kill).
+/// Two replicas of each app behind HAProxy and two AuthApi workers, as <c>REPLICAS=2 WORKERS=2 deploy/run-local.sh</c> runs
+/// them: sign-in and pages on either replica, bans on every replica's list within a second, jobs once and only in the
+/// workers, migration once, and the faults (<c>ReplicaTests.Faults.cs</c>) — a serving replica killed with requests in
+/// flight and a worker killed mid-job, PostgreSQL restarted — survived without losing an acknowledged write. Steps run in
+/// order (the last ones kill).
 /// </summary>
 [Collection(ReplicaSystem.Collection)]
 [TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
@@ -26,19 +27,23 @@ public sealed partial class ReplicaTests(ReplicaSystem system, ITestOutputHelper
     private static string? _model;
 
     [Fact, Step(Order = 1)]
-    public void BothReplicasStartedAtOnceMigratedTheEmptyDatabaseOnceAndInstalledHangfiresSchemaOnce()
+    public void EveryProcessStartedAtOnceMigratedTheEmptyDatabaseOnceAndTheWorkersInstalledHangfiresSchemaOnce()
     {
-        foreach (var (service, context) in new[] { ("auth-api", "ModerationDb"), ("moderator-ui", "UiDb") })
+        foreach (var (services, context) in new[] { (ReplicaSystem.AuthApiServices, "ModerationDb"), (["moderator-ui-1", "moderator-ui-2"], "UiDb") })
         {
-            var applied = Enumerable.Range(1, 2).Select(i => Regex.Match(system.Log($"{service}-{i}"), $@"{context}: applied (\d+) migrations").Groups[1].Value).ToList();
+            var applied = services.Select(s => Regex.Match(system.Log(s), $@"{context}: applied (\d+) migrations").Groups[1].Value).ToList();
             Assert.Single(applied, a => a is not ("0" or ""));
-            Assert.Single(applied, a => a == "0");
+            Assert.Equal(services.Length - 1, applied.Count(a => a == "0"));
         }
-        var hangfire = Enumerable.Range(1, 2).Select(i => Regex.Match(system.Log($"auth-api-{i}"), @"Hangfire schema: version (\w+) before, (\w+) now").Groups)
+        var hangfire = ReplicaSystem.AuthApiServices.Select(s => Regex.Match(system.Log(s), @"Hangfire schema: version (\w+) before, (\w+) now").Groups)
             .Select(g => (Before: g[1].Value, After: g[2].Value)).ToList();
-        Assert.Single(hangfire, v => v.Before == "none" && v.After != "none");
-        Assert.Single(hangfire, v => v.Before == v.After && v.After != "none");
-        Assert.All(Enumerable.Range(1, 2), i => Assert.DoesNotContain("install/upgrade", system.Log($"auth-api-{i}"), StringComparison.Ordinal));
+        // The serving replicas leave it to the workers: they never touch Hangfire.
+        Assert.All(hangfire.Take(2), v => Assert.Equal(("", ""), v));
+        var workers = hangfire.Skip(2).ToList();
+        Assert.Single(workers, v => v.Before == "none" && v.After != "none");
+        Assert.Single(workers, v => v.Before == v.After && v.After != "none");
+        Assert.All(ReplicaSystem.AuthApiServices, s => Assert.DoesNotContain("install/upgrade", system.Log(s), StringComparison.Ordinal));
+        Assert.All(ReplicaSystem.AuthApiServices[..2], s => Assert.DoesNotContain("Hangfire", system.Log(s), StringComparison.Ordinal));
     }
 
     [Fact, Step(Order = 2)]
@@ -123,7 +128,7 @@ public sealed partial class ReplicaTests(ReplicaSystem system, ITestOutputHelper
     }
 
     [Fact, Step(Order = 5)]
-    public async Task RecurringJobsRunOncePerScheduleAcrossReplicasAndARollbackRunsOnce()
+    public async Task RecurringJobsRunOncePerScheduleAcrossWorkersAndARollbackTakenByAServingReplicaRunsOnce()
     {
         var model = await ModelAsync();
         using var alice = Client(system.ApiUrl, "alice");
@@ -154,7 +159,7 @@ public sealed partial class ReplicaTests(ReplicaSystem system, ITestOutputHelper
             Assert.True(DateTime.UtcNow < deadline, "the rollback did not finish within a minute");
             await Task.Delay(250);
         }
-        await Task.Delay(TimeSpan.FromSeconds(8)); // a few more runs of the 3-second schedules, on both replicas
+        await Task.Delay(TimeSpan.FromSeconds(8)); // a few more runs of the 3-second schedules, on both workers
 
         Assert.Equal(before + 1, await BranchCreationsAsync());
         Assert.Equal(1, await system.QueryAsync<long>(
@@ -169,7 +174,9 @@ public sealed partial class ReplicaTests(ReplicaSystem system, ITestOutputHelper
             """));
         Assert.Equal(0, await system.QueryAsync<long>(
             "SELECT count(*) FROM (SELECT jobid FROM hangfire.state WHERE name = 'Succeeded' GROUP BY jobid HAVING count(*) > 1) twice"));
-        Assert.True(await system.QueryAsync<long>("SELECT count(DISTINCT split_part(id, ':', 2)) FROM hangfire.server") >= 2, "both replicas run Hangfire");
+        // Hangfire's servers are the workers' (three each, one per queue), and none is a serving replica's.
+        var servers = await system.QueryAsync<string>("SELECT string_agg(DISTINCT split_part(id, ':', 2), ' ' ORDER BY split_part(id, ':', 2)) FROM hangfire.server");
+        Assert.Equal(string.Join(' ', new[] { "auth-worker-1", "auth-worker-2" }.Select(w => system.Pid(w).ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal)), servers);
     }
 
     private async Task AssertAllStoredAsync(List<JoinLoad.Answer> acknowledged)
