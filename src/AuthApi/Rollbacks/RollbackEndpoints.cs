@@ -135,6 +135,10 @@ public static class RollbackEndpoints
         {
             return Problems.Conflict($"Rollback {id} is {rollback.Status.ToString().ToLowerInvariant()}; only a failed rollback is retried.");
         }
+        if (await NotATargetAsync(db, await db.Checkpoints.AsNoTracking().FirstAsync(c => c.Id == rollback.CheckpointId, ct), ct) is { } refusal)
+        {
+            return refusal;
+        }
         await work.RunAsync(action =>
         {
             rollback.Status = RollbackStatus.Pending;

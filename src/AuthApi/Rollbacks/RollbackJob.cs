@@ -96,9 +96,13 @@ public sealed class RollbackJob(
         rollback.StartedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
 
-        if (target.Status == CheckpointStatus.Quarantined)
+        if (target.Status is CheckpointStatus.Quarantined or CheckpointStatus.Superseded)
         {
-            await FailAsync(work, clock, rollback, experiment, "The target checkpoint was quarantined after the rollback was requested.", ct);
+            // Superseded: a rollback to an older checkpoint ran after this one was requested (the API refuses such targets:
+            // making it current again would serve a model trained on what that rollback discarded).
+            await FailAsync(work, clock, rollback, experiment, target.Status == CheckpointStatus.Quarantined
+                ? "The target checkpoint was quarantined after the rollback was requested."
+                : "The target checkpoint was superseded after the rollback was requested: a rollback to an older checkpoint ran first.", ct);
             return;
         }
         var delays = options.Value.RetryDelays;
