@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole system locally: PostgreSQL (data kept in $MODERATION_DATA_DIR, default .data/), the Hub emulator
-# standing in for huggingface.co, REPLICAS (default 1) AuthApi and ModeratorUi processes behind HAProxy (round-robin,
-# no sticky sessions, health checks on /readyz) on API_PORT and UI_PORT. Prints where to open it; a service that exits
-# is reported and the others keep running; Ctrl-C stops what it started. MODERATION_SKIP_BUILD=1 skips the build.
+# standing in for huggingface.co, REPLICAS (default 1) serving AuthApi replicas and ModeratorUi processes behind HAProxy
+# (round-robin, no sticky sessions, health checks on /readyz) on API_PORT and UI_PORT, and WORKERS (default 1) AuthApi
+# workers, which run the background jobs, on WORKER_PORT and up (health and /metrics only). Prints where to open it; a
+# service that exits is reported and the others keep running; Ctrl-C stops what it started. MODERATION_SKIP_BUILD=1
+# skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -11,8 +13,11 @@ API_PORT="${API_PORT:-5100}"
 UI_PORT="${UI_PORT:-5200}"
 HUB_PORT="${HUB_PORT:-5300}"
 PG_PORT="${PG_PORT:-55432}"
+WORKER_PORT="${WORKER_PORT:-5400}"
 REPLICAS="${REPLICAS:-1}"
+WORKERS="${WORKERS:-1}"
 [[ "$REPLICAS" =~ ^[1-9][0-9]?$ ]] || { echo "REPLICAS must be a number from 1 to 99" >&2; exit 1; }
+[[ "$WORKERS" =~ ^[1-9]$ ]] || { echo "WORKERS must be a number from 1 to 9" >&2; exit 1; }
 DATA_DIR="${MODERATION_DATA_DIR:-$root/.data}"
 mkdir -p "$DATA_DIR"
 DATA_DIR=$(cd "$DATA_DIR" && pwd)
@@ -66,13 +71,15 @@ export AuthApi__BaseUrl="http://127.0.0.1:$API_PORT"
 # The public pages' "Join this run" buttons lead to the moderator console.
 export PublicPages__ModeratorUiUrl="http://127.0.0.1:$UI_PORT"
 
-start() { # name, dll, port
-  echo "== starting $1 on http://127.0.0.1:$3 (log: $LOG_DIR/$1.log)"
+start() { # name, dll, port, settings of this process alone (NAME=value)...
+  local name="$1" dll="$2" port="$3"
+  shift 3
+  echo "== starting $name on http://127.0.0.1:$port (log: $LOG_DIR/$name.log)"
   # From the build folder, so each app finds its appsettings*.json.
-  (cd "$(dirname "$2")" && exec dotnet "$2" --urls "http://127.0.0.1:$3") >"$LOG_DIR/$1.log" 2>&1 &
+  (cd "$(dirname "$dll")" && exec env "$@" dotnet "$dll" --urls "http://127.0.0.1:$port") >"$LOG_DIR/$name.log" 2>&1 &
   pids+=($!)
-  names+=("$1")
-  echo $! >"$RUN_DIR/$1.pid"
+  names+=("$name")
+  echo $! >"$RUN_DIR/$name.pid"
 }
 # Replica i of a balanced service listens on its port + i; alone, on the port itself.
 replica_port() { if [ "$balanced" = 1 ]; then echo $(( $1 + $2 )); else echo "$1"; fi; }
@@ -88,9 +95,13 @@ wait_for() { # name, url
 
 start hub-emulator "$root/tests/HubEmulator/bin/Release/net10.0/Moderation.HubEmulator.dll" "$HUB_PORT"
 wait_for hub-emulator "http://127.0.0.1:$HUB_PORT/.well-known/openid-configuration"
-# All replicas of a service at once (they share one database: the first to take the lock migrates it).
-for i in $(seq 1 "$REPLICAS"); do start "auth-api-$i" "$root/src/AuthApi/bin/Release/net10.0/Moderation.AuthApi.dll" "$(replica_port "$API_PORT" "$i")"; done
+# Every AuthApi process at once, serving replicas and workers (they share one database: the first to take the lock
+# migrates it). Serving replicas run no job; workers run them all and serve only their health and /metrics.
+auth_api="$root/src/AuthApi/bin/Release/net10.0/Moderation.AuthApi.dll"
+for i in $(seq 1 "$REPLICAS"); do start "auth-api-$i" "$auth_api" "$(replica_port "$API_PORT" "$i")" Instance__Role=serve; done
+for i in $(seq 1 "$WORKERS"); do start "auth-worker-$i" "$auth_api" $((WORKER_PORT + i - 1)) Instance__Role=work; done
 for i in $(seq 1 "$REPLICAS"); do wait_for "auth-api-$i" "http://127.0.0.1:$(replica_port "$API_PORT" "$i")/readyz"; done
+for i in $(seq 1 "$WORKERS"); do wait_for "auth-worker-$i" "http://127.0.0.1:$((WORKER_PORT + i - 1))/readyz"; done
 for i in $(seq 1 "$REPLICAS"); do start "moderator-ui-$i" "$root/src/ModeratorUi/bin/Release/net10.0/Moderation.ModeratorUi.dll" "$(replica_port "$UI_PORT" "$i")"; done
 for i in $(seq 1 "$REPLICAS"); do wait_for "moderator-ui-$i" "http://127.0.0.1:$(replica_port "$UI_PORT" "$i")/readyz"; done
 
@@ -106,11 +117,12 @@ fi
 
 cat <<MSG
 
-Moderation is running ($REPLICAS AuthApi and $REPLICAS ModeratorUi $( [ "$balanced" = 1 ] && echo "behind HAProxy" || echo "without a balancer" )).
+Moderation is running ($REPLICAS AuthApi and $REPLICAS ModeratorUi $( [ "$balanced" = 1 ] && echo "behind HAProxy" || echo "without a balancer" ), $WORKERS AuthApi worker$( [ "$WORKERS" = 1 ] || echo s ) for the jobs).
   Moderator UI    http://127.0.0.1:$UI_PORT/          sign in with Hugging Face (the emulator) as one of the demo users
   Public pages    http://127.0.0.1:$API_PORT/              the tabs page; leaderboards at /leaderboard/<org>/<model>
   AuthApi         http://127.0.0.1:$API_PORT/docs      API reference (OpenAPI at /openapi/v1.json); metrics at /metrics
   Jobs dashboard  http://127.0.0.1:$UI_PORT/jobs      Hangfire (global admins act, owners look)
+  Jobs worker     http://127.0.0.1:$WORKER_PORT/metrics   runs the background jobs (Hangfire, the outbox); health at /readyz
   Hub emulator    http://127.0.0.1:$HUB_PORT/          stands in for huggingface.co
   PostgreSQL      127.0.0.1:$PG_PORT, database moderation (data in $DATA_DIR/pg)
 

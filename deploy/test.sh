@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (API, Hub emulator, browser) and prints "tests: N passed, M failed".
+# Runs the whole test suite (API, Hub emulator, browser, then the Python package's pytest suite) and prints
+# "tests: N passed, M failed" over both.
 # Includes the replica suite (tests/Moderation.Tests/Replicas: REPLICAS=2 deploy/run-local.sh behind HAProxy, alone at the end).
 # Needs: the .NET 10 SDK, HAProxy, PostgreSQL's binaries (initdb/pg_ctl; the tests start their own throwaway cluster, or use
 # MODERATION_TEST_PG), Chromium at /usr/bin/chromium (or CHROMIUM_PATH) for the browser tests, and python3 with
-# cryptography (hivemind's own token check is replayed in Python).
+# cryptography (hivemind's own token check is replayed in Python), pytest, requests, protobuf, pip and setuptools (tests/python).
+#   deploy/test.sh                      everything
+#   deploy/test.sh --filter "…"         only the dotnet tests the filter names (arguments go to dotnet test; no pytest)
+#   deploy/test.sh --python [args]      only the pytest suite (arguments go to pytest, e.g. -k ban)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,9 +16,14 @@ command -v dotnet >/dev/null 2>&1 || missing+=("the .NET 10 SDK (dotnet) - https
 if [ -z "${MODERATION_TEST_PG:-}" ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=("PostgreSQL server binaries (initdb, pg_ctl) - apt-get install postgresql, or set MODERATION_TEST_PG")
 fi
-python_ok=0
-for py in /usr/bin/python3 python3; do "$py" -c "import cryptography" >/dev/null 2>&1 && python_ok=1 && break; done
-[ "$python_ok" = 1 ] || missing+=("python3 with the cryptography package, to check tokens the way hivemind does - apt-get install python3-cryptography")
+python=""
+for py in /usr/bin/python3 python3; do "$py" -c "import cryptography" >/dev/null 2>&1 && python="$py" && break; done
+[ -n "$python" ] || missing+=("python3 with the cryptography package, to check tokens the way hivemind does - apt-get install python3-cryptography")
+if [ -n "$python" ]; then
+  for module in pytest:python3-pytest requests:python3-requests google.protobuf:python3-protobuf pip:python3-pip setuptools:python3-setuptools; do
+    "$python" -c "import ${module%%:*}" >/dev/null 2>&1 || missing+=("python3's ${module%%:*}, for the Python package's tests - apt-get install ${module##*:}")
+  done
+fi
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
 command -v haproxy >/dev/null 2>&1 || missing+=("HAProxy for the replica tests - apt-get install haproxy")
 [ -x "$chromium_path" ] || missing+=("Chromium at $chromium_path for the browser tests - apt-get install chromium, or set CHROMIUM_PATH")
@@ -43,13 +52,29 @@ if ! dotnet build Moderation.sln -c Release -nologo -v quiet; then
   exit 1
 fi
 
-echo "== test"
-dotnet test tests/Moderation.Tests/Moderation.Tests.csproj -c Release --no-build -nologo \
-  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results_dir" "$@"
-status=$?
+run_dotnet=1 run_python=1
+if [ "${1:-}" = "--python" ]; then shift; run_dotnet=0
+elif [ $# -gt 0 ]; then run_python=0; fi
+
+status=0
+if [ "$run_dotnet" = 1 ]; then
+  echo "== test"
+  dotnet test tests/Moderation.Tests/Moderation.Tests.csproj -c Release --no-build -nologo \
+    --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results_dir" "$@"
+  status=$?
+fi
+python_status=0
+if [ "$run_python" = 1 ]; then
+  echo "== pytest (tests/python: the training side against AuthApi, PostgreSQL and the Hub emulator)"
+  mkdir -p "$results_dir"
+  (cd tests/python && "$python" -m pytest -p no:cacheprovider -s -rfE --junitxml="$results_dir/pytest.xml" "$@")
+  python_status=$?
+else
+  echo "== pytest: not run (arguments were given for dotnet test; deploy/test.sh --python runs it alone)"
+fi
 
 # Throwaway clusters (and replica-suite folders) the test host could not remove before it was stopped.
-for d in "$run_dir"/moderation-pg-* "$run_dir"/moderation-e2e-*; do
+for d in "$run_dir"/moderation-pg-* "$run_dir"/moderation-e2e-* "$run_dir"/moderation-pytest-*; do
   [ -d "$d" ] || continue
   data="$d/data"; [ -d "$data" ] || data="$d/pg"
   if [ -f "$data/postmaster.pid" ]; then
@@ -61,25 +86,46 @@ for d in "$run_dir"/moderation-pg-* "$run_dir"/moderation-e2e-*; do
   rm -rf "$d"
 done
 
+passed=0 failed=0 skipped=0
 trx="$results_dir/results.trx"
-if [ -f "$trx" ]; then
-  failed_names=$(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/  - \1/p')
-  [ -n "$failed_names" ] && { echo "Failed tests:"; echo "$failed_names"; echo "Warnings and errors the test hosts logged: $MODERATION_TEST_HOST_LOG"; }
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
-  passed=$(get passed); failed=$(get failed); total=$(get total); executed=$(get executed)
-  errors=$(get error); timeouts=$(get timeout); aborted=$(get aborted)
-  failed=$(( ${failed:-0} + ${errors:-0} + ${timeouts:-0} + ${aborted:-0} ))
-  skipped=$(( ${total:-0} - ${executed:-0} ))
-  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-  if [ "$skipped" -gt 0 ]; then
-    echo "tests: ${passed:-0} passed, ${failed} failed, ${skipped} skipped"
+if [ "$run_dotnet" = 1 ]; then
+  if [ -f "$trx" ]; then
+    failed_names=$(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/  - \1/p')
+    [ -n "$failed_names" ] && { echo "Failed tests:"; echo "$failed_names"; echo "Warnings and errors the test hosts logged: $MODERATION_TEST_HOST_LOG"; }
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    get() { local v; v=$(echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"); echo "${v:-0}"; }
+    total=$(get total); executed=$(get executed)
+    dotnet_failed=$(( $(get failed) + $(get error) + $(get timeout) + $(get aborted) ))
+    [ "$status" -ne 0 ] && [ "$dotnet_failed" -eq 0 ] && dotnet_failed=1
+    passed=$(( passed + $(get passed) )); failed=$(( failed + dotnet_failed )); skipped=$(( skipped + total - executed ))
   else
-    echo "tests: ${passed:-0} passed, ${failed} failed"
+    failed=$(( failed + 1 )); status=1
   fi
-else
-  echo "tests: 0 passed, 1 failed"
-  [ "$status" -eq 0 ] && status=1
 fi
+if [ "$run_python" = 1 ]; then
+  # pytest's JUnit XML: <testsuite tests= failures= errors= skipped=>; no file, or a failing exit code without a counted
+  # failure (a collection error, a crash), is one failure.
+  counts=$("$python" - "$results_dir/pytest.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    suites = list(ET.parse(sys.argv[1]).getroot().iter("testsuite"))
+except (OSError, ET.ParseError):
+    print("0 1 0"); sys.exit()
+n = lambda k: sum(int(s.get(k, 0)) for s in suites)
+print(n("tests") - n("failures") - n("errors") - n("skipped"), n("failures") + n("errors"), n("skipped"))
+PY
+)
+  read -r py_passed py_failed py_skipped <<<"$counts"
+  [ "$python_status" -ne 0 ] && [ "$py_failed" -eq 0 ] && py_failed=1
+  passed=$(( passed + py_passed )); failed=$(( failed + py_failed )); skipped=$(( skipped + py_skipped ))
+  [ "$python_status" -ne 0 ] && status=1
+fi
+[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+if [ "$skipped" -gt 0 ]; then
+  echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+else
+  echo "tests: ${passed} passed, ${failed} failed"
+fi
+[ "$failed" -gt 0 ] && [ "$status" -eq 0 ] && status=1
 [ "$status" -eq 0 ] && rm -f "$MODERATION_TEST_HOST_LOG"
 exit "$status"

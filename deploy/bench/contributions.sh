@@ -1,38 +1,13 @@
 # Sourced by run.sh: the contributions and leaderboard benchmarks.
-#  1. 10,000 users with 1,000 reports each (10 million, already credited) are loaded straight into the database.
+#  1. 10,000 users with 1,000 reports each (10 million, already credited) are loaded straight into the database
+#     (contributions-load.sh).
 #  2. Ingestion: wrk POSTs batches of 1,000 reports with a service key.
 #  3. The leaderboard job: everything wrk stored, then exactly 100,000 new reports, each timed through the refresh endpoint.
 #  4. Serving: the top-100 page of the leaderboard under wrk.
-echo "== contributions: loading 10,000 users x 1,000 reports"
-curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
-  -d '{"organization_name":"demo-org","model_name":"contrib-bench","access_policy":"open"}' "$api/api/v1/experiments"
-cpath="/api/v1/experiments/demo-org/contrib-bench"
-service_key=$(curl -fsS -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
-  -d '{"name":"bench","scopes":["contributions:write"]}' "$api$cpath/service-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
-load_start=$(date +%s)
-psql_bench -c "
-  INSERT INTO hf_users (id, username, seen_at) SELECT 'contrib-id-' || u, 'contrib-user-' || u, now() FROM generate_series(1, 10000) u;
-  INSERT INTO contribution_reports (experiment_id, peer_key_fingerprint, step, samples, samples_per_second, mini_steps, loss, \"time\",
-                                    received_at, reported_by, user_id, credited_samples, clipped, rolled_back)
-  SELECT e.id, left(md5('k' || u) || md5('l' || u), 43), r, 3000, 100, 4, 2.5, t, t, 'bench', 'contrib-id-' || u, 3000, false, false
-  FROM experiments e, generate_series(1, 10000) u, generate_series(0, 999) r,
-       LATERAL (SELECT now() - interval '30 days' + (u % 192) * interval '1 hour' + (r / 125) * interval '3 days'
-                       + (r % 125) * interval '30 seconds' AS t) times
-  WHERE e.model_name = 'contrib-bench';
-  INSERT INTO contribution_hours (experiment_id, contributor, hour, attributed, credited_samples, claimed_samples, rolled_back_samples,
-                                  reports, clipped_reports, last_seen)
-  SELECT experiment_id, user_id, date_trunc('hour', \"time\", 'UTC'), true, sum(credited_samples), sum(samples), 0, count(*), 0, max(\"time\")
-  FROM contribution_reports GROUP BY experiment_id, user_id, date_trunc('hour', \"time\", 'UTC');
-  INSERT INTO peer_progress (experiment_id, peer_key_fingerprint, first_received_at, last_received_at, credited_seconds)
-  SELECT experiment_id, peer_key_fingerprint, min(received_at), max(received_at), sum(samples / samples_per_second)
-  FROM contribution_reports GROUP BY 1, 2;
-  INSERT INTO leaderboard_states (experiment_id, centre_samples_per_second) SELECT id, 100 FROM experiments WHERE model_name = 'contrib-bench';
-  UPDATE contribution_watermarks SET last_report_id = (SELECT max(id) FROM contribution_reports);
-  ANALYZE;"
-hours_rows=$(psql_bench -At -c "SELECT count(*) FROM contribution_hours")
+. deploy/bench/contributions-load.sh
 refresh() { curl -fsS -X POST -H 'Authorization: Bearer hf_dev_alice' -w ' %{time_total}' "$api$cpath/leaderboard/refresh"; }
 first_build=$(refresh | awk '{print $NF}')
-contribution_lines+=("Contributions: 10,000,000 reports of 10,000 users loaded in $(( $(date +%s) - load_start )) s (${hours_rows} hourly rows); first leaderboard build $(awk -v t="$first_build" 'BEGIN {printf "%.2f", t}') s")
+contribution_lines+=("Contributions: $((CONTRIB_USERS * CONTRIB_REPORTS_PER_USER)) reports of ${CONTRIB_USERS} users loaded in ${load_seconds} s (${hours_rows} hourly rows); first leaderboard build $(awk -v t="$first_build" 'BEGIN {printf "%.2f", t}') s")
 
 echo "== contributions: ingestion (batches of 1,000)"
 for c in 4 16; do

@@ -24,20 +24,8 @@ BENCH_API_ARGS=()
 . "$root/deploy/bench/start.sh"
 export PATH="$PATH:$HOME/.dotnet/tools"
 
-cpu_ticks() { # total utime+stime (clock ticks) of the given pids
-  local total=0 pid
-  for pid in "$@"; do
-    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
-pg_ticks() { # PostgreSQL's CPU: the postmaster with its exited backends (cutime/cstime) and the live backends
-  local pm; pm=$(head -1 "$work/pg/postmaster.pid")
-  echo $(( $(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat") + $(cpu_ticks $(pgrep -P "$pm")) ))
-}
 pg_stat() { psql_bench -At -c "SELECT xact_commit FROM pg_stat_database WHERE datname = 'moderation'" ; }
 wal_syncs() { psql_bench -At -c "SELECT wal_sync FROM pg_stat_wal"; }
-hz=$(getconf CLK_TCK)
 
 echo "== warming up"
 warm_up_joins

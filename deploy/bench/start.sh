@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sourced by run.sh and profile.sh: builds in Release, starts a throwaway PostgreSQL, the Hub emulator and AuthApi
-# (Production settings) on free ports, creates the experiment demo-org/bench-model, and stops everything on exit.
+# Sourced by run.sh and profile.sh: builds in Release (MODERATION_SKIP_BUILD=1: not), starts a throwaway PostgreSQL, the
+# Hub emulator and AuthApi as a serving replica (Production settings) on free ports, creates the experiment
+# demo-org/bench-model, and stops everything on exit.
 # Sets root, work, api, api_pid, PG_PORT, API_PORT and psql_bench. Extra AuthApi arguments: BENCH_API_ARGS (array);
 # extra environment for AuthApi alone (e.g. runtime settings to compare): BENCH_API_ENV="DOTNET_X=1 DOTNET_Y=2".
 . "$root/deploy/pg-local.sh"
@@ -27,8 +28,10 @@ trap cleanup EXIT INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PG_PORT=$(free_port); HUB_PORT=$(free_port); API_PORT=$(free_port)
 
-echo "== building (Release)"
-dotnet build Moderation.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+if [ "${MODERATION_SKIP_BUILD:-0}" != 1 ]; then
+  echo "== building (Release)"
+  dotnet build Moderation.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+fi
 pg_up "$work/pg" "$PG_PORT" >/dev/null
 if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then # profile.sh: per-statement counts and times
   as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
@@ -64,7 +67,9 @@ api_dir="${BENCH_API_DIR:-src/AuthApi/bin/Release/net10.0}"
 # The schema is applied as a deployment step, as in production (deploy/compose.yaml, the Helm chart).
 (cd "$api_dir" && dotnet Moderation.AuthApi.dll migrate) >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log"; exit 1; }
 export Database__MigrateOnStart=false
-(cd "$api_dir" && exec env ${BENCH_API_ENV:-} dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
+# As a serving replica runs (Instance:Role=serve): no Hangfire. No worker beside it: no suite needs a background job (the
+# contributions suite times the leaderboard job through the refresh endpoint, which runs it in the replica that answers).
+(cd "$api_dir" && exec env Instance__Role=serve ${BENCH_API_ENV:-} dotnet Moderation.AuthApi.dll --urls "http://127.0.0.1:$API_PORT" \
   "--Logging:LogLevel:Moderation.AuthApi.Contributions.LeaderboardJob=Information" \
   "--Contributions:LeaderboardCron=0 0 31 2 *" "${BENCH_API_ARGS[@]}") >"$work/api.log" 2>&1 &
 api_pid=$!
@@ -76,7 +81,8 @@ for _ in $(seq 1 600); do curl -fsS -o /dev/null "$api/readyz" 2>/dev/null && br
 curl -fsS -o /dev/null "$api/readyz" || { echo "AuthApi did not start:"; tail -30 "$work/api.log"; exit 1; }
 echo "== AuthApi ready $(( ($(date +%s%N) - started_at) / 1000000 )) ms after it was started (load average $(cut -d' ' -f1 /proc/loadavg))"
 
-curl -fsS -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+# --retry: on a machine loaded by other work the first Hub lookup may time out (503 + Retry-After), which curl retries.
+curl -fsS --retry 5 -o /dev/null -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
   -d '{"organization_name":"demo-org","model_name":"bench-model","coordinator_ip":"192.0.2.1","coordinator_port":31337}' \
   "$api/api/v1/experiments"
 # Distinct-key joins come from BENCH_USERS users (hf_dev_bench0…), ~100 live keys each after a full run (the default
@@ -87,9 +93,27 @@ for n in $(seq 0 $((BENCH_USERS - 1))); do
   curl -fsS -o /dev/null -H 'Content-Type: application/json' "http://127.0.0.1:$HUB_PORT/_emulator/users" \
     -d "{\"id\":\"$(printf 'be0c4be0c4be0c4be0c4%04x' "$n")\",\"name\":\"bench$n\",\"fullname\":null,\"email\":null,\"emailVerified\":true,\"isPro\":false,\"orgs\":[{\"id\":\"6650d0d0d0d0d0d0d0d0d0d0\",\"name\":\"demo-org\",\"fullname\":\"Demo Org\",\"roleInOrg\":\"read\"}]}"
 done
-curl -fsS -o /dev/null -X PATCH -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
+curl -fsS --retry 5 -o /dev/null -X PATCH -H 'Authorization: Bearer hf_dev_alice' -H 'Content-Type: application/json' \
   -d '{"max_peer_keys_per_user":10000}' "$api/api/v1/experiments/demo-org/bench-model"
 export BENCH_USERS
+
+# CPU time from /proc, whatever else the machine runs (profile.sh, profile-contributions.sh): clock ticks of the given
+# processes (user + system), and PostgreSQL's processes (the postmaster and every backend it forked).
+hz=$(getconf CLK_TCK)
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+pg_pids() { local pm; pm=$(head -1 "$work/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
+# PostgreSQL's CPU: its processes', plus what backends that have exited since left in the postmaster's children's times
+# (a connection the pool closed would otherwise take its CPU with it).
+pg_ticks() {
+  local pm; pm=$(head -1 "$work/pg/postmaster.pid")
+  echo $(( $(cpu_ticks $(pg_pids)) + $(awk '{print $16 + $17}' "/proc/$pm/stat") ))
+}
 
 # Warms AuthApi up for the join benchmarks: both join kinds at 16 connections, then at 64 as measured (the first
 # 64-connection run after start-up is slow whichever kind it is: the pool opens ~25 more connections and each new

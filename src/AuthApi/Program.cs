@@ -9,6 +9,7 @@ using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
+using Moderation.AuthApi.InitialPeers;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.AuthApi.Jobs;
 using Moderation.AuthApi.Join;
@@ -23,9 +24,10 @@ using Moderation.AuthApi.Telemetry;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Json;
 using Moderation.ServiceDefaults;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+// A serving replica, a worker, or both (Jobs/InstanceOptions).
+var role = InstanceOptions.RoleOf(builder.Configuration);
 
 builder.AddServiceDefaults();
 
@@ -39,7 +41,7 @@ FluentValidation.ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
 
 builder.Services.AddModerationDatabase();
 builder.Services.AddDataProtection().SetApplicationName("Moderation").PersistKeysToDbContext<ModerationDb>().ProtectKeysAsConfigured(builder.Configuration);
-builder.Services.AddModerationJobs();
+builder.Services.AddModerationJobs(role);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ModerationMetrics>();
 builder.Services.AddHuggingFaceIdentity();
@@ -52,22 +54,28 @@ builder.Services.AddPeers();
 builder.Services.AddRevocations();
 builder.Services.AddPeerTokens();
 builder.Services.AddCheckpointStore();
-builder.Services.AddRollbacks();
 builder.Services.AddContributions();
 builder.Services.AddModerationRateLimits();
 builder.Services.AddOutputCache();
-builder.Services.AddOpenApi(o => o.AddSchemaTransformer<ValidationSchemaTransformer>());
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer<ValidationSchemaTransformer>().AddIntroduction());
 builder.Services.AddPublicPages();
 builder.LimitRequestBodies();
 
 var app = builder.Build();
 
-if (!await app.Services.PrepareSchemaAsync(args))
+if (!await app.Services.PrepareSchemaAsync(args, role))
 {
     return; // `migrate`: the schema is up to date, nothing is served
 }
 
 app.UseServiceDefaults();
+if (!role.Serves())
+{
+    // A worker: its jobs run in hosted services; over HTTP only its health and metrics, for probes and scrapes.
+    app.MapServiceDefaults();
+    app.Run();
+    return;
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestTargetGuard();
@@ -79,7 +87,7 @@ app.UseRateLimiter();
 app.UseOutputCache();
 
 app.MapOpenApi().ForAnyone();
-app.MapScalarApiReference("/docs", o => o.DisableDefaultFonts()).ForAnyone();
+app.MapApiReference();
 // Health checks and /metrics: anyone (metrics are restricted by port or network in production), never rate limited.
 app.MapServiceDefaults(endpoint => endpoint.ForAnyone().DisableRateLimiting());
 app.MapMe();
@@ -97,13 +105,13 @@ app.MapPeers();
 app.MapAudit();
 app.MapRevocations();
 app.MapServiceKeys();
+app.MapInitialPeers();
 app.MapCheckpoints();
 app.MapRollbacks();
 app.MapContributions();
 app.MapLeaderboards();
 app.MapAvatars();
 app.MapPublicPages();
-app.ScheduleModerationJobs();
 
 app.Run();
 

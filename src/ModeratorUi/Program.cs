@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Moderation.ModeratorUi.Account;
 using Moderation.ModeratorUi.Api;
 using Moderation.ModeratorUi.Data;
+using Moderation.ModeratorUi.Imports;
 using Moderation.ModeratorUi.Jobs;
 using Moderation.ServiceDefaults;
 using Moderation.ModeratorUi.Security;
@@ -17,6 +19,8 @@ public static class Program
 
         builder.AddServiceDefaults();
         builder.Services.AddUiDatabase();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<ImportReports>();
         // One key ring for every replica, in PostgreSQL, encrypted with the configured certificate.
         builder.Services.AddDataProtection().SetApplicationName("Moderation.ModeratorUi").PersistKeysToDbContext<UiDb>()
             .ProtectKeysAsConfigured(builder.Configuration);
@@ -26,9 +30,12 @@ public static class Program
         builder.Services.AddHttpClient<AuthApiClient>((sp, client) =>
         {
             client.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AuthApiOptions>>().Value.BaseUrl.TrimEnd('/') + "/");
-            client.Timeout = TimeSpan.FromSeconds(15);
+            client.Timeout = Timeout.InfiniteTimeSpan; // each call has its own limit (AuthApiClient.DefaultTimeout)
         });
         builder.Services.AddJobsDashboard();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddScoped<GlobalAdmins>();
+        builder.Services.AddAuthorization(GlobalAdmins.AddPolicy);
         builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Experiments"));
 
         var app = builder.Build();

@@ -11,6 +11,16 @@ public static class Words
 
     public static string When(DateTimeOffset? at, string none) => at is { } value ? When(value) : none;
 
+    /// <summary>How long ago, roughly: "5 minutes ago", "3 days ago".</summary>
+    public static string Age(DateTimeOffset at, DateTimeOffset now)
+    {
+        var age = now - at;
+        return age.TotalMinutes < 1 ? "just now"
+            : age.TotalHours < 1 ? Plural((long)age.TotalMinutes, "minute", "minutes") + " ago"
+            : age.TotalDays < 1 ? Plural((long)age.TotalHours, "hour", "hours") + " ago"
+            : Plural((long)age.TotalDays, "day", "days") + " ago";
+    }
+
     public static string Number(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     public static string Policy(AccessPolicy policy) => policy switch
@@ -33,6 +43,15 @@ public static class Words
         "none" => "not requested",
         "admitted" or "pending" or "rejected" or "banned" => status,
         _ => status.Replace('_', ' '),
+    };
+
+    /// <summary>The badge colour of a participant's state.</summary>
+    public static string MembershipBadge(string status) => status switch
+    {
+        "admitted" => "badge-ok",
+        "pending" => "badge-warn",
+        "rejected" or "banned" => "badge-danger",
+        _ => "",
     };
 
     public static string Import(ImportOutcome outcome) => outcome switch

@@ -38,35 +38,59 @@ public static class Database
     /// is pending, naming the command that applies them.
     /// </summary>
     /// <returns>True when the caller should go on to serve.</returns>
-    public static async Task<bool> PrepareSchemaAsync<TContext>(this IServiceProvider services, string[] args, long lockKey, TimeSpan patience)
+    /// <param name="library">A library's own schema (Hangfire's) that the step installs too, under the same lock.</param>
+    public static async Task<bool> PrepareSchemaAsync<TContext>(
+        this IServiceProvider services, string[] args, long lockKey, TimeSpan patience, LibrarySchema? library = null)
         where TContext : DbContext
     {
         var migrateOnly = args.Length > 0 && args[0] == "migrate";
         if (migrateOnly || (services.GetRequiredService<IConfiguration>().GetSection(SchemaOptions.Section).Get<SchemaOptions>() ?? new()).MigrateOnStart)
         {
-            await services.MigrateUnderLockAsync<TContext>(lockKey, patience);
+            await services.MigrateUnderLockAsync<TContext>(lockKey, patience, library);
             return !migrateOnly;
         }
-        var pending = await WithPatienceAsync(services, patience, async ct =>
+        var (pending, libraryVersion) = await WithPatienceAsync(services, patience, async ct =>
         {
             await using var scope = services.CreateAsyncScope();
-            return (await scope.ServiceProvider.GetRequiredService<TContext>().Database.GetPendingMigrationsAsync(ct)).ToList();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            if (library is null)
+            {
+                return (pending, (int?)null);
+            }
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                return (pending, library.Version((NpgsqlConnection)db.Database.GetDbConnection()));
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }, CancellationToken.None);
+        var migrate = $"apply them first with `dotnet {typeof(TContext).Assembly.GetName().Name}.dll migrate` (same settings), then start again.";
         if (pending.Count > 0)
         {
             throw new InvalidOperationException(
-                $"The database is {pending.Count} migration(s) behind this build (the first: {pending[0]}) and Database:MigrateOnStart is false: "
-                + $"apply them first with `dotnet {typeof(TContext).Assembly.GetName().Name}.dll migrate` (same settings), then start again.");
+                $"The database is {pending.Count} migration(s) behind this build (the first: {pending[0]}) and Database:MigrateOnStart is false: {migrate}");
+        }
+        if (library is not null && !(libraryVersion >= library.Latest))
+        {
+            throw new InvalidOperationException(
+                $"{library.Name}'s schema is at version {libraryVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, "
+                + $"this build needs {library.Latest}, and Database:MigrateOnStart is false: {migrate}");
         }
         return true;
     }
 
     /// <summary>
-    /// Applies <typeparamref name="TContext"/>'s committed migrations. Safe when several instances start at once: they
-    /// queue on the advisory lock <paramref name="lockKey"/>, and the later ones find nothing left to apply. Waits for
-    /// PostgreSQL to come up for up to <paramref name="patience"/>. Logs how many it applied.
+    /// Applies <typeparamref name="TContext"/>'s committed migrations, then installs or upgrades <paramref name="library"/>'s
+    /// schema. Safe when several instances start at once: they queue on the advisory lock <paramref name="lockKey"/>, and
+    /// the later ones find nothing left to apply (a library installing its own schema at start-up, as Hangfire does, races
+    /// itself there). Waits for PostgreSQL to come up for up to <paramref name="patience"/>. Logs what it applied.
     /// </summary>
-    public static async Task MigrateUnderLockAsync<TContext>(this IServiceProvider services, long lockKey, TimeSpan patience, CancellationToken ct = default)
+    public static async Task MigrateUnderLockAsync<TContext>(
+        this IServiceProvider services, long lockKey, TimeSpan patience, LibrarySchema? library = null, CancellationToken ct = default)
         where TContext : DbContext
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Database));
@@ -81,6 +105,14 @@ public static class Database
                 var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
                 await db.Database.MigrateAsync(ct);
                 logger.LogInformation("{Context}: applied {Count} migrations.", typeof(TContext).Name, pending);
+                if (library is not null)
+                {
+                    var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+                    var before = library.Version(connection);
+                    library.Install(connection);
+                    logger.LogInformation("{Library} schema: version {Before} before, {After} now.", library.Name,
+                        before?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", library.Version(connection));
+                }
                 EnsureDataProtectionKey(services);
             }
             finally

@@ -155,15 +155,18 @@ public sealed class HubState(IReadOnlyList<HubUser> users)
     public ConcurrentDictionary<string, string> Branches { get; } = new();
 
     private volatile TaskCompletionSource? _branchGate;
-    private readonly TaskCompletionSource _branchCallHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _branchCallHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Makes branch creations wait until <see cref="ReleaseBranchCalls"/>, to interrupt a rollback mid-way.</summary>
-    public void HoldBranchCalls() =>
+    public void HoldBranchCalls()
+    {
+        _branchCallHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _branchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     public void ReleaseBranchCalls() => _branchGate?.TrySetResult();
 
-    /// <summary>Completes when a branch creation is first held at the gate.</summary>
+    /// <summary>Completes when a branch creation is first held at the gate closed by the latest <see cref="HoldBranchCalls"/>.</summary>
     public Task BranchCallHeld => _branchCallHeld.Task;
 
     /// <summary>Waits at the gate while it is closed; false when the caller gave up meanwhile.</summary>

@@ -87,8 +87,11 @@ public sealed class JoinAccess(ExperimentRoles roles, TimeProvider clock)
         return $"{username} is banned from {scope}{until}: {ban.Reason}";
     }
 
-    /// <summary>Admitted without an allowlist entry: a role here, the open policy, or org membership under the org policy.</summary>
+    /// <summary>
+    /// Admitted without an allowlist entry: a role here, the open policy, or org membership under the org policy. Bans are
+    /// the caller's to check first (<see cref="Decide"/> does).
+    /// </summary>
     public bool Admits(Experiment experiment, HfIdentity user, bool isGlobalAdmin) =>
-        roles.RoleIn(experiment, user, isGlobalAdmin) != ExperimentRole.None || experiment.AccessPolicy == AccessPolicy.Open
+        roles.RoleIn(experiment, user, isGlobalAdmin, Bans.BanStanding.Clear) != ExperimentRole.None || experiment.AccessPolicy == AccessPolicy.Open
         || (experiment.AccessPolicy == AccessPolicy.OrgMembers && user.IsMemberOf(experiment.OrganizationName));
 }

@@ -36,9 +36,8 @@ public static class AllowlistEndpoints
         var query = db.AllowlistEntries.AsNoTracking().Where(a => a.ExperimentId == context.Id);
         if (!string.IsNullOrWhiteSpace(q))
         {
-            var pattern = "%" + q.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
-                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            query = query.Where(a => EF.Functions.ILike(a.User!.Username, pattern));
+            var pattern = TextQueries.Containing(q.Trim());
+            query = query.Where(a => EF.Functions.ILike(a.User!.Username, pattern, TextQueries.Escape));
         }
         var total = await query.CountAsync(ct);
         var items = await query.OrderBy(a => a.User!.Username).Skip(Paging.Offset(page, pageSize)).Take(pageSize)
@@ -68,11 +67,12 @@ public static class AllowlistEndpoints
         {
             ExperimentId = context.Id, UserId = user.Id, AddedBy = caller.ActorName, AddedAt = clock.GetUtcNow(), Reason = request?.Reason,
         };
-        await work.RunAsync(action =>
+        await work.RunAsync(async action =>
         {
             db.AllowlistEntries.Add(entry);
+            await AllowlistAdmissions.CloseRequestsAsync(db, context.Id, [user.Id], caller.ActorName, entry.AddedAt, ct);
             action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "allowlist.added", user.Username, entry.Reason, After: new { user_id = user.Id }));
-            return Task.FromResult(true);
+            return true;
         }, ct);
         return TypedResults.Created($"/api/v1/experiments/{context.Name}/allowlist/{user.Username}", entry.ToDto(user.Username));
     }

@@ -10,7 +10,8 @@ namespace Moderation.AuthApi.Allowlist;
 
 /// <summary>
 /// Bulk allowlist import: one username per line (blank lines and <c>#</c> comments skipped), each checked against the
-/// Hub like a single add, with a report per line. The users found are added in one audited action.
+/// Hub like a single add, with a report per line. The users found are added in one action, audited per user (so "who
+/// added this person?" has an answer in the log, filtered by their name) and once for the import's counts.
 /// </summary>
 public sealed class AllowlistImport(
     ExperimentContext context, Caller caller, ModerationDb db, HfUsers hub, UserDirectory users, UnitOfWork work, TimeProvider clock)
@@ -36,7 +37,7 @@ public sealed class AllowlistImport(
             }
             try
             {
-                found[name] = await hub.FindAsync(name, token);
+                found[name] = await hub.FindAsync(name, token, import: true);
             }
             catch (TooManyLookupsException e)
             {
@@ -74,8 +75,15 @@ public sealed class AllowlistImport(
                         ExperimentId = context.Id, UserId = user.Id, AddedBy = caller.ActorName, AddedAt = now, Reason = request.Reason,
                     });
                 }
-                action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "allowlist.imported", $"{added.Count} users", request.Reason,
-                    After: added.Select(u => u.Username).ToList()));
+                foreach (var user in added)
+                {
+                    action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "allowlist.added", user.Username, request.Reason,
+                        After: new { user_id = user.Id, by = "import" }));
+                }
+                await AllowlistAdmissions.CloseRequestsAsync(db, context.Id, added.Select(u => u.Id).ToList(), caller.ActorName, now, ct);
+                action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "allowlist.imported", $"{added.Count} {(added.Count == 1 ? "user" : "users")}", request.Reason,
+                    After: new { added = added.Count, already_present = Count(ImportOutcome.AlreadyPresent), unknown = Count(ImportOutcome.UnknownUser),
+                        invalid = Count(ImportOutcome.InvalidName) }));
                 return true;
             }, ct);
         }

@@ -16,39 +16,46 @@ public sealed class AuditLog(TimeProvider clock)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    /// <summary>Adds an entry to <paramref name="db"/>; the caller's SaveChanges and commit store it.</summary>
-    public async Task AppendAsync(ModerationDb db, AuditRecord record, CancellationToken ct)
+    /// <summary>
+    /// Adds the entries of one action to <paramref name="db"/>, chained in order after the tip (read once, under the
+    /// lock); the caller's SaveChanges and commit store them. An import of thousands of names is thousands of entries.
+    /// </summary>
+    public async Task AppendAsync(ModerationDb db, IReadOnlyList<AuditRecord> records, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("Audit entries are appended inside the transaction of the action they record.");
         }
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdvisoryLocks.AuditChain})", ct);
-        var unsaved = db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added)
-            .Select(e => e.Entity).OrderByDescending(e => e.Id).FirstOrDefault();
-        var last = unsaved is not null
-            ? new ChainTip(unsaved.Id, unsaved.Hash)
-            : await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Id).Select(a => new ChainTip(a.Id, a.Hash)).FirstOrDefaultAsync(ct);
-
-        var now = clock.GetUtcNow();
-        var entry = new AuditEntry
+        if (records.Count == 0)
         {
-            Id = (last?.Id ?? 0) + 1,
-            // PostgreSQL keeps microseconds: hash exactly what will be read back.
-            At = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero),
-            ExperimentId = record.Experiment?.Id,
-            Experiment = record.Experiment is { } e ? $"{e.OrganizationName}/{e.ModelName}" : null,
-            Actor = record.Actor,
-            Action = record.Action,
-            Target = record.Target,
-            Reason = record.Reason,
-            Before = record.Before is null ? null : JsonSerializer.Serialize(record.Before, WireJson.Options),
-            After = record.After is null ? null : JsonSerializer.Serialize(record.After, WireJson.Options),
-            PreviousHash = last?.Hash ?? GenesisHash,
-            Hash = "",
-        };
-        entry.Hash = ComputeHash(entry);
-        db.AuditEntries.Add(entry);
+            return;
+        }
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdvisoryLocks.AuditChain})", ct);
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Id).Select(a => new ChainTip(a.Id, a.Hash)).FirstOrDefaultAsync(ct);
+        var now = clock.GetUtcNow();
+        // PostgreSQL keeps microseconds: hash exactly what will be read back.
+        var at = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+        foreach (var record in records)
+        {
+            var entry = new AuditEntry
+            {
+                Id = (last?.Id ?? 0) + 1,
+                At = at,
+                ExperimentId = record.Experiment?.Id,
+                Experiment = record.Experiment is { } e ? $"{e.OrganizationName}/{e.ModelName}" : null,
+                Actor = record.Actor,
+                Action = record.Action,
+                Target = record.Target,
+                Reason = record.Reason,
+                Before = record.Before is null ? null : JsonSerializer.Serialize(record.Before, WireJson.Options),
+                After = record.After is null ? null : JsonSerializer.Serialize(record.After, WireJson.Options),
+                PreviousHash = last?.Hash ?? GenesisHash,
+                Hash = "",
+            };
+            entry.Hash = ComputeHash(entry);
+            db.AuditEntries.Add(entry);
+            last = new ChainTip(entry.Id, entry.Hash);
+        }
     }
 
     /// <summary>Recomputes every hash from the first entry on and names the first entry that does not fit.</summary>

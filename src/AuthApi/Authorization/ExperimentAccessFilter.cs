@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
@@ -19,7 +20,7 @@ public static class ExperimentAccessFilter
     public static readonly Func<EndpointFilterFactoryContext, EndpointFilterDelegate, EndpointFilterDelegate> Factory = (_, next) =>
         async invocation => await CheckAsync(invocation.HttpContext) ?? await next(invocation);
 
-    private static async Task<ProblemHttpResult?> CheckAsync(HttpContext http)
+    private static async Task<IResult?> CheckAsync(HttpContext http)
     {
         var rule = http.GetEndpoint()?.Metadata.GetMetadata<AccessRule>()
                    ?? throw new InvalidOperationException("An experiment filter without an access rule.");
@@ -28,22 +29,25 @@ public static class ExperimentAccessFilter
         var (experiment, name, malformed) = await LocateAsync(http, services);
         if (malformed is not null)
         {
-            return TypedResults.Problem(malformed, statusCode: rule.Reference ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest,
-                title: "The request is not valid");
+            return rule.Reference
+                ? ReferenceProblems.Unprocessable(http, malformed)
+                : TypedResults.Problem(malformed.Msg, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid");
         }
         if (experiment is null)
         {
             return !rule.Reference ? Problems.NotFound($"There is no experiment {name}.")
-                : rule.MinimumRole == ExperimentRole.Owner ? Problems.ReferenceRefusal(ReferenceOwnersOnly(null))
+                : rule.MinimumRole == ExperimentRole.Owner ? Problems.ReferenceRefusal(ReferenceOwnersOnly)
                 : Problems.ReferenceRefusal($"There is no collaborative experiment {name}.");
         }
         var caller = services.GetRequiredService<Caller>();
-        var role = caller.Kind == CallerKind.User ? services.GetRequiredService<ExperimentRoles>().RoleIn(experiment, caller) : ExperimentRole.None;
+        var (role, banned) = caller.Kind == CallerKind.User ? await RoleAsync(services, experiment, caller, http.RequestAborted) : (ExperimentRole.None, false);
         var refusal = (caller.Kind, rule.Audience) switch
         {
             (CallerKind.User, Audience.ExperimentMembers) when role < rule.MinimumRole => rule.Reference
-                ? ReferenceOwnersOnly(experiment)
-                : $"Only {AccessPolicies.Holders(rule.MinimumRole)} of {experiment.OrganizationName}/{experiment.ModelName} may {Doing(http)}.",
+                ? ReferenceOwnersOnly
+                : banned
+                    ? $"You are banned from {experiment.OrganizationName}/{experiment.ModelName}: a ban takes away every power in its scope until someone else lifts it."
+                    : $"Only {AccessPolicies.Holders(rule.MinimumRole)} of {experiment.OrganizationName}/{experiment.ModelName} may {Doing(http)}.",
             (CallerKind.ServiceKey, Audience.ServiceKeys or Audience.Reporters) when !caller.ServiceKey!.Allows(experiment.Id, rule.Scope!) =>
                 $"This service key may not do this in {experiment.OrganizationName}/{experiment.ModelName}: it needs the scope {rule.Scope} there.",
             (CallerKind.Peer, Audience.Reporters) when caller.Peer!.ExperimentId != experiment.Id =>
@@ -58,7 +62,7 @@ public static class ExperimentAccessFilter
         return null;
     }
 
-    private static async Task<(Experiment? Experiment, string Name, string? Malformed)> LocateAsync(HttpContext http, IServiceProvider services)
+    private static async Task<(Experiment? Experiment, string Name, ReferenceFieldError? Malformed)> LocateAsync(HttpContext http, IServiceProvider services)
     {
         var db = services.GetRequiredService<ModerationDb>();
         var cache = services.GetRequiredService<ExperimentCache>();
@@ -71,15 +75,50 @@ public static class ExperimentAccessFilter
         }
         if (route.TryGetValue("id", out var rawId))
         {
-            var id = int.TryParse(rawId as string, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-            return id < 1 ? (null, "", "'id' must be a whole number from 1.") : (await cache.ByIdAsync(db, id, ct), $"with id {id}", null);
+            // As FastAPI reads an int: any whole number (an unknown one finds nothing); ge=1 only where the reference declares it.
+            var text = rawId as string ?? "";
+            var digits = text.StartsWith('-') ? text[1..] : text;
+            if (digits.Length == 0 || !digits.All(char.IsAsciiDigit))
+            {
+                return (null, "", new ReferenceFieldError(["path", "id"], "value is not a valid integer", ReferenceProblems.NotAnInteger));
+            }
+            var positive = !text.StartsWith('-') && digits.Any(d => d != '0');
+            if (!positive && !HttpMethods.IsGet(http.Request.Method))
+            {
+                return (null, "", new ReferenceFieldError(["path", "id"], "ensure this value is greater than or equal to 1", ReferenceProblems.NotGreaterOrEqual));
+            }
+            var id = positive && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+            return (id > 0 ? await cache.ByIdAsync(db, id, ct) : null, $"with id {text}", null);
         }
+        // Present but empty is a name like any other, which no experiment has; absent is missing.
         var query = http.Request.Query;
-        if (query["organization_name"].ToString() is { Length: > 0 } queryOrg && query["model_name"].ToString() is { Length: > 0 } queryModel)
+        foreach (var parameter in new[] { "organization_name", "model_name" })
         {
-            return (await cache.ByNameAsync(db, queryOrg, queryModel, ct), $"{queryOrg}/{queryModel}", null);
+            if (!query.ContainsKey(parameter))
+            {
+                return (null, "", new ReferenceFieldError(["query", parameter], "field required", ReferenceProblems.Missing));
+            }
         }
-        return (null, "", "The query parameters 'organization_name' and 'model_name' are required.");
+        var (queryOrg, queryModel) = (query["organization_name"].ToString(), query["model_name"].ToString());
+        return (queryOrg.Length > 0 && queryModel.Length > 0 ? await cache.ByNameAsync(db, queryOrg, queryModel, ct) : null, $"{queryOrg}/{queryModel}", null);
+    }
+
+    /// <summary>
+    /// The caller's role, and whether a ban took it away; bans are read only for those who have a role to lose (the
+    /// rest hold no power here anyway).
+    /// </summary>
+    private static async Task<(ExperimentRole Role, bool Banned)> RoleAsync(IServiceProvider services, Experiment experiment, Caller caller, CancellationToken ct)
+    {
+        var roles = services.GetRequiredService<ExperimentRoles>();
+        var unbanned = roles.RoleIn(experiment, caller, BanStanding.Clear);
+        if (unbanned == ExperimentRole.None || caller.IsGlobalAdmin)
+        {
+            return (unbanned, false);
+        }
+        var bans = await BanStanding.LoadAsync(services.GetRequiredService<ModerationDb>(), caller.User.Id,
+            services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+        var role = roles.RoleIn(experiment, caller, bans);
+        return (role, role < unbanned);
     }
 
     /// <summary>What the endpoint does, from its summary: "Ban a user … (moderators)." → "ban a user …".</summary>
@@ -94,8 +133,9 @@ public static class ExperimentAccessFilter
         return char.ToLowerInvariant(cut[0]) + cut[1..];
     }
 
-    /// <summary>The reference server's words; a stranger is not told whether the experiment exists.</summary>
-    private static string ReferenceOwnersOnly(Experiment? experiment) => experiment is null
-        ? "You need to be an admin of the organization to manage the collaborative experiment for the model"
-        : $"You need to be an admin of the organization {experiment.OrganizationName} to manage the collaborative experiment for the model {experiment.ModelName}";
+    /// <summary>
+    /// The reference server's words, the same whether the experiment exists or not: naming the organization and model of
+    /// an existing id (as the reference server does) would tell a stranger which ids exist and what they are.
+    /// </summary>
+    private const string ReferenceOwnersOnly = "You need to be an admin of the organization to manage the collaborative experiment for the model";
 }

@@ -1,3 +1,6 @@
+using Moderation.AuthApi.Jobs;
+using Moderation.Contracts.Jobs;
+
 namespace Moderation.AuthApi.Bans;
 
 public static class BanSetup
@@ -6,7 +9,7 @@ public static class BanSetup
     {
         services.AddScoped<BanService>();
         services.AddScoped<BanActions>();
-        services.AddScoped<BanExpiryJob>();
+        services.AddBackgroundJob<IBanExpiryJob, BanExpiryJob>();
         return services;
     }
 }

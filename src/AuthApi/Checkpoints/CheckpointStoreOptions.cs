@@ -7,7 +7,7 @@ public sealed class CheckpointStoreOptions
     public const string Section = "Checkpoints";
 
     /// <summary><c>registry</c> (default: rollbacks change only this database) or <c>hub</c> (also move a branch on the Hub).</summary>
-    [RegularExpression("^(registry|hub)$")]
+    [RegularExpression(@"^(registry|hub)\z")]
     public string Store { get; set; } = "registry";
 
     /// <summary>The Hub branch a rollback moves to the target revision.</summary>

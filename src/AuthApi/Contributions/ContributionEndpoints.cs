@@ -34,17 +34,10 @@ public static class ContributionEndpoints
         ContributionBatch batch, ExperimentContext context, Caller caller, ModerationDb db, PeerKeyOwners peerKeyOwners, TimeProvider clock,
         Telemetry.ModerationMetrics metrics, CancellationToken ct)
     {
-        var reports = new NewReport[batch.Reports!.Count];
-        for (var i = 0; i < reports.Length; i++)
-        {
-            var r = batch.Reports[i];
-            PeerKeyFingerprints.TryGet(r.PeerPublicKey!, out var fingerprint);
-            reports[i] = new NewReport(fingerprint, r.Step!.Value, r.Samples!.Value, r.SamplesPerSecond!.Value, r.MiniSteps ?? 0, r.Loss,
-                DateTimeOffset.UnixEpoch.AddTicks((long)(r.Time!.Value * TimeSpan.TicksPerSecond)));
-        }
+        var columns = new ReportColumns(batch.Reports!);
         if (caller.Peer is { } peer)
         {
-            var foreign = Array.FindIndex(reports, r => r.PeerKeyFingerprint != peer.PeerKeyFingerprint);
+            var foreign = Array.FindIndex(columns.Fingerprints, f => f != peer.PeerKeyFingerprint);
             if (foreign >= 0)
             {
                 return Problems.Forbidden(
@@ -52,11 +45,13 @@ public static class ContributionEndpoints
             }
         }
         var reportedBy = caller.Peer is { } p ? $"peer:{p.Username}" : $"service-key:{caller.ServiceKey!.Id}";
-        var owners = await peerKeyOwners.CreditedToAsync(db, context.Id, reports.Select(r => r.PeerKeyFingerprint), ct);
-        var attributed = Array.ConvertAll(reports, r => new AttributedReport(r, owners[r.PeerKeyFingerprint]));
-        var stored = await ContributionStore.StoreAsync(db, context.Id, reportedBy, attributed, clock.GetUtcNow(), ct);
-        metrics.ContributionsIngested(stored, reports.Length - stored);
-        return TypedResults.Ok(new ContributionBatchResponse(reports.Length, stored, reports.Length - stored));
+        columns.CreditTo(await peerKeyOwners.CreditedToAsync(db, context.Id, columns.Fingerprints, ct));
+        if (await ContributionStore.StoreAsync(db, context.Id, reportedBy, columns, clock.GetUtcNow(), ct) is not { } stored)
+        {
+            return Problems.NotFound($"There is no experiment {context.Name} any more. Nothing was stored.");
+        }
+        metrics.ContributionsIngested(stored, columns.Count - stored);
+        return TypedResults.Ok(new ContributionBatchResponse(columns.Count, stored, columns.Count - stored));
     }
 
     private static async Task<Results<Ok<Paged<ContributionReportResponse>>, ProblemHttpResult>> List(

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-
+using Moderation.AuthApi.Jobs;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Contributions;
 
@@ -9,7 +10,7 @@ public static class ContributionSetup
     {
         services.AddOptions<CreditOptions>().BindConfiguration(CreditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new CreditRule(sp.GetRequiredService<IOptions<CreditOptions>>().Value));
-        services.AddScoped<LeaderboardJob>();
+        services.AddBackgroundJob<ILeaderboardJob, LeaderboardJob>();
         return services;
     }
 }

@@ -26,13 +26,13 @@ public static class LeaderboardEndpoints
     /// <summary>Output-cache tag of every public leaderboard response; evicted when the job rebuilds or settings change.</summary>
     public const string CacheTag = "leaderboard";
 
-    /// <summary>Anonymous answers are kept a few seconds in the output cache (key: the whole URL); authenticated ones never.</summary>
     /// <summary>
     /// Anonymous answers are kept a few seconds in the output cache, keyed by the query parameters the endpoint reads and
-    /// no others (so <c>?x=&lt;random&gt;</c> cannot push every request past the cache); authenticated ones are never cached.
+    /// no others (so <c>?x=&lt;random&gt;</c> cannot push every request past the cache); authenticated ones are never cached,
+    /// nor is a leaderboard its owners hid (<see cref="LeaderboardVisibility"/>, checked on every request).
     /// </summary>
     private static Action<OutputCachePolicyBuilder> Cached(params string[] reads) =>
-        policy => policy.Expire(TimeSpan.FromSeconds(10)).Tag(CacheTag).SetVaryByQuery(reads);
+        policy => policy.Expire(TimeSpan.FromSeconds(10)).Tag(CacheTag).SetVaryByQuery(reads).AddPolicy<LeaderboardVisibility>();
 
     public static IEndpointRouteBuilder MapLeaderboards(this IEndpointRouteBuilder app)
     {
@@ -44,37 +44,35 @@ public static class LeaderboardEndpoints
             .WithSummary("Credited samples over time, for the experiment or one user.");
         group.MapPost("/leaderboard/refresh", Refresh).ForExperimentRole(ExperimentRole.Moderator).WithName("RefreshLeaderboard")
             .WithSummary("Process new reports and rebuild the leaderboards now (moderators).");
-        app.MapGet("/api/v1/leaderboards", Public).ForAnyone().CacheOutput(Cached()).WithTags("Leaderboard").WithName("ListLeaderboards")
+        // Not output-cached: one small query, and a leaderboard hidden through another replica leaves the list at once.
+        app.MapGet("/api/v1/leaderboards", Public).ForAnyone().WithTags("Leaderboard").WithName("ListLeaderboards")
             .WithSummary("Experiments whose leaderboard is public.");
         return app;
     }
 
     private static async Task<Results<Ok<LeaderboardResponse>, ProblemHttpResult>> Get(
-        string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct,
+        string org, string model, HttpContext http, ModerationDb db, ExperimentRoles roles, CancellationToken ct,
         string window = LeaderboardWindows.All, int page = 1, [FromQuery(Name = "page_size")] int pageSize = 100)
     {
         if (Paging.Check(page, pageSize, MaxPageSize) is { } invalid)
         {
             return invalid;
         }
-        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
+        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, roles, ct);
         if (refusal is not null)
         {
             return refusal;
         }
-        var rows = db.LeaderboardEntries.AsNoTracking().Where(e => e.ExperimentId == experiment!.Id && e.TimeWindow == window);
-        var total = await rows.CountAsync(ct);
-        var entries = await Named(db, rows.OrderBy(e => e.Position).Skip(Paging.Offset(page, pageSize)).Take(pageSize)).ToListAsync(ct);
-        var builtAt = await BuiltAtAsync(db, experiment!.Id, ct);
+        var (builtAt, total, entries) = await LeaderboardPage.ReadAsync(db, experiment!.Id, window, Paging.Offset(page, pageSize), pageSize, ct);
         Cacheable(http, experiment);
-        return TypedResults.Ok(new LeaderboardResponse($"{org}/{model}", window, builtAt, page, pageSize, total, entries.Select(ToDto).ToList()));
+        return TypedResults.Ok(new LeaderboardResponse($"{org}/{model}", window, builtAt, page, pageSize, total, entries.ConvertAll(ToDto)));
     }
 
     private static async Task<IResult> Csv(
-        string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct,
+        string org, string model, HttpContext http, ModerationDb db, ExperimentRoles roles, CancellationToken ct,
         string window = LeaderboardWindows.All)
     {
-        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
+        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, roles, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -95,10 +93,10 @@ public static class LeaderboardEndpoints
     }
 
     private static async Task<Results<Ok<LeaderboardHistoryResponse>, ProblemHttpResult>> History(
-        string org, string model, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, TimeProvider clock,
+        string org, string model, HttpContext http, ModerationDb db, ExperimentRoles roles, TimeProvider clock,
         CancellationToken ct, string window = LeaderboardWindows.All, string? username = null)
     {
-        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, experiments, roles, ct);
+        var (experiment, refusal) = await VisibleAsync(org, model, window, http, db, roles, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -109,15 +107,16 @@ public static class LeaderboardEndpoints
         if (!string.IsNullOrEmpty(username))
         {
             // Public: names are matched against the accounts seen here, never looked up on the Hub.
-            var ids = db.HfUsers.Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username))).Select(u => u.Id);
+            var ids = db.HfUsers.Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username), TextQueries.Escape)).Select(u => u.Id);
             hours = hours.Where(h => h.Attributed && ids.Contains(h.Contributor));
         }
-        var perHour = await hours.GroupBy(h => h.Hour).Select(g => new { Hour = g.Key, Credited = g.Sum(h => h.CreditedSamples) })
+        var perHour = await hours.GroupBy(h => h.Hour)
+            .Select(g => new { Hour = g.Key, Credited = g.Sum(h => h.CreditedSamples), RolledBack = g.Sum(h => h.RolledBackSamples) })
             .OrderBy(p => p.Hour).ToListAsync(ct);
         var daily = window == LeaderboardWindows.All;
         var points = perHour
             .GroupBy(p => daily ? new DateTimeOffset(p.Hour.UtcDateTime.Date, TimeSpan.Zero) : p.Hour)
-            .Select(g => new HistoryPoint(g.Key, g.Sum(p => p.Credited)))
+            .Select(g => new HistoryPoint(g.Key, g.Sum(p => p.Credited), g.Sum(p => p.RolledBack)))
             .ToList();
         Cacheable(http, experiment!);
         return TypedResults.Ok(new LeaderboardHistoryResponse($"{org}/{model}", window, username, daily ? "day" : "hour", points));
@@ -129,23 +128,31 @@ public static class LeaderboardEndpoints
         return TypedResults.Ok(await job.RunAsync(experimentToRebuild: context.Id, ct));
     }
 
-    private static async Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>
-        await (from e in db.Experiments.AsNoTracking()
-               join s in db.LeaderboardStates.AsNoTracking() on e.Id equals s.ExperimentId
-               where e.LeaderboardVisible
-               orderby e.OrganizationName, e.ModelName
-               select new PublicLeaderboard(e.OrganizationName, e.ModelName, "/leaderboard/" + e.OrganizationName + "/" + e.ModelName, s.BuiltAt))
-            .ToListAsync(ct);
+    /// <summary>The runs with a public leaderboard (at most <see cref="MaxListed"/>), with who may join and how lively they are.</summary>
+    private static Task<List<PublicLeaderboard>> Public(ModerationDb db, CancellationToken ct) =>
+        (from e in db.Experiments.AsNoTracking()
+         where e.LeaderboardVisible
+         orderby e.OrganizationName, e.ModelName
+         select new PublicLeaderboard(e.OrganizationName, e.ModelName, "/leaderboard/" + e.OrganizationName + "/" + e.ModelName,
+             db.LeaderboardStates.Where(s => s.ExperimentId == e.Id).Select(s => (DateTimeOffset?)s.BuiltAt).FirstOrDefault(),
+             e.AccessPolicy,
+             db.LeaderboardEntries.Count(l => l.ExperimentId == e.Id && l.TimeWindow == LeaderboardWindows.All && l.Attributed),
+             db.LeaderboardEntries.Where(l => l.ExperimentId == e.Id && l.TimeWindow == LeaderboardWindows.All).Max(l => (DateTimeOffset?)l.LastSeen)))
+        .Take(MaxListed).ToListAsync(ct);
+
+    public const int MaxListed = 500;
 
     /// <summary>The experiment, if this caller may see its leaderboard: anyone when it is public, its moderators when hidden.</summary>
     private static async Task<(Experiment? Experiment, ProblemHttpResult? Refusal)> VisibleAsync(
-        string org, string model, string window, HttpContext http, ModerationDb db, ExperimentCache experiments, ExperimentRoles roles, CancellationToken ct)
+        string org, string model, string window, HttpContext http, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
     {
         if (!LeaderboardWindows.Known.Contains(window))
         {
             return (null, Problems.BadRequest($"Unknown window '{window}': use all, 7d or 24h."));
         }
-        var experiment = await experiments.ByNameAsync(db, org, model, ct);
+        // Read fresh, not from the one-second experiment cache: hiding takes effect at once on every replica.
+        var experiment = await db.Experiments.AsNoTracking().Include(e => e.Members)
+            .FirstOrDefaultAsync(e => e.OrganizationName == org && e.ModelName == model, ct);
         if (experiment is null)
         {
             return (null, Problems.NotFound($"There is no experiment {org}/{model}."));
@@ -168,7 +175,13 @@ public static class LeaderboardEndpoints
             return false;
         }
         var caller = http.RequestServices.GetRequiredService<Caller>();
-        return caller.Kind == CallerKind.User && roles.RoleIn(experiment, caller) >= ExperimentRole.Moderator;
+        if (caller.Kind != CallerKind.User)
+        {
+            return false;
+        }
+        var bans = await Bans.BanStanding.LoadAsync(http.RequestServices.GetRequiredService<ModerationDb>(), caller.User.Id,
+            http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), http.RequestAborted);
+        return roles.RoleIn(experiment, caller, bans) >= ExperimentRole.Moderator;
     }
 
     /// <summary>Leaderboard rows with the current names of their users (contributors are HF ids, or fingerprints when unattributed).</summary>
@@ -180,9 +193,6 @@ public static class LeaderboardEndpoints
     private static void Cacheable(HttpContext http, Experiment experiment) =>
         // Public leaderboards may be cached by any HTTP cache for a little while; hidden ones only by the moderator's browser.
         http.Response.Headers.CacheControl = experiment.LeaderboardVisible ? "public, max-age=30" : "private, max-age=30";
-
-    private static async Task<DateTimeOffset?> BuiltAtAsync(ModerationDb db, int experimentId, CancellationToken ct) =>
-        await db.LeaderboardStates.AsNoTracking().Where(s => s.ExperimentId == experimentId).Select(s => s.BuiltAt).FirstOrDefaultAsync(ct);
 
     internal static LeaderboardEntryResponse ToDto(NamedEntry named)
     {

@@ -1,10 +1,10 @@
-using Hangfire;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Jobs;
 using Moderation.Contracts.Contributions;
+using Moderation.Contracts.Jobs;
 using Npgsql;
 
 namespace Moderation.AuthApi.Contributions;
@@ -17,13 +17,12 @@ namespace Moderation.AuthApi.Contributions;
 /// mid-way loses nothing and counts nothing twice.
 /// </summary>
 public sealed class LeaderboardJob(
-    ModerationDb db, CreditRule rule, IOutputCacheStore outputCache, TimeProvider clock, IOptions<JobOptions> options, ILogger<LeaderboardJob> logger)
+    ModerationDb db, CreditRule rule, IOutputCacheStore outputCache, TimeProvider clock, IOptions<JobOptions> options, ILogger<LeaderboardJob> logger) : ILeaderboardJob
 {
     public const string RecurringJobId = "leaderboard";
     public const int ChunkSize = 100_000;
 
     /// <param name="experimentToRebuild">An experiment whose leaderboard is rebuilt even if its data did not change (a moderator's refresh).</param>
-    [AutomaticRetry(Attempts = 0)]
     public async Task<LeaderboardRefreshResponse> RunAsync(int? experimentToRebuild, CancellationToken cancelled)
     {
         // Each chunk commits with its watermark, so a run cut short by its deadline loses nothing: the next one goes on.

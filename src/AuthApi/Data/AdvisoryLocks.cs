@@ -19,6 +19,16 @@ public static class AdvisoryLocks
     public const int RollbackClass = 2;
 
     /// <summary>
+    /// The session locks that keep a recurring job from running twice at once (<see cref="SessionLock"/>): a run that finds
+    /// the lock taken leaves the work to the run that holds it. They replace Hangfire's <c>DisableConcurrentExecution</c>,
+    /// whose lock row outlives an instance killed mid-job by Hangfire.PostgreSql's ten-minute timeout.
+    /// </summary>
+    public static readonly string TryBanExpiry = $"SELECT pg_try_advisory_lock({0x4261_6E45_7870_6972})";
+
+    /// <inheritdoc cref="TryBanExpiry"/>
+    public static readonly string TryKeyRotation = $"SELECT pg_try_advisory_lock({0x4B65_7952_6F74_6174})";
+
+    /// <summary>
     /// Contributions: every ingested batch holds the barrier shared; the leaderboard job takes it exclusive for an instant
     /// to know which report ids are committed. The job lock keeps job chunks, rebuilds and rollback marking apart.
     /// </summary>
@@ -38,6 +48,13 @@ public static class AdvisoryLocks
     public const string PeerKeyCapUsers = "SELECT pg_advisory_xact_lock(hashtextextended('peer-keys:' || u, 0)) FROM unnest($1::text[]) AS u";
 
     private const int ContributionsClass = 4;
+
+    /// <summary>Class of the lock that serialises recomputing an experiment's published initial peers (id: the experiment).</summary>
+    private const int InitialPeersClass = 5;
+
+    /// <summary>Serialises changes to the initial peers an experiment's service keys published, for the rest of the transaction.</summary>
+    public static Task LockInitialPeersAsync(this ModerationDb db, int experimentId, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({InitialPeersClass}, {experimentId})", ct);
 
     /// <summary>Serialises moderation of one user (by HF id) in one experiment (ban, unban, approve), for the rest of the transaction.</summary>
     public static Task LockUserAsync(this ModerationDb db, int? experimentId, string userId, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Moderation.ServiceDefaults;
+using Moderation.AuthApi.Jobs;
 using Npgsql;
 
 namespace Moderation.AuthApi.Data;
@@ -37,10 +38,13 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Applies the committed migrations (or, with <c>Database:MigrateOnStart=false</c>, checks none is pending); with
-    /// <c>migrate</c> as the first argument only that, and false is returned: the process exits. Safe when several
-    /// instances start at once: they queue on an advisory lock, and the later ones find nothing left to apply.
+    /// Applies the committed migrations and installs Hangfire's schema (or, with <c>Database:MigrateOnStart=false</c>,
+    /// checks that neither is behind); with <c>migrate</c> as the first argument only that, and false is returned: the
+    /// process exits. Safe when several instances start at once: they queue on an advisory lock, and the later ones find
+    /// nothing left to apply. A serving replica leaves Hangfire's schema to the schema step and the workers: it never
+    /// uses it, and does not load Hangfire to look at it.
     /// </summary>
-    public static Task<bool> PrepareSchemaAsync(this IServiceProvider services, string[] args) =>
-        services.PrepareSchemaAsync<ModerationDb>(args, AdvisoryLocks.Migration, TimeSpan.FromSeconds(60));
+    public static Task<bool> PrepareSchemaAsync(this IServiceProvider services, string[] args, InstanceRole role = InstanceRole.All) =>
+        services.PrepareSchemaAsync<ModerationDb>(args, AdvisoryLocks.Migration, TimeSpan.FromSeconds(60),
+            role.Works() || args is ["migrate", ..] ? HangfireSchema.Library : null);
 }

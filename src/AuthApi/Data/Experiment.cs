@@ -22,6 +22,18 @@ public sealed class Experiment
     /// <summary>How many peer keys one user may hold live tokens for at once in this experiment.</summary>
     public int MaxPeerKeysPerUser { get; set; } = ExperimentLimits.DefaultMaxPeerKeysPerUser;
 
+    /// <summary>Multiaddrs of the run's peers that owners typed (Settings), given to admitted participants.</summary>
+    public List<string> InitialPeers { get; set; } = [];
+
+    /// <summary>
+    /// What the experiment's auxiliary peers published with their service keys (<see cref="ServiceKey.InitialPeers"/>),
+    /// merged; recomputed whenever a key publishes or is revoked, so joins read it with the experiment.
+    /// </summary>
+    public List<string> PublishedInitialPeers { get; set; } = [];
+
+    /// <summary>Where the run's training repository or script is, for the quick start.</summary>
+    public string? TrainingScriptUrl { get; set; }
+
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

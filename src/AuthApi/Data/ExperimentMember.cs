@@ -12,6 +12,17 @@ public sealed class ExperimentMember
     public required string UserId { get; set; }
     public HfUser? User { get; set; }
     public ExperimentRole Role { get; set; }
+    /// <summary>How the audit log named the owner who granted it.</summary>
     public required string GrantedBy { get; set; }
+
+    /// <summary>The HF user id of the owner who granted it (null for grants older than this column that could not be matched).</summary>
+    public string? GrantedById { get; set; }
+
     public DateTimeOffset GrantedAt { get; set; }
+
+    /// <summary>
+    /// A grant its holder gave themselves: it carries no power. An owner's own rights (org admin, global admin) already
+    /// cover what it would give; its only effect would be to outlive them — a former org admin keeping the experiment.
+    /// </summary>
+    public bool SelfGranted => GrantedById is not null && GrantedById == UserId;
 }

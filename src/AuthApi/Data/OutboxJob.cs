@@ -2,8 +2,7 @@ namespace Moderation.AuthApi.Data;
 
 /// <summary>
 /// A background job to enqueue, written in the transaction of the action that needs it, so a committed action can never
-/// lose its job: after the commit the job is handed to Hangfire and the row deleted; rows a crash left behind are
-/// dispatched by <c>OutboxDispatcher</c>.
+/// lose its job: a worker's <c>OutboxDispatcher</c>, woken by the commit, hands the job to Hangfire and deletes the row.
 /// </summary>
 public sealed class OutboxJob
 {

@@ -19,4 +19,8 @@ public sealed class ServiceKey
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public string? RevokedBy { get; set; }
+
+    /// <summary>The multiaddrs the auxiliary peer using this key published last (scope <c>initial_peers:write</c>).</summary>
+    public List<string> InitialPeers { get; set; } = [];
+    public DateTimeOffset? InitialPeersPublishedAt { get; set; }
 }

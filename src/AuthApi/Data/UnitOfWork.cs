@@ -8,7 +8,7 @@ namespace Moderation.AuthApi.Data;
 /// <summary>
 /// The one way a moderation action is stored: in a transaction, under the per-user lock when it concerns one user, with
 /// its revocation-list version, its audit entries and its background jobs (as outbox rows) committed together or not at
-/// all; then this replica's caches are told and the jobs handed to Hangfire.
+/// all (a worker hands the jobs to Hangfire once the commit wakes it); then this replica's caches are told.
 /// </summary>
 public sealed class UnitOfWork(ModerationDb db, AuditLog audit, RevocationChanges revocations, ExperimentCache experiments, Outbox outbox)
 {
@@ -36,12 +36,8 @@ public sealed class UnitOfWork(ModerationDb db, AuditLog audit, RevocationChange
                 await db.BumpRevocationVersionAsync(ct);
             }
             await db.SaveChangesAsync(ct);
-            foreach (var record in action.AuditRecords)
-            {
-                await audit.AppendAsync(db, record, ct);
-            }
-            var jobs = action.Jobs.Select(j => outbox.Row(j.Kind, j.Argument)).ToList();
-            db.OutboxJobs.AddRange(jobs);
+            await audit.AppendAsync(db, action.AuditRecords, ct);
+            await outbox.AddAsync(db, action.Jobs, ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             if (action.ChangesRevocations)
@@ -52,7 +48,6 @@ public sealed class UnitOfWork(ModerationDb db, AuditLog audit, RevocationChange
             {
                 await experiments.EvictAsync(experiment.Id, experiment.OrganizationName, experiment.ModelName);
             }
-            await outbox.DispatchAsync(jobs, CancellationToken.None);
             return result;
         }
     }

@@ -19,4 +19,6 @@ public sealed record ExperimentChange(
     int? TokenLifetimeMinutes = null,
     bool? LeaderboardVisible = null,
     IReadOnlyList<string>? AllowedCheckpointRepositories = null,
-    int? MaxPeerKeysPerUser = null);
+    int? MaxPeerKeysPerUser = null,
+    IReadOnlyList<string>? InitialPeers = null,
+    string? TrainingScriptUrl = null);

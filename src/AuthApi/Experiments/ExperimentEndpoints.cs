@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Access;
 using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Checkpoints;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
@@ -48,12 +49,13 @@ public static class ExperimentEndpoints
             ExperimentOutcome.NotAdminOfOrganization => Problems.Forbidden(
                 $"Only admins of the Hugging Face organization '{draft.OrganizationName}' (or global admins) may create its experiments."),
             ExperimentOutcome.NameTaken => Problems.Conflict($"The experiment {draft.OrganizationName}/{draft.ModelName} already exists."),
+            ExperimentOutcome.CallerBanned => Problems.Forbidden("You are banned from every experiment, which leaves you no power to create one."),
             _ => TypedResults.Created($"/api/v1/experiments/{draft.OrganizationName}/{draft.ModelName}", draft.ToDto(ExperimentRole.Owner, true)),
         };
     }
 
     private static async Task<Results<Ok<ExperimentPage>, ProblemHttpResult>> List(
-        Caller caller, ModerationDb db, ExperimentRoles roles, JoinAccess access, CancellationToken ct,
+        Caller caller, ModerationDb db, ExperimentRoles roles, JoinAccess access, TimeProvider clock, CancellationToken ct,
         int page = 1, [FromQuery(Name = "page_size")] int pageSize = 50)
     {
         if (Paging.Check(page, pageSize, 200) is { } invalid)
@@ -65,9 +67,10 @@ public static class ExperimentEndpoints
             .OrderBy(e => e.OrganizationName).ThenBy(e => e.ModelName)
             .Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(ct);
         var admitted = await access.AdmittedAsync(db, experiments, caller, ct);
+        var bans = await BanStanding.LoadAsync(db, caller.User.Id, clock.GetUtcNow(), ct);
         var items = experiments.Select(e =>
         {
-            var role = roles.RoleIn(e, caller);
+            var role = roles.RoleIn(e, caller, bans);
             return e.ToDto(role, role >= ExperimentRole.Moderator || admitted.Contains(e.Id));
         }).ToList();
         return TypedResults.Ok(new ExperimentPage(items, page, pageSize, total));
@@ -84,7 +87,8 @@ public static class ExperimentEndpoints
     {
         var change = new ExperimentChange(CoordinatorIp: request.CoordinatorIp, CoordinatorPort: request.CoordinatorPort,
             AccessPolicy: request.AccessPolicy, TokenLifetimeMinutes: request.TokenLifetimeMinutes, LeaderboardVisible: request.LeaderboardVisible,
-            AllowedCheckpointRepositories: request.AllowedCheckpointRepositories, MaxPeerKeysPerUser: request.MaxPeerKeysPerUser);
+            AllowedCheckpointRepositories: request.AllowedCheckpointRepositories, MaxPeerKeysPerUser: request.MaxPeerKeysPerUser,
+            InitialPeers: request.InitialPeers, TrainingScriptUrl: request.TrainingScriptUrl);
         var (experiment, outcome) = await experiments.UpdateAsync(context.Id, change, ct);
         return outcome == ExperimentOutcome.RepositoryNeedsGlobalAdmin
             ? Problems.Forbidden(CheckpointRepositories.NeedsGlobalAdmin(experiment,

@@ -24,4 +24,7 @@ public enum ExperimentOutcome
 
     /// <summary>The change adds a checkpoint repository outside the experiment's organization, which only a global admin may allow.</summary>
     RepositoryNeedsGlobalAdmin,
+
+    /// <summary>The caller is banned from every experiment, which leaves them no power to create one.</summary>
+    CallerBanned,
 }

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Moderation.AuthApi.Audit;
+using Moderation.AuthApi.Bans;
 using Moderation.AuthApi.Checkpoints;
+using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Keys;
 using Moderation.Contracts.Experiments;
 using Moderation.Contracts.Json;
+using Moderation.Contracts.Validation;
 
 namespace Moderation.AuthApi.Experiments;
 
@@ -20,24 +23,38 @@ public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing 
         {
             return ExperimentOutcome.NotAdminOfOrganization;
         }
+        if (!caller.IsGlobalAdmin && (await BanStanding.LoadAsync(db, caller.User.Id, clock.GetUtcNow(), ct)).Global)
+        {
+            // A ban everywhere leaves no power anywhere, an org admin's included (they would own nothing they created).
+            return ExperimentOutcome.CallerBanned;
+        }
         if (await NameTakenAsync(draft.OrganizationName, draft.ModelName, null, ct))
         {
             return ExperimentOutcome.NameTaken;
         }
-        var now = clock.GetUtcNow();
+        var now = Stored(clock.GetUtcNow());
         draft.CreatedBy = caller.User.Username;
         draft.CreatedAt = now;
         draft.UpdatedAt = now;
         draft.Keys = [keys.NewKey(now)];
-        return await work.RunAsync(async action =>
+        try
         {
-            db.Experiments.Add(draft);
-            await db.SaveChangesAsync(ct);
-            action.Audit(new AuditRecord(draft, caller.ActorName, "experiment.created", $"{draft.OrganizationName}/{draft.ModelName}",
-                After: draft.ToAuditDto()));
-            action.Changes(draft);
-            return ExperimentOutcome.Done;
-        }, ct);
+            return await work.RunAsync(async action =>
+            {
+                db.Experiments.Add(draft);
+                await db.SaveChangesAsync(ct);
+                action.Audit(new AuditRecord(draft, caller.ActorName, "experiment.created", $"{draft.OrganizationName}/{draft.ModelName}",
+                    After: draft.ToAuditDto()));
+                action.Changes(draft);
+                return ExperimentOutcome.Done;
+            }, ct);
+        }
+        catch (DbUpdateException ex) when (NamesClash(ex))
+        {
+            // The same name in another letter case, created at the same moment through another replica.
+            db.ChangeTracker.Clear();
+            return ExperimentOutcome.NameTaken;
+        }
     }
 
     /// <summary>
@@ -78,6 +95,14 @@ public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing 
         {
             experiment.AllowedCheckpointRepositories = repositories.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         }
+        if (change.InitialPeers is { } peers)
+        {
+            experiment.InitialPeers = Multiaddrs.Merge(peers);
+        }
+        if (change.TrainingScriptUrl is { } script)
+        {
+            experiment.TrainingScriptUrl = script.Length == 0 ? null : script;
+        }
         if (moved && !caller.IsGlobalAdmin)
         {
             // The old organization's repositories were allowed as its own; in the new one they would be foreign, unapproved.
@@ -88,15 +113,23 @@ public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing 
         {
             return (experiment, ExperimentOutcome.Unchanged);
         }
-        experiment.UpdatedAt = clock.GetUtcNow();
-        await work.RunAsync(action =>
+        experiment.UpdatedAt = Stored(clock.GetUtcNow());
+        try
         {
-            action.Changes(old);
-            action.Changes(experiment);
-            action.Audit(new AuditRecord(experiment, caller.ActorName, renamed ? "experiment.moved" : "experiment.updated",
-                $"{experiment.OrganizationName}/{experiment.ModelName}", Before: before, After: experiment.ToAuditDto()));
-            return Task.FromResult(true);
-        }, ct);
+            await work.RunAsync(action =>
+            {
+                action.Changes(old);
+                action.Changes(experiment);
+                action.Audit(new AuditRecord(experiment, caller.ActorName, renamed ? "experiment.moved" : "experiment.updated",
+                    $"{experiment.OrganizationName}/{experiment.ModelName}", Before: before, After: experiment.ToAuditDto()));
+                return Task.FromResult(true);
+            }, ct);
+        }
+        catch (DbUpdateException ex) when (NamesClash(ex))
+        {
+            db.ChangeTracker.Clear();
+            return (experiment, ExperimentOutcome.NameTaken);
+        }
         return (experiment, ExperimentOutcome.Done);
     }
 
@@ -104,21 +137,34 @@ public sealed class ExperimentService(ModerationDb db, UnitOfWork work, KeyRing 
     public async Task<Experiment> DeleteAsync(int id, CancellationToken ct)
     {
         var experiment = await db.Experiments.FirstAsync(e => e.Id == id, ct);
-        await work.RunAsync(action =>
+        await work.RunAsync(async action =>
         {
             action.Audit(new AuditRecord(experiment, caller.ActorName, "experiment.deleted", $"{experiment.OrganizationName}/{experiment.ModelName}",
                 Before: experiment.ToAuditDto()));
             action.Changes(experiment);
+            await ContributionStore.DeleteExperimentsReportsAsync(db, id, ct); // they have no foreign key to cascade
             db.Experiments.Remove(experiment);
-            return Task.FromResult(true);
+            return true;
         }, ct);
         return experiment;
     }
 
+    /// <summary>A time as PostgreSQL keeps it (microseconds): the answer to a write says what every later read says.</summary>
+    private static DateTimeOffset Stored(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
     private static bool SameRecord(ExperimentResponse a, ExperimentResponse b) =>
         JsonSerializer.Serialize(a, WireJson.Options) == JsonSerializer.Serialize(b, WireJson.Options);
 
-    private Task<bool> NameTakenAsync(string org, string model, int? except, CancellationToken ct) =>
-        db.Experiments.AnyAsync(e => e.Id != except && EF.Functions.ILike(e.OrganizationName, TextQueries.Exactly(org))
-                                     && EF.Functions.ILike(e.ModelName, TextQueries.Exactly(model)), ct);
+    /// <summary>Names are compared without regard to case, as the unique index on the lower-cased names does (HF names are).</summary>
+    private Task<bool> NameTakenAsync(string org, string model, int? except, CancellationToken ct)
+    {
+        var (lowerOrg, lowerModel) = (org.ToLowerInvariant(), model.ToLowerInvariant());
+#pragma warning disable CA1304, CA1311, CA1862 // translated to SQL lower(), the unique index's expression
+        return db.Experiments.AnyAsync(e => e.Id != except && e.OrganizationName.ToLower() == lowerOrg && e.ModelName.ToLower() == lowerModel, ct);
+#pragma warning restore CA1304, CA1311, CA1862
+    }
+
+    private static bool NamesClash(DbUpdateException ex) =>
+        ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } unique
+        && unique.ConstraintName is ExperimentNames.UniqueIndex or "ix_experiments_organization_name_model_name";
 }

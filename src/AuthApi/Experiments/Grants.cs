@@ -28,13 +28,20 @@ public sealed class Grants(ExperimentContext context, ModerationDb db, UserDirec
         {
             return TypedResults.Ok(existing.ToDto());
         }
+        if (role == ExperimentRole.Owner && user.Id == caller.User.Id)
+        {
+            // What it would add to the owner's own rights is only that it outlives them (THREATS.md: no permanent powers
+            // from a grant one gave oneself).
+            return Problems.Conflict($"You own {context.Name} already; an owner grant to yourself is not made, since all it would add is to outlive "
+                                     + "the rights you own it by. Ask another owner for a grant if you need one.");
+        }
         if (role == ExperimentRole.Moderator && (existing?.Role == ExperimentRole.Owner || (user.Id == caller.User.Id && context.Role == ExperimentRole.Owner)))
         {
             return Problems.Conflict($"{user.Username} owns {context.Name}; an owner is not made a moderator (revoke the owner grant first).");
         }
         var member = new ExperimentMember
         {
-            ExperimentId = context.Id, UserId = user.Id, Role = role, GrantedBy = caller.ActorName, GrantedAt = clock.GetUtcNow(),
+            ExperimentId = context.Id, UserId = user.Id, Role = role, GrantedBy = caller.ActorName, GrantedById = caller.User.Id, GrantedAt = clock.GetUtcNow(),
         };
         await work.RunAsync(async action =>
         {

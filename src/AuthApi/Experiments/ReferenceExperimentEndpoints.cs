@@ -8,21 +8,23 @@ namespace Moderation.AuthApi.Experiments;
 
 /// <summary>
 /// The reference server's experiment endpoints (<c>/api/experiments/…</c>) with its exact shapes and status codes:
-/// 201 on create, 200 otherwise, 422 for malformed input, and 401 with a <c>detail</c> for every refusal.
+/// 201 on create, 200 otherwise, 422 for malformed input (FastAPI's shape: <see cref="ReferenceProblems"/>), and 401 with a
+/// <c>detail</c> for every refusal. <c>{id}</c> is parsed by <see cref="ExperimentAccessFilter"/>, as FastAPI does: not an
+/// integer is 422; below 1 is 422 where the reference declares <c>ge=1</c> (PUT, DELETE) and an unknown experiment (401) on GET.
 /// </summary>
 public static class ReferenceExperimentEndpoints
 {
     public static IEndpointRouteBuilder MapReferenceExperiments(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/experiments").WithTags("Reference-compatible experiments");
-        group.MapPost("/", Create).ForSignedInUsers(reference: true).Validate<ReferenceCreateExperimentRequest>(StatusCodes.Status422UnprocessableEntity)
+        group.MapPost("/", Create).ForSignedInUsers(reference: true).ValidateReference<ReferenceCreateExperimentRequest>()
             .WithName("experiments:create-experiment");
         var owned = app.MapGroup("/api/experiments").WithTags("Reference-compatible experiments").ForExperimentRole(ExperimentRole.Owner, reference: true);
         owned.MapGet("/", Get).WithName("experiments:get-experiment-by-organization-and-model-name");
-        owned.MapGet("/{id:int}/", Get).WithName("experiments:get-experiment-by-id");
-        owned.MapPut("/{id:int}/", Update).Validate<ReferenceUpdateExperimentRequest>(StatusCodes.Status422UnprocessableEntity)
+        owned.MapGet("/{id}/", Get).WithName("experiments:get-experiment-by-id");
+        owned.MapPut("/{id}/", Update).ValidateReference<ReferenceUpdateExperimentRequest>()
             .WithName("experiments:update-experiment-by-id");
-        owned.MapDelete("/{id:int}/", Delete).WithName("experiments:delete-experiment-by-id");
+        owned.MapDelete("/{id}/", Delete).WithName("experiments:delete-experiment-by-id");
         return app;
     }
 
@@ -41,6 +43,7 @@ public static class ReferenceExperimentEndpoints
                 $"You need to be an admin of the organization {input.OrganizationName} to create a collaborative experiment for the model {input.ModelName}"),
             ExperimentOutcome.NameTaken => Problems.ReferenceRefusal(
                 $"An experiment already exist for the organization {input.OrganizationName} and the model {input.ModelName}"),
+            ExperimentOutcome.CallerBanned => Problems.ReferenceRefusal("You are banned from every experiment, which leaves you no power to create one."),
             _ => TypedResults.Created($"/api/experiments/{draft.Id}/", draft.ToReferenceDto()),
         };
     }

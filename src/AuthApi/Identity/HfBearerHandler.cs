@@ -24,6 +24,7 @@ public sealed class HfBearerHandler(
     HubIdTokens idTokens,
     HubLookupGate unknownCredentials,
     ServiceKeyAuthenticator serviceKeys,
+    LiveServiceKeys liveServiceKeys,
     PeerTokenAuthenticator peerTokens,
     ExperimentRoles roles,
     UserDirectory users,
@@ -68,13 +69,19 @@ public sealed class HfBearerHandler(
         }
         if (ServiceKeyAuthenticator.LooksLikeServiceKey(token))
         {
-            unknownCredentials.EnsureBudget(address);
+            // A live key is checked even when others behind this address spent its budget on junk keys.
+            var hash = ServiceKeyAuthenticator.Hash(token);
+            if (!unknownCredentials.HasBudget(address) && !await liveServiceKeys.IsLiveAsync(hash, Context.RequestAborted))
+            {
+                unknownCredentials.EnsureBudget(address);
+            }
             var serviceKey = await serviceKeys.AuthenticateAsync(token, Context.RequestAborted);
             if (serviceKey is null)
             {
                 unknownCredentials.Spend(address);
                 return AuthenticateResult.Fail("The service key is unknown or was revoked.");
             }
+            liveServiceKeys.Seen(hash);
             caller.SetServiceKey(serviceKey);
             return Success(CallerKind.ServiceKey, new Claim(ClaimTypes.Name, caller.ActorName));
         }

@@ -141,7 +141,7 @@ public sealed class HfIdentityResolver(
                 }
                 if (!IsRejection(whoami.StatusCode))
                 {
-                    throw Unavailable(call, started, $"whoami-v2 answered {(int)whoami.StatusCode}");
+                    throw Unavailable(call, started, $"Hugging Face answered {(int)whoami.StatusCode} to the identity lookup (whoami-v2).");
                 }
                 metrics.HubCall(call, "rejected", Stopwatch.GetElapsedTime(started));
             }
@@ -157,34 +157,34 @@ public sealed class HfIdentityResolver(
             }
             if (!IsRejection(userinfo.StatusCode))
             {
-                throw Unavailable(call, started, $"userinfo answered {(int)userinfo.StatusCode}");
+                throw Unavailable(call, started, $"Hugging Face answered {(int)userinfo.StatusCode} to the identity lookup (OAuth userinfo).");
             }
             metrics.HubCall(call, "rejected", Stopwatch.GetElapsedTime(started));
             return null;
         }
         catch (BrokenCircuitException ex)
         {
-            throw Unavailable(call, started, "no answer: too many recent calls failed, so calls are paused for a moment", ex, "circuit_open");
+            throw Unavailable(call, started, "Hugging Face is not being asked for a moment: too many recent calls to it failed.", ex, "circuit_open");
         }
         catch (Exception ex) when (ex is OperationCanceledException or TimeoutRejectedException)
         {
-            throw Unavailable(call, started, "no answer within the timeout", ex);
+            throw Unavailable(call, started, "Hugging Face did not answer the identity lookup in time.", ex);
         }
         catch (HttpRequestException ex)
         {
-            throw Unavailable(call, started, "unreachable", ex);
+            throw Unavailable(call, started, "Hugging Face could not be reached.", ex);
         }
         catch (JsonException ex)
         {
-            throw Unavailable(call, started, "an unreadable answer", ex);
+            throw Unavailable(call, started, "Hugging Face gave an answer that could not be read.", ex);
         }
     }
 
-    private HfUnavailableException Unavailable(string call, long started, string what, Exception? inner = null, string result = "unavailable")
+    private HfUnavailableException Unavailable(string call, long started, string sentence, Exception? inner = null, string result = "unavailable")
     {
         metrics.HubCall(call, result, Stopwatch.GetElapsedTime(started));
-        logger.LogWarning(inner, "Hugging Face identity lookup failed: {What}", what);
-        return new HfUnavailableException($"Hugging Face gave {what}.", inner);
+        logger.LogWarning(inner, "Hugging Face identity lookup failed: {What}", sentence);
+        return new HfUnavailableException(sentence, inner);
     }
 
     private static bool IsRejection(HttpStatusCode status) =>

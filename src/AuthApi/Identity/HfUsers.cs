@@ -21,9 +21,10 @@ public sealed class HfUsers(
     /// <returns>The account, or null when the Hub has no user of that name.</returns>
     /// <exception cref="HfUnavailableException">HF is down, slow or failing (nothing is cached then).</exception>
     /// <exception cref="TooManyLookupsException">The caller (or this instance) looked up too many unknown names lately.</exception>
-    public async Task<HfUserRef?> FindAsync(string username, CancellationToken ct) =>
-        await cache.GetOrCreateAsync(Key(username), (this, username, CallerKey()), static (s, token) => s.Item1.AskAsync(s.username, s.Item3, token), Entry,
-            cancellationToken: ct);
+    /// <param name="import">The lookup is part of an allowlist import, which spends the caller's import budget.</param>
+    public async Task<HfUserRef?> FindAsync(string username, CancellationToken ct, bool import = false) =>
+        await cache.GetOrCreateAsync(Key(username), (this, username, (import ? UserLookupGate.ImportPrefix : "") + CallerKey()),
+            static (s, token) => s.Item1.AskAsync(s.username, s.Item3, token), Entry, cancellationToken: ct);
 
     /// <summary>Forgets what was learnt about a name (after a rename the Hub answers differently).</summary>
     public ValueTask ForgetAsync(string username) => cache.RemoveAsync(Key(username));

@@ -47,6 +47,9 @@ public sealed class HubLookupGate : IDisposable
         }
     }
 
+    /// <summary>Whether this address may still try an unknown credential now.</summary>
+    public bool HasBudget(string clientAddress) => _perAddress.GetStatistics(clientAddress) is not { CurrentAvailablePermits: <= 0 };
+
     /// <summary>
     /// Before a service key or peer token is checked against the database: refuses an address that has used up its budget
     /// for unknown credentials, spending nothing (a valid credential costs no budget; see <see cref="Spend"/>).

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Jobs;
 using Moderation.AuthApi.ServiceKeys;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Identity;
 
@@ -25,10 +27,11 @@ public static class IdentitySetup
         services.AddSingleton<HfUsers>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<UsedProofs>();
-        services.AddScoped<UsedProofPurgeJob>();
+        services.AddBackgroundJob<IUsedProofPurgeJob, UsedProofPurgeJob>();
         services.AddScoped<Caller>();
         services.AddHostedService<LegacyAccounts>();
         services.AddScoped<ServiceKeyAuthenticator>();
+        services.AddSingleton<LiveServiceKeys>();
         services.AddScoped<PeerTokenAuthenticator>();
         // No default scheme: a request is authenticated only when its endpoint's policy asks (anonymous ones never are).
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);

@@ -16,7 +16,7 @@ public static class MeEndpoints
         return app;
     }
 
-    private static async Task<MeResponse> GetMe(Caller caller, ModerationDb db, ExperimentRoles roles, CancellationToken ct)
+    private static async Task<MeResponse> GetMe(Caller caller, ModerationDb db, ExperimentRoles roles, TimeProvider clock, CancellationToken ct)
     {
         var user = caller.User;
         var adminOrgs = user.Orgs.Where(o => o.RoleInOrg == "admin").Select(o => o.Name.ToLowerInvariant()).ToList();
@@ -26,8 +26,9 @@ public static class MeEndpoints
 #pragma warning restore CA1304, CA1311, CA1862
             .OrderBy(e => e.OrganizationName).ThenBy(e => e.ModelName)
             .ToListAsync(ct);
+        var bans = await Bans.BanStanding.LoadAsync(db, user.Id, clock.GetUtcNow(), ct);
         var grants = experiments
-            .Select(e => new ExperimentRoleGrant(e.OrganizationName, e.ModelName, roles.RoleIn(e, caller)))
+            .Select(e => new ExperimentRoleGrant(e.OrganizationName, e.ModelName, roles.RoleIn(e, caller, bans)))
             .Where(g => g.Role != ExperimentRole.None)
             .ToList();
         return new MeResponse(user.Id, user.Username, user.Fullname, user.AvatarUrl, user.EmailVerified, user.IsPro, user.Orgs,

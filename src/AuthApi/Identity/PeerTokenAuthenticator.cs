@@ -54,15 +54,15 @@ public sealed class PeerTokenAuthenticator(
         return (new PeerCaller(experiment.Id, result.PeerKeyFingerprint!, jwt.Claims.Subject, result.Username!), null);
     }
 
-    /// <summary>The URL the peer called, as this server sees it and as the public issuer names it (behind a proxy they differ).</summary>
-    private IReadOnlyCollection<string> RequestUrls(HttpRequest request)
+    /// <summary>
+    /// The URL the peer called: at the configured public origin (<c>Tokens:Issuer</c>) where one is set — never a host or
+    /// scheme the request itself claims, which a client can write into forwarded headers — else as this server sees it.
+    /// </summary>
+    private string[] RequestUrls(HttpRequest request)
     {
         var path = request.PathBase.Add(request.Path).ToUriComponent();
-        var urls = new List<string> { $"{request.Scheme}://{request.Host.ToUriComponent()}{path}" };
-        if (options.Value.Issuer is { Length: > 0 } origin)
-        {
-            urls.Add(origin.TrimEnd('/') + path);
-        }
-        return urls;
+        return options.Value.Issuer is { Length: > 0 } origin
+            ? [origin.TrimEnd('/') + path]
+            : [$"{request.Scheme}://{request.Host.ToUriComponent()}{path}"];
     }
 }

@@ -23,7 +23,7 @@ public sealed class UserDirectory(HfUsers hub, IServiceScopeFactory scopes, IMem
             return found;
         }
         var seen = await db.HfUsers.AsNoTracking()
-            .Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username)) && !u.Id.StartsWith(HfUser.LegacyIdPrefix))
+            .Where(u => EF.Functions.ILike(u.Username, TextQueries.Exactly(username), TextQueries.Escape) && !u.Id.StartsWith(HfUser.LegacyIdPrefix))
             .OrderByDescending(u => u.SeenAt).FirstOrDefaultAsync(ct);
         return seen is null ? null : new HfUserRef(seen.Id, seen.Username);
     }

@@ -8,7 +8,8 @@ namespace Moderation.AuthApi.Identity;
 /// <summary>
 /// What keeps typed names from becoming Hub traffic. Every lookup of a name the cache does not know (a call to
 /// <c>/api/users/{name}/overview</c>) takes one unit from its caller's budget (<see cref="RateLimitOptions.NameLookupsPerMinute"/>,
-/// per signed-in user or service key) and one from this instance's (<see cref="RateLimitOptions.InstanceNameLookupsPerMinute"/>),
+/// per signed-in user or service key; an allowlist import spends a bigger budget of its own,
+/// <see cref="RateLimitOptions.ImportNameLookupsPerMinute"/>) and one from this instance's (<see cref="RateLimitOptions.InstanceNameLookupsPerMinute"/>),
 /// and only <see cref="RateLimitOptions.ConcurrentNameLookups"/> are in flight at once. Cached answers (found or not) cost
 /// nothing. Sign-ins never pass through here, and these calls go through a client of their own (HubClientSetup.UserClient),
 /// so a flood of names can neither use up nor trip what protects identity lookups.
@@ -16,6 +17,9 @@ namespace Moderation.AuthApi.Identity;
 public sealed class UserLookupGate : IDisposable
 {
     public const string Policy = "name-lookups";
+
+    /// <summary>Begins the budget key of a caller's allowlist imports, which have a budget of their own (<see cref="RateLimitOptions.ImportNameLookupsPerMinute"/>).</summary>
+    public const string ImportPrefix = "import:";
 
     private readonly PartitionedRateLimiter<string> _perCaller;
     private readonly RateLimiter _perInstance;
@@ -27,9 +31,15 @@ public sealed class UserLookupGate : IDisposable
         var limits = options.Value;
         _metrics = metrics;
         _inFlight = new SemaphoreSlim(limits.ConcurrentNameLookups);
-        _perCaller = PartitionedRateLimiter.Create<string, string>(caller => limits.NameLookupsPerMinute == 0
-            ? RateLimitPartition.GetNoLimiter(caller)
-            : RateLimitPartition.GetTokenBucketLimiter(caller, _ => RateLimits.Options(limits.NameLookupsPerMinute, limits.NameLookupBurst)));
+        _perCaller = PartitionedRateLimiter.Create<string, string>(caller =>
+        {
+            var (perMinute, burst) = caller.StartsWith(ImportPrefix, StringComparison.Ordinal)
+                ? (limits.ImportNameLookupsPerMinute, limits.ImportNameLookupBurst)
+                : (limits.NameLookupsPerMinute, limits.NameLookupBurst);
+            return perMinute == 0
+                ? RateLimitPartition.GetNoLimiter(caller)
+                : RateLimitPartition.GetTokenBucketLimiter(caller, _ => RateLimits.Options(perMinute, burst));
+        });
         _perInstance = limits.InstanceNameLookupsPerMinute == 0
             ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = int.MaxValue, QueueLimit = 0 })
             : new TokenBucketRateLimiter(RateLimits.Options(limits.InstanceNameLookupsPerMinute, limits.InstanceNameLookupBurst));

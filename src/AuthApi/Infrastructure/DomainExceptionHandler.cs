@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
 using Moderation.Contracts.Json;
 using Npgsql;
@@ -16,6 +17,12 @@ public sealed class DomainExceptionHandler(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException { StatusCode: 400 or 415 } bad && ReferenceProblems.IsReference(httpContext))
+        {
+            // FastAPI answers a body it cannot read with its 422, never a 400.
+            await ReferenceProblems.WriteAsync(httpContext, ReferenceError(bad));
+            return true;
+        }
         var (status, title, detail, retryAfter) = Classify(exception) switch
         {
             HfUnavailableException e => (503, "Hugging Face is unavailable", e.Message + " Try again shortly.", (int?)hf.Value.RetryAfterSeconds),
@@ -61,15 +68,18 @@ public sealed class DomainExceptionHandler(
         {
             return exception;
         }
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is NpgsqlException { IsTransient: true } or TimeoutException)
-            {
-                return e;
-            }
-        }
-        return exception;
+        return DatabaseErrors.Transient(exception) ?? exception;
     }
+
+    private static ReferenceFieldError ReferenceError(BadHttpRequestException exception) => exception.InnerException switch
+    {
+        UnsafeTextException { Path: { } path } e => new(ReferenceProblems.InBody(path), e.Message, ReferenceProblems.InvalidValue),
+        // The reader's own errors (not JSON at all) come wrapped; a value of the wrong type does not.
+        JsonException { InnerException: JsonException } => new(["body"], "the body is not valid JSON", ReferenceProblems.InvalidJson),
+        JsonException { Path: { } path and not "$" } => new(ReferenceProblems.InBody(path), "value is not of the expected type", ReferenceProblems.WrongType),
+        JsonException => new(["body"], "the body is not valid JSON", ReferenceProblems.InvalidJson),
+        _ => new(["body"], "field required", ReferenceProblems.Missing),
+    };
 
     // The binder's message names the parameter; the JSON reader's names the path of the offending field.
     private static string Describe(BadHttpRequestException exception) => exception.InnerException switch

@@ -56,12 +56,22 @@ public sealed class RateLimitOptions
     [Range(1, int.MaxValue)]
     public int NameLookupBurst { get; set; } = 50;
 
+    /// <summary>
+    /// Lookups of names in allowlist imports, per signed-in user: a budget of their own, big enough for a real run's
+    /// sign-up sheet at once (a few hundred volunteers) and then as slow as single lookups.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int ImportNameLookupsPerMinute { get; set; } = 60;
+
+    [Range(1, int.MaxValue)]
+    public int ImportNameLookupBurst { get; set; } = 500;
+
     /// <summary>The same, for this instance as a whole: what all moderators together may ask the Hub about names.</summary>
     [Range(0, int.MaxValue)]
     public int InstanceNameLookupsPerMinute { get; set; } = 600;
 
     [Range(1, int.MaxValue)]
-    public int InstanceNameLookupBurst { get; set; } = 200;
+    public int InstanceNameLookupBurst { get; set; } = 1000;
 
     /// <summary>Name lookups in flight to the Hub at once, from this instance.</summary>
     [Range(1, 1000)]

@@ -2,8 +2,11 @@ using FluentValidation;
 
 namespace Moderation.AuthApi.Infrastructure;
 
-/// <summary>Runs the FluentValidation validator of the endpoint's <typeparamref name="T"/> argument before the handler.</summary>
-public sealed class ValidationFilter<T>(int statusCode) : IEndpointFilter
+/// <summary>
+/// Runs the FluentValidation validator of the endpoint's <typeparamref name="T"/> argument before the handler: a
+/// ValidationProblem with <paramref name="statusCode"/>, or on a reference endpoint FastAPI's 422 (<see cref="ReferenceProblems"/>).
+/// </summary>
+public sealed class ValidationFilter<T>(int statusCode, bool reference = false) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -11,6 +14,13 @@ public sealed class ValidationFilter<T>(int statusCode) : IEndpointFilter
         foreach (var argument in context.Arguments.OfType<T>())
         {
             var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
+            if (!result.IsValid && reference)
+            {
+                return ReferenceProblems.Unprocessable(context.HttpContext, result.Errors
+                    .Select(e => new ReferenceFieldError(ReferenceProblems.InBody(e.PropertyName), e.ErrorMessage,
+                        e.ErrorCode is "NotNullValidator" or "NotEmptyValidator" ? ReferenceProblems.Missing : ReferenceProblems.InvalidValue))
+                    .ToArray());
+            }
             if (!result.IsValid)
             {
                 return Results.Problem(new HttpValidationProblemDetails(result.ToDictionary())

@@ -25,6 +25,15 @@ public sealed class JobOptions
     [Range(2, 3600)]
     public int InvisibilityTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long a lock of Hangfire's own (its schedulers take one for a moment, every
+    /// <see cref="SchedulePollingIntervalSeconds"/>) that an instance died holding holds the others up; Hangfire.PostgreSql's
+    /// default is ten minutes, for which no recurring job (ban expiry among them) would be enqueued anywhere. The
+    /// application's own jobs use locks that die with their session (<c>Data/SessionLock</c>), never these.
+    /// </summary>
+    [Range(1, 3600)]
+    public int DistributedLockTimeoutSeconds { get; set; } = 30;
+
     /// <summary>How often each instance looks for recurring and delayed jobs that are due.</summary>
     [Range(1, 60)]
     public int SchedulePollingIntervalSeconds { get; set; } = 5;
@@ -33,9 +42,17 @@ public sealed class JobOptions
     [Range(10, 86400)]
     public int JobTimeoutSeconds { get; set; } = 900;
 
-    /// <summary>When temporary bans whose time is up are lifted (cron; six fields for seconds).</summary>
+    /// <summary>
+    /// When temporary bans whose time is up are lifted (cron; six fields for seconds). Every 30 s: a ban is lifted within
+    /// about 36 s of its expiry, and within about 70 s when an instance dies running that job or holding the schedulers'
+    /// lock.
+    /// </summary>
     [Required]
-    public string BanExpiryCron { get; set; } = "* * * * *";
+    public string BanExpiryCron { get; set; } = "*/30 * * * * *";
+
+    /// <summary>When rollbacks that no job will finish are failed, so that they can be retried (cron).</summary>
+    [Required]
+    public string RollbackSweepCron { get; set; } = "* * * * *";
 
     public TimeSpan JobTimeout => TimeSpan.FromSeconds(JobTimeoutSeconds);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.AuthApi.Keys;
@@ -51,6 +52,6 @@ public static class JoinEndpoints
         return TypedResults.Ok(new JoinResponse(
             issued.Record.Jwt!, issued.Record.Kid, issued.Record.ExpiresAt, issued.HivemindAccess, issued.AuthServerPublicKey,
             issued.Record.PeerKeyFingerprint, experiment.CoordinatorIp, experiment.CoordinatorPort,
-            $"{origin}/api/v1/experiments/{experiment.OrganizationName}/{experiment.ModelName}/jwks"));
+            $"{origin}/api/v1/experiments/{experiment.OrganizationName}/{experiment.ModelName}/jwks", experiment.AllInitialPeers()));
     }
 }

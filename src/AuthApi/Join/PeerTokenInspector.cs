@@ -45,9 +45,10 @@ public sealed class PeerTokenInspector(KeyRing keys, JoinAccess access, TimeProv
         {
             return PeerTokenVerification.Invalid("This server has no record of issuing the token.");
         }
-        if (await access.BanInForceAsync(db, experiment.Id, issued.UserId, ct) is { } ban)
+        if (await access.BanInForceAsync(db, experiment.Id, issued.UserId, ct) is not null)
         {
-            return PeerTokenVerification.Invalid($"{result.Username} is banned: {ban.Reason}");
+            // Anyone may introspect: the moderator's reason is for the banned user (their membership) and moderators only.
+            return PeerTokenVerification.Invalid($"{result.Username} is banned.");
         }
         if (issued.Revoked)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Moderation.AuthApi.Authorization;
+using Moderation.AuthApi.Experiments;
 using Moderation.AuthApi.Identity;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.Contracts.Experiments;
@@ -20,9 +21,9 @@ public static class ReferenceJoinEndpoints
         var group = app.MapGroup("/api/experiments/join").WithTags("Reference-compatible join").ForExperimentRole(ExperimentRole.None, reference: true)
             .RequireRateLimiting(RateLimits.Joins);
         group.AddEndpointFilter(new Telemetry.JoinMetricsFilter("reference"));
-        group.MapPut("/", Join).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
+        group.MapPut("/", Join).ValidateReference<ReferenceJoinRequest>()
             .WithName("experiments:join-experiment-by-organization-and-model-name");
-        group.MapPut("/{id:int}/", Join).Validate<ReferenceJoinRequest>(StatusCodes.Status422UnprocessableEntity)
+        group.MapPut("/{id}/", Join).ValidateReference<ReferenceJoinRequest>()
             .WithName("experiments:join-experiment-by-id");
         return app;
     }
@@ -34,7 +35,7 @@ public static class ReferenceJoinEndpoints
         var outcome = await joins.JoinAsync(context.Experiment, caller, peerKey, jwtIssuer: null, ct);
         return outcome.Issued is { } issued
             ? TypedResults.Ok(new ReferenceJoinResponse(context.Experiment.CoordinatorIp, context.Experiment.CoordinatorPort, issued.HivemindAccess,
-                issued.AuthServerPublicKey))
+                issued.AuthServerPublicKey, context.Experiment.AllInitialPeers()))
             : Problems.ReferenceRefusal(outcome.Reason!);
     }
 }

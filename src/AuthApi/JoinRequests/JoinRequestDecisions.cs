@@ -23,11 +23,11 @@ public sealed class JoinRequestDecisions(ExperimentContext context, ModerationDb
         return await work.RunAsync<Results<Ok<JoinRequestResponse>, ProblemHttpResult>>(async action =>
         {
             var joinRequest = await db.JoinRequests.Include(r => r.User).FirstAsync(r => r.Id == id, ct);
+            var username = joinRequest.User?.Username ?? userId;
             if (joinRequest.Status != JoinRequestStatus.Pending)
             {
-                return Problems.Conflict($"Join request {id} was already {joinRequest.Status.ToString().ToLowerInvariant()} by {joinRequest.DecidedBy}.");
+                return Problems.Conflict($"{username}'s join request was already {joinRequest.Status.ToString().ToLowerInvariant()} by {joinRequest.DecidedBy}.");
             }
-            var username = joinRequest.User?.Username ?? userId;
             if (approve && await access.BanInForceAsync(db, context.Id, userId, ct) is { } ban)
             {
                 return Problems.Conflict($"{username} is banned ({ban.Reason}); lift the ban before approving.");

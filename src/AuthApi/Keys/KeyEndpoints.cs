@@ -22,6 +22,8 @@ public static class KeyEndpoints
         var group = app.MapGroup("/api/v1/experiments/{org}/{model}").WithTags("Keys");
         group.MapGet("/jwks", Jwks).ForAnyone()
             .WithName("GetJwks").WithSummary("The experiment's published public keys (RFC 7517), with ETag; anyone may read them.");
+        group.MapGet("/keys", List).ForExperimentRole(ExperimentRole.Owner)
+            .WithName("ListSigningKeys").WithSummary("The published signing keys: which one signs now, since when, and until when retired ones stay published (owners).");
         group.MapPost("/keys/rotate", Rotate).ForExperimentRole(ExperimentRole.Owner)
             .WithName("RotateKeys").WithSummary("Start signing with a new key; the old one stays published until its tokens expire (owners).");
         return app;
@@ -56,6 +58,10 @@ public static class KeyEndpoints
         }
         return TypedResults.File(document.Bytes, "application/jwk-set+json");
     }
+
+    private static async Task<Ok<List<SigningKeyResponse>>> List(ExperimentContext context, ModerationDb db, KeyRing keys, CancellationToken ct) =>
+        TypedResults.Ok((await keys.PublishedAsync(db, context.Id, ct))
+            .Select(k => new SigningKeyResponse(k.Kid, k.CreatedAt, k.RetiredAt is null, k.RetiredAt, k.PublishedUntil)).ToList());
 
     private static async Task<Ok<KeyRotationResponse>> Rotate(
         ExperimentContext context, Caller caller, ModerationDb db, UnitOfWork work, KeyRing keys, HybridCache cache, CancellationToken ct)

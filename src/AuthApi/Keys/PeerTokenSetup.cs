@@ -1,4 +1,6 @@
+using Moderation.AuthApi.Jobs;
 using Moderation.AuthApi.Join;
+using Moderation.Contracts.Jobs;
 using Moderation.ServiceDefaults;
 
 namespace Moderation.AuthApi.Keys;
@@ -15,7 +17,7 @@ public static class PeerTokenSetup
                 "written into every peer token's iss.")
             .ValidateOnStart();
         services.AddSingleton<KeyRing>();
-        services.AddScoped<KeyRotationJob>();
+        services.AddBackgroundJob<IKeyRotationJob, KeyRotationJob>();
         services.AddSingleton<IssuedTokenWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IssuedTokenWriter>());
         services.AddSingleton<PeerTokenIssuer>();

@@ -6,7 +6,7 @@ namespace Moderation.AuthApi.Pages;
 
 /// <summary>
 /// The public pages: the tabs page at <c>/</c> and each experiment's leaderboard at <c>/leaderboard/{org}/{model}</c>,
-/// static files from <c>wwwroot</c> that read the public JSON API. Everything they load comes from this server, under
+/// static files from <c>wwwroot</c> that read the public JSON API; and the Python package peers install. Everything they load comes from this server, under
 /// a Content-Security-Policy that allows no inline script and no other origin.
 /// </summary>
 public static class PublicPages
@@ -64,6 +64,18 @@ public static class PublicPages
                             statusCode: StatusCodes.Status404NotFound, title: "Not found")
                         : Results.Redirect($"{ui.TrimEnd('/')}/experiments/{Uri.EscapeDataString(org)}/{Uri.EscapeDataString(model)}"))
             .ForAnyone().ExcludeFromDescription();
+
+        // The training side's Python package as a source archive (built from src/moderation-hivemind with this server), so
+        // the quick start's "pip install <server>/downloads/moderation-hivemind.zip" needs nothing else.
+        app.MapMethods(PythonPackagePath, [HttpMethods.Get, HttpMethods.Head], () =>
+                File.Exists(PythonPackageFile)
+                    ? Results.File(PythonPackageFile, "application/zip", "moderation-hivemind.zip")
+                    : Results.Problem("This build has no Python package (src/moderation-hivemind).", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
+            .ForAnyone().ExcludeFromDescription();
         return app;
     }
+
+    public const string PythonPackagePath = "/downloads/moderation-hivemind.zip";
+
+    private static readonly string PythonPackageFile = Path.Combine(AppContext.BaseDirectory, "downloads", "moderation-hivemind.zip");
 }

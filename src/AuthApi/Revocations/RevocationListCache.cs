@@ -1,17 +1,18 @@
 using System.Collections.Concurrent;
 using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Join;
 
 namespace Moderation.AuthApi.Revocations;
 
 /// <summary>
 /// The signed revocation list of each experiment, rebuilt only when it can have changed: when the revocation version
-/// moved (checked at most once a second, one tiny query), after a change committed on this replica (at once), or a
-/// minute after the last build (to drop expired entries). One rebuild at a time per experiment; while a periodic check
-/// runs, other requests get the list as it was.
+/// moved — as this replica knows it (<see cref="StandingVersion"/>: read at most a second before the request, and after
+/// every change committed here), so a list served is never older than the version a second before it was asked for, even
+/// by a replica that sat idle — or a minute after the last build, to drop expired entries (that rebuild holds nobody up:
+/// meanwhile the list as it was is served). One rebuild at a time per experiment.
 /// </summary>
-public sealed class RevocationListCache(IServiceScopeFactory scopes, RevocationListBuilder builder, RevocationChanges changes, TimeProvider clock)
+public sealed class RevocationListCache(IServiceScopeFactory scopes, RevocationListBuilder builder, StandingVersion standing, TimeProvider clock)
 {
-    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RebuildEvery = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
@@ -20,17 +21,15 @@ public sealed class RevocationListCache(IServiceScopeFactory scopes, RevocationL
     public async Task<RevocationDocument?> GetAsync(string org, string model)
     {
         var key = $"{org}/{model}";
+        var version = await standing.CurrentAsync();
         var entry = _entries.GetOrAdd(key, _ => new Entry());
-        var generation = changes.Generation;
         while (true)
         {
-            var current = entry.State;
-            if (current is not null && current.Generation >= generation)
+            if (entry.State is { } current && current.Version >= version)
             {
-                if (clock.GetUtcNow() - current.CheckedAt >= CheckEvery)
+                if (clock.GetUtcNow() - current.BuiltAt >= RebuildEvery)
                 {
-                    // A periodic check need not hold anyone up: this request gets the list as it was.
-                    _ = Refresh(entry, org, model);
+                    _ = Rebuild(entry, org, model, version);
                 }
                 if (current.Document is null)
                 {
@@ -39,8 +38,9 @@ public sealed class RevocationListCache(IServiceScopeFactory scopes, RevocationL
                 }
                 return current.Document;
             }
-            // Never built, or a change was committed here since: wait for a refresh that started after it.
-            await Refresh(entry, org, model);
+            // Never built, or built before the version this request must see: wait for a build (one that started before
+            // the version moved is followed by another).
+            await Rebuild(entry, org, model, version);
         }
     }
 
@@ -48,39 +48,32 @@ public sealed class RevocationListCache(IServiceScopeFactory scopes, RevocationL
     public IEnumerable<(string Experiment, long Version)> ServedVersions() =>
         _entries.Select(e => (e.Key, e.Value.State?.Document?.List.Version)).Where(e => e.Item2 is not null).Select(e => (e.Key, e.Item2!.Value));
 
-    private Task Refresh(Entry entry, string org, string model)
+    private Task Rebuild(Entry entry, string org, string model, long version)
     {
         lock (entry)
         {
-            if (entry.Refresh is not { IsCompleted: false })
+            if (entry.Rebuild is not { IsCompleted: false })
             {
-                entry.Refresh = Task.Run(() => RefreshAsync(entry, org, model));
+                entry.Rebuild = Task.Run(() => RebuildAsync(entry, org, model, version));
             }
-            return entry.Refresh;
+            return entry.Rebuild;
         }
     }
 
-    private async Task RefreshAsync(Entry entry, string org, string model)
+    private async Task RebuildAsync(Entry entry, string org, string model, long known)
     {
-        var generation = changes.Generation;
         var now = clock.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ModerationDb>();
-        var previous = entry.State;
-        var version = await db.CurrentRevocationVersionAsync(CancellationToken.None);
-        var unchanged = previous?.Document is { } known && known.List.Version == version && previous.Generation == generation
-                        && now - previous.BuiltAt < RebuildEvery;
-        var document = unchanged
-            ? previous!.Document
-            : await builder.BuildAsync(db, org, model, now, CancellationToken.None);
-        entry.State = new State(document, generation, now, unchanged ? previous!.BuiltAt : now);
+        var document = await builder.BuildAsync(scope.ServiceProvider.GetRequiredService<ModerationDb>(), org, model, now, CancellationToken.None);
+        // The builder reads the version itself, after the one this build was started for.
+        entry.State = new State(document, document?.List.Version ?? known, now);
     }
 
     private sealed class Entry
     {
         public volatile State? State;
-        public Task? Refresh;
+        public Task? Rebuild;
     }
 
-    private sealed record State(RevocationDocument? Document, long Generation, DateTimeOffset CheckedAt, DateTimeOffset BuiltAt);
+    private sealed record State(RevocationDocument? Document, long Version, DateTimeOffset BuiltAt);
 }

@@ -36,6 +36,10 @@ public static class RollbackEndpoints
         {
             return Problems.NotFound($"{context.Name} has no checkpoint {checkpointId}.");
         }
+        if (await NotATargetAsync(db, target, ct) is { } refusal)
+        {
+            return refusal;
+        }
         var superseded = await db.Checkpoints.AsNoTracking()
             .Where(c => c.ExperimentId == target.ExperimentId && c.Step > target.Step && c.Status == CheckpointStatus.Active)
             .OrderBy(c => c.Step).ToListAsync(ct);
@@ -52,9 +56,9 @@ public static class RollbackEndpoints
             return TypedResults.Problem($"{context.Name} has no checkpoint {request.CheckpointId}.", statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "Unknown checkpoint");
         }
-        if (target.Status == CheckpointStatus.Quarantined)
+        if (await NotATargetAsync(db, target, ct) is { } refusal)
         {
-            return Problems.Conflict($"Checkpoint {target.Id} (step {target.Step}) is quarantined ({target.QuarantineReason}); it cannot be a rollback target.");
+            return refusal;
         }
         if (!CheckpointRepositories.IsAllowed(context.Experiment, target.Repository))
         {
@@ -76,6 +80,29 @@ public static class RollbackEndpoints
             return true;
         }, ct);
         return TypedResults.Accepted($"/api/v1/experiments/{context.Name}/rollbacks/{rollback.Id}", rollback.ToDto(target));
+    }
+
+    /// <summary>
+    /// Valid targets are the checkpoints the console offers: available (neither quarantined nor superseded) and older than
+    /// the current one. A superseded checkpoint was trained on the steps a rollback discarded — their contributions are
+    /// marked rolled back — so going "forward" to it would serve a model built from data the moderators rejected while its
+    /// contributors stay uncredited; after a mistaken rollback the run continues from the checkpoint it restored.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> NotATargetAsync(ModerationDb db, Checkpoint target, CancellationToken ct)
+    {
+        var what = $"Checkpoint {target.Id} (step {target.Step})";
+        if (target.Status == CheckpointStatus.Quarantined)
+        {
+            return Problems.Conflict($"{what} is quarantined ({target.QuarantineReason}); it cannot be a rollback target.");
+        }
+        if (target.Status == CheckpointStatus.Superseded)
+        {
+            return Problems.Conflict($"{what} was superseded by a rollback: what it was trained on was rolled back, so it cannot be a rollback "
+                                     + "target. Roll back to an available checkpoint older than the current one.");
+        }
+        var current = await db.Checkpoints.AsNoTracking().Where(c => c.ExperimentId == target.ExperimentId && c.Status == CheckpointStatus.Active)
+            .OrderByDescending(c => c.Step).ThenByDescending(c => c.Id).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
+        return current == target.Id ? Problems.Conflict($"{what} is the current checkpoint already: roll back to an older one.") : null;
     }
 
     private static async Task<Ok<List<RollbackResponse>>> List(ExperimentContext context, ModerationDb db, CancellationToken ct)
@@ -107,6 +134,10 @@ public static class RollbackEndpoints
         if (rollback.Status != RollbackStatus.Failed)
         {
             return Problems.Conflict($"Rollback {id} is {rollback.Status.ToString().ToLowerInvariant()}; only a failed rollback is retried.");
+        }
+        if (await NotATargetAsync(db, await db.Checkpoints.AsNoTracking().FirstAsync(c => c.Id == rollback.CheckpointId, ct), ct) is { } refusal)
+        {
+            return refusal;
         }
         await work.RunAsync(action =>
         {

@@ -6,7 +6,7 @@ using Moderation.AuthApi.Checkpoints;
 using Moderation.AuthApi.Contributions;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Jobs;
-using Npgsql;
+using Moderation.Contracts.Jobs;
 
 namespace Moderation.AuthApi.Rollbacks;
 
@@ -16,52 +16,71 @@ namespace Moderation.AuthApi.Rollbacks;
 /// registry: later checkpoints superseded, the target current, contributions after its step marked rolled back. Re-running a finished rollback does nothing, so a job
 /// Hangfire restarts after a crash applies nothing twice. Runs in the <c>rollbacks</c> worker pool, never waits for the
 /// lock (a busy experiment's rollback is scheduled again), and is cut off after <see cref="JobOptions.JobTimeoutSeconds"/>.
+/// A transient database failure (PostgreSQL restarting, a failover) anywhere in it is retried from the start, lock
+/// included, for about a minute (<see cref="DatabaseRetryDelays"/>); a rollback whose job gave up or vanished is failed
+/// by <see cref="RollbackSweepJob"/>, so every rollback ends succeeded or failed (and a failed one can be retried).
 /// </summary>
 public sealed class RollbackJob(
     ModerationDb db, ICheckpointStore store, UnitOfWork work, TimeProvider clock, IOptions<CheckpointStoreOptions> options,
-    IOptions<JobOptions> jobOptions, IBackgroundJobClient jobs, ILogger<RollbackJob> logger)
+    IOptions<JobOptions> jobOptions, IBackgroundJobClient jobs, ILogger<RollbackJob> logger) : IRollbackJob
 {
     /// <summary>How long a rollback whose experiment is busy with another waits before it tries again.</summary>
     public static readonly TimeSpan BusyRetryDelay = TimeSpan.FromSeconds(3);
 
-    [AutomaticRetry(Attempts = 0)]
-    [Queue(JobQueues.Rollbacks)]
+    /// <summary>The waits before each new try after a transient database failure: 60 s in all, then the job fails.</summary>
+    public static readonly TimeSpan[] DatabaseRetryDelays = [.. new[] { 1, 2, 4, 8, 15, 30 }.Select(s => TimeSpan.FromSeconds(s))];
+
     public async Task RunAsync(long rollbackId, CancellationToken shutdown)
     {
         using var deadline = JobDeadline.Start(jobOptions.Value, shutdown);
         var ct = deadline.Token;
-        var experimentId = await db.Rollbacks.Where(r => r.Id == rollbackId).Select(r => (int?)r.ExperimentId).FirstOrDefaultAsync(ct);
-        if (experimentId is null)
-        {
-            return;
-        }
-        // The lock lives on a connection of its own, outside the pool: closing it ends the session and so releases the
-        // lock whatever happens to the job (cancelled at shutdown, failed, crashed).
-        var lockConnectionString = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString;
-        await using var lockConnection = new NpgsqlConnection(lockConnectionString);
-        await lockConnection.OpenAsync(ct);
-        await using (var takeLock = new NpgsqlCommand(AdvisoryLocks.TryRollback, lockConnection))
-        {
-            takeLock.Parameters.AddWithValue("experiment", experimentId.Value);
-            if (!(bool)(await takeLock.ExecuteScalarAsync(ct))!)
-            {
-                // Another rollback of this experiment is running: come back later rather than hold a worker meanwhile.
-                jobs.Schedule<RollbackJob>(job => job.RunAsync(rollbackId, CancellationToken.None), BusyRetryDelay);
-                return;
-            }
-        }
         try
         {
-            await RunLockedAsync(rollbackId, ct);
+            for (var failures = 0; ; failures++)
+            {
+                try
+                {
+                    await RunOnceAsync(rollbackId, ct);
+                    return;
+                }
+                catch (Exception ex) when (DatabaseErrors.Transient(ex) is { } cause && failures < DatabaseRetryDelays.Length && !ct.IsCancellationRequested)
+                {
+                    logger.LogWarning("Rollback {Id}: the database failed ({Error}); trying again in {Delay} s.", rollbackId, cause.Message,
+                        DatabaseRetryDelays[failures].TotalSeconds);
+                    db.ChangeTracker.Clear();
+                    await Task.Delay(DatabaseRetryDelays[failures], ct);
+                }
+            }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !shutdown.IsCancellationRequested)
         {
             db.ChangeTracker.Clear();
             var rollback = await db.Rollbacks.FirstAsync(r => r.Id == rollbackId, CancellationToken.None);
+            if (rollback.Status is RollbackStatus.Succeeded or RollbackStatus.Failed)
+            {
+                return;
+            }
             var experiment = await db.Experiments.AsNoTracking().FirstAsync(e => e.Id == rollback.ExperimentId, CancellationToken.None);
-            await FinishAsync(rollback, experiment,
+            await FailAsync(work, clock, rollback, experiment,
                 $"The rollback did not finish within {jobOptions.Value.JobTimeoutSeconds} s (Hangfire:JobTimeoutSeconds).", CancellationToken.None);
         }
+    }
+
+    private async Task RunOnceAsync(long rollbackId, CancellationToken ct)
+    {
+        var experimentId = await db.Rollbacks.Where(r => r.Id == rollbackId).Select(r => (int?)r.ExperimentId).FirstOrDefaultAsync(ct);
+        if (experimentId is null)
+        {
+            return;
+        }
+        await using var held = await SessionLock.TryTakeAsync(db, AdvisoryLocks.TryRollback, ct, NpgsqlCommands.Parameter("experiment", experimentId.Value));
+        if (held is null)
+        {
+            // Another rollback of this experiment is running: come back later rather than hold a worker meanwhile.
+            jobs.Schedule<IRollbackJob>(JobQueues.Rollbacks, job => job.RunAsync(rollbackId, CancellationToken.None), BusyRetryDelay);
+            return;
+        }
+        await RunLockedAsync(rollbackId, ct);
     }
 
     private async Task RunLockedAsync(long rollbackId, CancellationToken ct)
@@ -77,9 +96,13 @@ public sealed class RollbackJob(
         rollback.StartedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
 
-        if (target.Status == CheckpointStatus.Quarantined)
+        if (target.Status is CheckpointStatus.Quarantined or CheckpointStatus.Superseded)
         {
-            await FinishAsync(rollback, experiment, "The target checkpoint was quarantined after the rollback was requested.", ct);
+            // Superseded: a rollback to an older checkpoint ran after this one was requested (the API refuses such targets:
+            // making it current again would serve a model trained on what that rollback discarded).
+            await FailAsync(work, clock, rollback, experiment, target.Status == CheckpointStatus.Quarantined
+                ? "The target checkpoint was quarantined after the rollback was requested."
+                : "The target checkpoint was superseded after the rollback was requested: a rollback to an older checkpoint ran first.", ct);
             return;
         }
         var delays = options.Value.RetryDelays;
@@ -100,7 +123,7 @@ public sealed class RollbackJob(
                 await db.SaveChangesAsync(ct);
                 if (attempt >= delays.Length || ex is CheckpointStoreException { Permanent: true })
                 {
-                    await FinishAsync(rollback, experiment, rollback.LastError, ct);
+                    await FailAsync(work, clock, rollback, experiment, rollback.LastError, ct);
                     return;
                 }
                 await Task.Delay(delays[attempt], ct);
@@ -130,7 +153,8 @@ public sealed class RollbackJob(
         }, ct);
     }
 
-    private async Task FinishAsync(Rollback rollback, Experiment experiment, string error, CancellationToken ct)
+    /// <summary>Marks <paramref name="rollback"/> failed with <paramref name="error"/>, audited; a moderator may then retry it.</summary>
+    public static async Task FailAsync(UnitOfWork work, TimeProvider clock, Rollback rollback, Experiment experiment, string error, CancellationToken ct)
     {
         rollback.Status = RollbackStatus.Failed;
         rollback.LastError = error;

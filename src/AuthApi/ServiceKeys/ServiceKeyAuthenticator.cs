@@ -12,7 +12,7 @@ public sealed class ServiceKeyAuthenticator(ModerationDb db, TimeProvider clock)
     public const string SecretPrefix = "msk_";
     public const string CheckpointsWrite = "checkpoints:write";
     public const string ContributionsWrite = "contributions:write";
-    public static readonly string[] KnownScopes = [CheckpointsWrite, ContributionsWrite];
+    public const string InitialPeersWrite = "initial_peers:write";
 
     public static bool LooksLikeServiceKey(string token) => token.StartsWith(SecretPrefix, StringComparison.Ordinal);
 

@@ -5,6 +5,7 @@ using Moderation.AuthApi.Audit;
 using Moderation.AuthApi.Authorization;
 using Moderation.AuthApi.Data;
 using Moderation.AuthApi.Identity;
+using Moderation.AuthApi.InitialPeers;
 using Moderation.AuthApi.Infrastructure;
 using Moderation.Contracts.Checkpoints;
 using Moderation.Contracts.Experiments;
@@ -65,16 +66,22 @@ public static class ServiceKeyEndpoints
         {
             return Problems.NotFound($"{context.Name} has no active service key {id}.");
         }
-        await work.RunAsync(action =>
+        await work.RunAsync(async action =>
         {
             key.RevokedAt = clock.GetUtcNow();
             key.RevokedBy = caller.ActorName;
             action.Audit(new AuditRecord(context.Experiment, caller.ActorName, "service_key.revoked", key.Name, Before: new { key.Id, key.Prefix }));
-            return Task.FromResult(true);
+            if (key.InitialPeersPublishedAt is not null)
+            {
+                // Its multiaddrs are no longer given to joining peers.
+                action.Changes(await InitialPeerLists.RepublishAsync(db, context.Id, key, ct));
+            }
+            return true;
         }, ct);
         return TypedResults.NoContent();
     }
 
     private static ServiceKeyResponse ToDto(this ServiceKey k) => new(
-        k.Id, k.Name, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.Prefix, k.CreatedBy, k.CreatedAt, k.LastUsedAt, k.RevokedAt);
+        k.Id, k.Name, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.Prefix, k.CreatedBy, k.CreatedAt, k.LastUsedAt, k.RevokedAt,
+        InitialPeers: k.InitialPeers, InitialPeersPublishedAt: k.InitialPeersPublishedAt);
 }

@@ -15,7 +15,10 @@ public sealed class JobMetricsFilter(ModerationMetrics metrics) : IServerFilter
         if (context.Items.TryGetValue(StartedKey, out var started) && started is long timestamp)
         {
             var succeeded = context.Exception is null || context.ExceptionHandled;
-            metrics.JobRun(context.BackgroundJob.Job.Type.Name, succeeded, Stopwatch.GetElapsedTime(timestamp));
+            metrics.JobRun(Name(context.BackgroundJob.Job.Type), succeeded, Stopwatch.GetElapsedTime(timestamp));
         }
     }
+
+    /// <summary>Jobs are stored by interface (<c>IBanExpiryJob</c>); the series is named for the job (<c>BanExpiryJob</c>).</summary>
+    private static string Name(Type job) => job.IsInterface && job.Name.Length > 1 && job.Name[0] == 'I' ? job.Name[1..] : job.Name;
 }

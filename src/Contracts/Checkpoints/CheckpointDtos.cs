@@ -6,10 +6,14 @@ namespace Moderation.Contracts.Checkpoints;
 
 public sealed record CreateServiceKeyRequest(string? Name, IReadOnlyList<string>? Scopes);
 
-/// <summary>A service key as listed; <see cref="Secret"/> is present only in the answer that created it.</summary>
+/// <summary>
+/// A service key as listed; <see cref="Secret"/> is present only in the answer that created it. <see cref="InitialPeers"/>
+/// are the multiaddrs its auxiliary peer published last.
+/// </summary>
 public sealed record ServiceKeyResponse(
     Guid Id, string Name, IReadOnlyList<string> Scopes, string Prefix, string CreatedBy, DateTimeOffset CreatedAt,
-    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, string? Secret = null);
+    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, string? Secret = null, IReadOnlyList<string>? InitialPeers = null,
+    DateTimeOffset? InitialPeersPublishedAt = null);
 
 public sealed record RegisterCheckpointRequest(
     long? Step, string? Repository, string? Revision, double? Loss, DateTimeOffset? CreatedAt, long? SizeBytes = null, string? Url = null);
@@ -22,19 +26,20 @@ public sealed record QuarantineRequest(string? Reason);
 
 public static partial class CheckpointRules
 {
-    [GeneratedRegex("^[0-9a-f]{40}$", RegexOptions.CultureInvariant)]
+    // \z, not $ (which also matches before a final line feed).
+    [GeneratedRegex(@"^[0-9a-f]{40}\z", RegexOptions.CultureInvariant)]
     public static partial Regex Revision();
 }
 
 public sealed class CreateServiceKeyRequestValidator : AbstractValidator<CreateServiceKeyRequest>
 {
-    public static readonly string[] Known = ["checkpoints:write", "contributions:write"];
+    public static readonly string[] Known = ["checkpoints:write", "contributions:write", "initial_peers:write"];
 
     public CreateServiceKeyRequestValidator()
     {
         RuleFor(r => r.Name).NotEmpty().MaximumLength(100);
         RuleFor(r => r.Scopes).NotEmpty().WithMessage($"'scopes' must list at least one of: {string.Join(", ", Known)}.");
-        RuleForEach(r => r.Scopes).Must(s => Known.Contains(s)).WithMessage((_, s) => $"Unknown scope '{s}': use {string.Join(" or ", Known)}.");
+        RuleForEach(r => r.Scopes).Must(s => Known.Contains(s)).WithMessage((_, s) => $"Unknown scope '{s}': use {string.Join(", ", Known[..^1])} or {Known[^1]}.");
     }
 }
 

@@ -6,7 +6,16 @@ namespace Moderation.Contracts.Contributions;
 /// <see cref="Time"/> is Unix seconds, as Python's <c>time.time()</c> gives it.
 /// </summary>
 public sealed record ContributionReport(
-    string? PeerPublicKey, long? Step, long? Samples, double? SamplesPerSecond, int? MiniSteps, double? Loss, double? Time);
+    string? PeerPublicKey, long? Step, long? Samples, double? SamplesPerSecond, int? MiniSteps, double? Loss, double? Time)
+{
+    /// <summary>
+    /// For System.Text.Json, which then sets the properties one by one: through the seven-argument constructor it kept
+    /// each report's values boxed in an array first, ~250 bytes per report (a batch holds 1,000).
+    /// </summary>
+    public ContributionReport() : this(null, null, null, null, null, null, null)
+    {
+    }
+}
 
 public sealed record ContributionBatch(IReadOnlyList<ContributionReport>? Reports);
 
@@ -25,12 +34,16 @@ public sealed record LeaderboardEntryResponse(
 public sealed record LeaderboardResponse(
     string Experiment, string Window, DateTimeOffset? BuiltAt, int Page, int PageSize, int Total, IReadOnlyList<LeaderboardEntryResponse> Entries);
 
-public sealed record HistoryPoint(DateTimeOffset Time, long CreditedSamples);
+/// <summary>One bucket of the history: what was credited, and what a rollback undid (shown, not counted).</summary>
+public sealed record HistoryPoint(DateTimeOffset Time, long CreditedSamples, long RolledBackSamples = 0);
 
 /// <summary>Credited samples over time: per hour for the 24h and 7d windows, per day for all.</summary>
 public sealed record LeaderboardHistoryResponse(string Experiment, string Window, string? Username, string Bucket, IReadOnlyList<HistoryPoint> Points);
 
-public sealed record PublicLeaderboard(string OrganizationName, string ModelName, string Url, DateTimeOffset? BuiltAt);
+/// <summary>A run whose leaderboard is public: who may join it, how many are credited, and when someone last contributed.</summary>
+public sealed record PublicLeaderboard(
+    string OrganizationName, string ModelName, string Url, DateTimeOffset? BuiltAt, Experiments.AccessPolicy AccessPolicy = default, int Contributors = 0,
+    DateTimeOffset? LastActivity = null);
 
 /// <summary>What one run of the leaderboard job did.</summary>
 public sealed record LeaderboardRefreshResponse(int ReportsProcessed, int ExperimentsRebuilt, DateTimeOffset BuiltAt);

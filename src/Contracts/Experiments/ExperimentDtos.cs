@@ -30,7 +30,10 @@ public sealed record CreateExperimentRequest(
     int? TokenLifetimeMinutes = null,
     bool? LeaderboardVisible = null);
 
-/// <summary>Partial update: a field that is absent or null keeps its value.</summary>
+/// <summary>
+/// Partial update: a field that is absent or null keeps its value. <see cref="InitialPeers"/> are the multiaddrs owners
+/// type (an empty list clears them); an empty <see cref="TrainingScriptUrl"/> removes the link.
+/// </summary>
 public sealed record UpdateExperimentRequest(
     string? CoordinatorIp = null,
     int? CoordinatorPort = null,
@@ -38,8 +41,15 @@ public sealed record UpdateExperimentRequest(
     int? TokenLifetimeMinutes = null,
     bool? LeaderboardVisible = null,
     IReadOnlyList<string>? AllowedCheckpointRepositories = null,
-    int? MaxPeerKeysPerUser = null);
+    int? MaxPeerKeysPerUser = null,
+    IReadOnlyList<string>? InitialPeers = null,
+    string? TrainingScriptUrl = null);
 
+/// <summary>
+/// An experiment as its callers may see it. The coordinator, the initial peers (<see cref="InitialPeers"/> typed by owners,
+/// <see cref="PublishedInitialPeers"/> published by its auxiliary peers) and the training script link are given only to
+/// those who may join (and moderators and owners): <see cref="CoordinatorVisible"/> says which.
+/// </summary>
 public sealed record ExperimentResponse(
     int Id,
     string OrganizationName,
@@ -55,12 +65,16 @@ public sealed record ExperimentResponse(
     ExperimentRole YourRole,
     IReadOnlyList<string> AllowedCheckpointRepositories,
     int MaxPeerKeysPerUser,
-    bool CoordinatorVisible);
+    bool CoordinatorVisible,
+    IReadOnlyList<string> InitialPeers,
+    IReadOnlyList<string> PublishedInitialPeers,
+    string? TrainingScriptUrl);
 
 public sealed record ExperimentPage(IReadOnlyList<ExperimentResponse> Items, int Page, int PageSize, int Total);
 
 /// <summary>An explicit role grant (moderator, or owner granted by another owner); org admins own without a grant.</summary>
-public sealed record ModeratorResponse(string Username, string UserId, ExperimentRole Role, string GrantedBy, DateTimeOffset GrantedAt);
+/// <param name="SelfGranted">Granted by its holder to themselves (before such grants were refused): it carries no power.</param>
+public sealed record ModeratorResponse(string Username, string UserId, ExperimentRole Role, string GrantedBy, DateTimeOffset GrantedAt, bool SelfGranted = false);
 
 public static class ExperimentLimits
 {

@@ -5,16 +5,22 @@ namespace Moderation.Contracts.Experiments;
 
 // The reference server's (huggingface/collaborative-training-auth) experiment shapes, kept exactly so its clients work.
 
+/// <param name="CoordinatorPort">
+/// A number, or a string of digits as the reference server's pydantic model also reads it (scripts that pass a port from
+/// an environment variable work against both); nowhere else is a number read from a string.
+/// </param>
 public sealed record ReferenceExperimentInput(
     string? OrganizationName = null,
     string? ModelName = null,
     string? CoordinatorIp = null,
+    [property: System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString)]
     int? CoordinatorPort = null);
 
 public sealed record ReferenceCreateExperimentRequest(ReferenceExperimentInput? NewExperiment);
 
 public sealed record ReferenceUpdateExperimentRequest(ReferenceExperimentInput? ExperimentUpdate);
 
+/// <param name="CreatedAt">Always six fractional digits (<see cref="Json.MicrosecondTimestampConverter"/>), the same value on every read.</param>
 public sealed record ReferenceExperimentResponse(
     int Id,
     string OrganizationName,
@@ -22,8 +28,8 @@ public sealed record ReferenceExperimentResponse(
     string? CoordinatorIp,
     int? CoordinatorPort,
     string Creator,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(Json.MicrosecondTimestampConverter))] DateTimeOffset CreatedAt,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(Json.MicrosecondTimestampConverter))] DateTimeOffset UpdatedAt);
 
 public sealed class ReferenceCreateExperimentRequestValidator : AbstractValidator<ReferenceCreateExperimentRequest>
 {

@@ -8,11 +8,13 @@ public sealed record ReferenceJoinInput(string? PeerPublicKey);
 
 public sealed record ReferenceJoinRequest(ReferenceJoinInput? ExperimentJoinInput);
 
+/// <summary>The reference server's answer, plus <see cref="InitialPeers"/> (its clients read only the fields they know).</summary>
 public sealed record ReferenceJoinResponse(
     string? CoordinatorIp,
     int? CoordinatorPort,
     HivemindAccess HivemindAccess,
-    string AuthServerPublicKey);
+    string AuthServerPublicKey,
+    IReadOnlyList<string> InitialPeers);
 
 // Native join: POST /api/v1/experiments/{org}/{model}/join.
 
@@ -27,7 +29,8 @@ public sealed record JoinResponse(
     string PeerKeyFingerprint,
     string? CoordinatorIp,
     int? CoordinatorPort,
-    string JwksUrl);
+    string JwksUrl,
+    IReadOnlyList<string> InitialPeers);
 
 /// <summary>RFC 7662-style introspection: send either <c>token</c> (a peer JWT) or <c>hivemind_access</c> with the experiment's name.</summary>
 public sealed record IntrospectionRequest(
@@ -46,3 +49,6 @@ public sealed record IntrospectionResponse(
     string? Reason = null);
 
 public sealed record KeyRotationResponse(string Kid, string? RetiredKid, DateTimeOffset? RetiredKeyPublishedUntil);
+
+/// <summary>A published key of an experiment: the one that signs now, or a retired one published until its last token expires.</summary>
+public sealed record SigningKeyResponse(string Kid, DateTimeOffset CreatedAt, bool Signing, DateTimeOffset? RetiredAt, DateTimeOffset? PublishedUntil);

@@ -13,6 +13,9 @@ public static class WireJson
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = null;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // JsonSerializerDefaults.Web reads "100" as a number; a number is sent as a JSON number here, anything else is
+        // a wrong type (refused, naming the field).
+        options.NumberHandling = JsonNumberHandling.Strict;
         if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
         {
             options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));

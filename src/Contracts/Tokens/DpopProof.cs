@@ -103,12 +103,17 @@ public static class DpopProof
         {
             return DpopCheck.Invalid("The DPoP proof's type, algorithm or signature is not valid (typ dpop+jwt, RS256 or PS256).");
         }
-        var jti = Text(jwt, "jti");
-        var htm = Text(jwt, "htm");
-        var htu = Text(jwt, "htu");
-        if (jti is not { Length: > 0 and <= 128 } || htm is null || htu is null || !jwt.TryGetPayloadValue<long>("iat", out var iat))
+        // Read with the JSON types the RFC gives them: the token library would also take "1700000000" for a number.
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload));
+        var claims = payload.RootElement;
+        var (jti, htm, htu, ath) = (Text(claims, "jti"), Text(claims, "htm"), Text(claims, "htu"), Text(claims, "ath"));
+        if (jti is not { Length: > 0 and <= 128 } || htm is null || htu is null)
         {
-            return DpopCheck.Invalid("The DPoP proof must have 'jti' (at most 128 characters), 'htm', 'htu' and 'iat'.");
+            return DpopCheck.Invalid("The DPoP proof must have 'jti' (at most 128 characters), 'htm', 'htu' and 'iat', the first three as strings.");
+        }
+        if (!claims.TryGetProperty("iat", out var iatClaim) || iatClaim.ValueKind != JsonValueKind.Number || !iatClaim.TryGetInt64(out var iat))
+        {
+            return DpopCheck.Invalid("The DPoP proof's 'iat' must be a JSON number: whole seconds since 1970 (not a string).");
         }
         if (!string.Equals(htm, method, StringComparison.Ordinal))
         {
@@ -123,7 +128,7 @@ public static class DpopProof
         {
             return DpopCheck.Invalid($"The DPoP proof was made at {issuedAt:u}; proofs are accepted within {window.TotalSeconds:0} s of the server's time.");
         }
-        if (Text(jwt, "ath") != AccessTokenHash(accessToken))
+        if (ath != AccessTokenHash(accessToken))
         {
             return DpopCheck.Invalid("The DPoP proof's 'ath' is not the hash of the peer token it was sent with.");
         }
@@ -151,8 +156,10 @@ public static class DpopProof
         return true;
     }
 
-    private static string? Text(JsonWebToken jwt, string claim) =>
-        jwt.TryGetPayloadValue<string>(claim, out var value) ? value : null;
+    private static string? Text(JsonElement claims, string claim) =>
+        claims.ValueKind == JsonValueKind.Object && claims.TryGetProperty(claim, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     /// <summary>RFC 9449 §4.3: compared without query and fragment; scheme and host without regard to case.</summary>
     private static bool SameUrl(string htu, string url) =>

@@ -13,7 +13,8 @@ public static partial class HfNames
     public const string Rule =
         "must be 1-96 letters, digits, '-', '_' or '.', start and end with a letter or digit, and not contain '--' or '..'";
 
-    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET a $ also matches before a final line feed, so "name\n" would pass.
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
     /// <summary>A Hub repository id, <c>owner/name</c>, both parts valid names.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Moderation.ServiceDefaults;
 
@@ -26,6 +27,8 @@ public static class LoginSetup
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = false;
+                // A signed-in person refused by a policy (the jobs dashboard) gets a page that says why, not a bare 403.
+                o.AccessDeniedPath = "/account/denied";
             })
             .AddOpenIdConnect(o =>
             {
@@ -46,6 +49,11 @@ public static class LoginSetup
                 o.CorrelationCookie.SameSite = SameSiteMode.Lax;
                 o.NonceCookie.SameSite = SameSiteMode.Lax;
             });
+        // The cookie holds only a session id; the session itself is in the database, so signing out ends it everywhere.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SessionStore>();
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<SessionStore>((o, store) => o.SessionStore = store);
         // Read from options when first needed, so hosts and tests can supply the settings late.
         services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
             .Configure<IOptions<HfLoginOptions>>((o, hf) =>
@@ -93,10 +101,6 @@ public static class LoginSetup
         return app;
     }
 
-    /// <summary>
-    /// Only a path on this site, by the framework's local-URL rule (which also refuses <c>/\evil.example</c>, <c>//evil</c>
-    /// and control characters, all of which browsers may take to another host); anything else returns home.
-    /// </summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(url) ? url : "/";
+    /// <summary>Only a path on this site (<see cref="ConsoleLinks.Local"/>); anything else returns home.</summary>
+    public static string SafeReturnUrl(string? returnUrl) => ConsoleLinks.Local(returnUrl) ?? "/";
 }

@@ -26,8 +26,14 @@ public sealed class AuthApiClient(HttpClient http, IHttpContextAccessor contextA
 
     public Task<ApiResult<T>> GetAsync<T>(ApiPath path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, null, ct);
 
-    /// <summary>Sends <paramref name="body"/> as snake_case JSON; a 204 answers with a default value and no problem.</summary>
-    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, ApiPath path, object? body, CancellationToken ct)
+    /// <summary>How long a call may take unless it says otherwise.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Sends <paramref name="body"/> as snake_case JSON; a 204 answers with a default value and no problem. A call that
+    /// does much (an import of thousands of names) may take longer than <see cref="DefaultTimeout"/>.
+    /// </summary>
+    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, ApiPath path, object? body, CancellationToken ct, TimeSpan? timeout = null)
     {
         if (path.Problem is { } unsafePath)
         {
@@ -52,20 +58,23 @@ public sealed class AuthApiClient(HttpClient http, IHttpContextAccessor contextA
         {
             request.Headers.Add("X-Forwarded-For", person.ToString());
         }
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout ?? DefaultTimeout);
         try
         {
-            using var response = await http.SendAsync(request, ct);
+            using var response = await http.SendAsync(request, limit.Token);
+            var status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.NoContent)
             {
-                return new ApiResult<T>(default, null);
+                return new ApiResult<T>(default, null, status);
             }
             if (response.IsSuccessStatusCode)
             {
-                return new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(WireJson.Options, ct), null);
+                return new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(WireJson.Options, limit.Token), null, status);
             }
-            return new ApiResult<T>(default, await ApiProblem.ReadAsync(response, ct));
+            return new ApiResult<T>(default, await ApiProblem.ReadAsync(response, limit.Token), status);
         }
-        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             return new ApiResult<T>(default, ApiProblem.Of(StatusCodes.Status503ServiceUnavailable,
                 "The moderation API did not answer in time. Reload the page to see whether anything changed, then try again."));

@@ -17,8 +17,12 @@ public abstract class ConsolePageModel : PageModel
     public const string ReturnField = "return_to";
     private const string OutcomeKey = "form-outcome";
 
-    /// <summary>Typed values are kept up to this size in all (they travel in the TempData cookie).</summary>
-    private const int MaxKeptCharacters = 8000;
+    /// <summary>
+    /// The most a refusal may weigh, as TempData stores it (JSON in JSON, non-ASCII escaped): it travels in the TempData
+    /// cookie, so it must stay far below what browsers and balancers accept in headers (HAProxy: 16 KB in all).
+    /// Anything that grows with the input (an import's report) is kept in the database instead.
+    /// </summary>
+    public const int MaxOutcomeBytes = 4000;
 
     private static readonly HashSet<string> NotKept = new(StringComparer.OrdinalIgnoreCase) { "__RequestVerificationToken", ReturnField, "confirm" };
 
@@ -39,8 +43,13 @@ public abstract class ConsolePageModel : PageModel
     public bool WasTyped(string form, string field, string value) =>
         Typed(form, field)?.Split('\n').Contains(value, StringComparer.Ordinal) == true;
 
+    /// <summary>The page being rendered, also from a partial view (whose own model is something else).</summary>
+    public static ConsolePageModel? Of(Microsoft.AspNetCore.Mvc.Rendering.ViewContext view) =>
+        view.ViewData.Model as ConsolePageModel ?? view.HttpContext.Items[typeof(ConsolePageModel)] as ConsolePageModel;
+
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
     {
+        HttpContext.Items[typeof(ConsolePageModel)] = this;
         if (TempData[OutcomeKey] is string json)
         {
             Outcome = JsonSerializer.Deserialize<FormOutcome>(json);
@@ -48,9 +57,16 @@ public abstract class ConsolePageModel : PageModel
         base.OnPageHandlerExecuting(context);
     }
 
-    /// <summary>After an action: the notice on success, else the problem beside <paramref name="form"/>; back to the page either way.</summary>
-    protected IActionResult Done<T>(string form, ApiResult<T> result, string notice) =>
-        result.Problem is { } problem ? Refused(form, problem) : Succeeded(notice);
+    /// <summary>
+    /// After an action: the notice on success, else the problem beside <paramref name="form"/>; back to the page either
+    /// way. A refusal that names no field is shown under <paramref name="field"/> too (marked invalid) when given.
+    /// </summary>
+    protected IActionResult Done<T>(string form, ApiResult<T> result, string notice, string? field = null) =>
+        result.Problem is { } problem ? Refused(form, OnField(problem, field)) : Succeeded(notice);
+
+    /// <summary>A refusal that names no field, attached to <paramref name="field"/> (the one field it can be about).</summary>
+    protected static ApiProblem OnField(ApiProblem problem, string? field) =>
+        field is null || problem.Errors.Count > 0 ? problem : problem with { Errors = new Dictionary<string, string[]> { [field] = [problem.Detail] } };
 
     protected IActionResult Succeeded(string notice)
     {
@@ -64,14 +80,34 @@ public abstract class ConsolePageModel : PageModel
         var values = Request.HasFormContentType
             ? Request.Form.Where(f => !NotKept.Contains(f.Key)).ToDictionary(f => f.Key, f => string.Join('\n', f.Value.OfType<string>()))
             : [];
-        if (values.Values.Sum(v => v.Length) > MaxKeptCharacters)
-        {
-            values = values.Where(v => v.Value.Length <= MaxKeptCharacters / 8).ToDictionary();
-            problem = problem with { Detail = problem.Detail + " (What you typed was too long to keep here: paste it again.)" };
-        }
-        TempData[OutcomeKey] = JsonSerializer.Serialize(new FormOutcome(form, problem, values));
+        TempData[OutcomeKey] = Kept(new FormOutcome(form, Friendly.Problem(problem), values));
         return Back();
     }
+
+    /// <summary>The refusal as stored, within <see cref="MaxOutcomeBytes"/>: the longest typed values are dropped first, then field errors.</summary>
+    private static string Kept(FormOutcome outcome)
+    {
+        static int Weight(string json) => JsonSerializer.Serialize(json).Length;
+        var json = JsonSerializer.Serialize(outcome);
+        if (Weight(json) <= MaxOutcomeBytes)
+        {
+            return json;
+        }
+        var values = new Dictionary<string, string>(outcome.Values);
+        var problem = outcome.Problem with { Detail = Clip(outcome.Problem.Detail) + " (What you typed was too long to keep here: paste it again.)" };
+        foreach (var longest in outcome.Values.OrderByDescending(v => v.Value.Length).Select(v => v.Key))
+        {
+            values.Remove(longest);
+            json = JsonSerializer.Serialize(outcome with { Problem = problem, Values = values });
+            if (Weight(json) <= MaxOutcomeBytes)
+            {
+                return json;
+            }
+        }
+        return JsonSerializer.Serialize(outcome with { Problem = problem with { Errors = new Dictionary<string, string[]>() }, Values = [] });
+    }
+
+    private static string Clip(string text) => text.Length <= 500 ? text : text[..500] + "…";
 
     /// <summary>A problem found here, before anything was sent to the API.</summary>
     protected IActionResult Refused(string form, string detail, string? field = null) =>
@@ -86,6 +122,6 @@ public abstract class ConsolePageModel : PageModel
     protected IActionResult Back()
     {
         var target = Request.HasFormContentType ? Request.Form[ReturnField].ToString() : "";
-        return LocalRedirect(Url.IsLocalUrl(target) ? target : Request.Path.ToString());
+        return LocalRedirect(ConsoleLinks.Local(target) ?? Request.Path.ToString());
     }
 }

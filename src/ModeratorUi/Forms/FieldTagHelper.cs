@@ -39,7 +39,7 @@ public sealed class FieldTagHelper : TagHelper
 
     public override void Process(TagHelperContext context, TagHelperOutput output)
     {
-        var page = ViewContext.ViewData.Model as ConsolePageModel;
+        var page = ConsolePageModel.Of(ViewContext);
         var id = FieldIds.For(Form, Name);
         var problem = page?.ProblemFor(Form);
         var errors = problem is null ? [] : problem.ErrorsFor(Name).Concat(ErrorsOf is null ? [] : problem.ErrorsFor(ErrorsOf)).ToList();

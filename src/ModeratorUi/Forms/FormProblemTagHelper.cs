@@ -22,7 +22,7 @@ public sealed class FormProblemTagHelper : TagHelper
 
     public override void Process(TagHelperContext context, TagHelperOutput output)
     {
-        var page = ViewContext.ViewData.Model as ConsolePageModel;
+        var page = ConsolePageModel.Of(ViewContext);
         var items = ViewContext.HttpContext.Items;
         var form = Form == "*" && !items.ContainsKey(ShownKey) ? page?.Outcome?.Form : Form;
         var problem = form is null ? null : page?.ProblemFor(form);

@@ -66,5 +66,8 @@ public sealed class CheckpointPagesTests(LiveSystem system)
         await Assertions.Expect(alice.GetByTestId("rollback-status")).ToHaveTextAsync("succeeded", new() { Timeout = 30_000 });
         await alice.GotoAsync($"/experiments/demo-org/{experiment.ModelName}/checkpoints");
         await Assertions.Expect(alice.GetByTestId("checkpoints")).ToContainTextAsync("superseded");
+        // Neither the superseded checkpoint nor the current one is offered; the API refuses both too (RollbackTests).
+        await Assertions.Expect(alice.GetByTestId("rollback-to-200")).ToHaveCountAsync(0);
+        await Assertions.Expect(alice.GetByTestId("rollback-to-100")).ToHaveCountAsync(0);
     }
 }

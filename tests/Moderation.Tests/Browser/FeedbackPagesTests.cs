@@ -30,16 +30,22 @@ public sealed class FeedbackPagesTests(LiveSystem system)
         await alice.GetByTestId("ban").ClickAsync();
         await Assertions.Expect(alice.AlertFor("ban")).ToContainTextAsync("There is no Hugging Face user named 'no-such-user-42'");
         await Assertions.Expect(alice.GetByLabel("Username to ban")).ToHaveValueAsync("no-such-user-42");
+        // The refusal is about the name: that field is marked invalid and says so under itself.
+        await Assertions.Expect(alice.GetByLabel("Username to ban")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(alice.Locator("#ban-username-error")).ToContainTextAsync("no-such-user-42");
         await Assertions.Expect(alice.GetByLabel("Reason", new() { Exact = true })).ToHaveValueAsync("sent NaN gradients");
         await Assertions.Expect(alice.GetByLabel("Evidence")).ToHaveValueAsync("reports 10-14");
         Assert.Empty(await system.Api.QueryDbAsync(db => Task.FromResult(db.Bans.Where(b => b.ExperimentId == experiment.Id).ToList())));
 
         // An end time in the past: the API's 400, with the field's own error under the field.
         await alice.GetByLabel("Username to ban").FillAsync("bob");
+        await alice.GetByText("Or until an exact time").ClickAsync();
         await alice.GetByLabel("Until (UTC)").FillAsync("2020-01-01T10:00");
         await alice.GetByLabel("I confirm this ban").CheckAsync();
         await alice.GetByTestId("ban").ClickAsync();
-        await Assertions.Expect(alice.AlertFor("ban")).ToContainTextAsync("'expires_at' must be in the future");
+        // In the form's words, not the API's field names.
+        await Assertions.Expect(alice.AlertFor("ban")).ToContainTextAsync("The end of the ban must be in the future");
+        await Assertions.Expect(alice.AlertFor("ban")).Not.ToContainTextAsync("expires_at");
         await Assertions.Expect(alice.Locator("#ban-expires_at-error")).ToContainTextAsync("must be in the future");
         await Assertions.Expect(alice.GetByLabel("Until (UTC)")).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(alice.GetByLabel("Until (UTC)")).ToHaveValueAsync("2020-01-01T10:00");
@@ -67,6 +73,7 @@ public sealed class FeedbackPagesTests(LiveSystem system)
         await alice.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
         await Assertions.Expect(alice.AlertFor("add")).ToContainTextAsync("There is no Hugging Face user named 'no-such-user-42'");
         await Assertions.Expect(alice.GetByLabel("Hugging Face username")).ToHaveValueAsync("no-such-user-42");
+        await Assertions.Expect(alice.GetByLabel("Hugging Face username")).ToHaveAttributeAsync("aria-invalid", "true");
 
         // ".." would be resolved to the experiment itself (issue 11): the console refuses to send it.
         await alice.GetByLabel("Hugging Face username").FillAsync("..");
@@ -76,7 +83,7 @@ public sealed class FeedbackPagesTests(LiveSystem system)
 
         await alice.GetByRole(AriaRole.Textbox, new() { Name = "Usernames" }).FillAsync("   ");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
-        await Assertions.Expect(alice.AlertFor("import")).ToContainTextAsync("'usernames' must list at least one username");
+        await Assertions.Expect(alice.AlertFor("import")).ToContainTextAsync("The import must list at least one username");
 
         // Removing someone already removed: the API's 404 in the row.
         await system.Api.AllowlistAsync(experiment, "bob");
@@ -104,7 +111,7 @@ public sealed class FeedbackPagesTests(LiveSystem system)
         await alice.GotoAsync($"{path}/requests");
         // Rejecting needs a reason the user will read.
         await alice.GetByTestId("reject-mallory").ClickAsync();
-        await Assertions.Expect(alice.GetByTestId("request-mallory").GetByRole(AriaRole.Alert)).ToContainTextAsync("'reason' is required to reject");
+        await Assertions.Expect(alice.GetByTestId("request-mallory").GetByRole(AriaRole.Alert)).ToContainTextAsync("The reason is required to reject");
         // Approving a request another moderator decided meanwhile.
         await system.Api.ClientFor("alice").PostWireAsync($"{api}/join-requests/{carol.Id}/reject", new DecideJoinRequestRequest("not now"));
         await alice.GetByTestId("approve-carol").ClickAsync();
@@ -114,19 +121,19 @@ public sealed class FeedbackPagesTests(LiveSystem system)
         await alice.GetByRole(AriaRole.Textbox, new() { Name = "Reason for revoking alice's peer" }).FillAsync(" ");
         await alice.GetByTestId("peers").GetByLabel("confirm").CheckAsync();
         await alice.GetByTestId("peers").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
-        await Assertions.Expect(alice.GetByTestId("peers").GetByRole(AriaRole.Alert)).ToContainTextAsync("'reason' must not be empty");
+        await Assertions.Expect(alice.GetByTestId("peers").GetByRole(AriaRole.Alert)).ToContainTextAsync("The reason must not be empty");
 
         await alice.GotoAsync($"{path}/checkpoints");
         await alice.GetByRole(AriaRole.Textbox, new() { Name = "Reason for quarantining step 100" }).FillAsync(" ");
         await alice.GetByTestId("checkpoint-100").GetByLabel("confirm").CheckAsync();
         await alice.GetByTestId("checkpoint-100").GetByRole(AriaRole.Button, new() { Name = "Quarantine" }).ClickAsync();
-        await Assertions.Expect(alice.AlertFor($"quarantine:{ids[100]}")).ToContainTextAsync("'reason' must not be empty");
+        await Assertions.Expect(alice.AlertFor($"quarantine:{ids[100]}")).ToContainTextAsync("The reason must not be empty");
 
         await alice.GetByTestId("rollback-to-100").ClickAsync();
         await alice.GetByLabel("Reason for the rollback").FillAsync(" ");
         await alice.GetByLabel("I confirm this rollback").CheckAsync();
         await alice.GetByTestId("confirm-rollback").ClickAsync();
-        await Assertions.Expect(alice.AlertFor("rollback")).ToContainTextAsync("'reason' must not be empty");
+        await Assertions.Expect(alice.AlertFor("rollback")).ToContainTextAsync("The reason must not be empty");
         Assert.Equal(0, await system.Api.QueryDbAsync(db => Task.FromResult(db.Rollbacks.Count(r => db.Experiments.Any(e => e.Id == r.ExperimentId && e.ModelName == name)))));
     }
 

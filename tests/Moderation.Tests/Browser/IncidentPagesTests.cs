@@ -88,7 +88,7 @@ public sealed class IncidentPagesTests(LiveSystem system)
     }
 
     [Fact]
-    public async Task FromAContributionRowAModeratorBansAndRevokesWithTheReasonWrittenAndReportersAreNamed()
+    public async Task FromAnHonestRowNothingIsWrittenOrTickedAndEachButtonSaysWhatItDoesToWhom()
     {
         var (experiment, _, _) = await AttackedExperimentAsync();
         var path = $"/experiments/demo-org/{experiment.ModelName}";
@@ -102,23 +102,73 @@ public sealed class IncidentPagesTests(LiveSystem system)
         await alice.GotoAsync($"{path}/contributions?flag=clipped");
         await Assertions.Expect(alice.GetByTestId("reported-by").First).ToHaveTextAsync("service key “aux”");
 
-        await alice.GetByTestId("contributions").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke…" }).First.ClickAsync();
-        await Assertions.Expect(alice.GetByLabel("Username")).ToHaveValueAsync("mallory");
-        await Assertions.Expect(alice.GetByLabel("Reason", new() { Exact = true })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Inflated contribution reports: claimed .* samples/s at step \\d+"));
-        await Assertions.Expect(alice.GetByLabel("Evidence")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"{path}/contributions\\?flag=clipped&username=mallory$"));
-        await Assertions.Expect(alice.GetByTestId("act-ban")).ToBeCheckedAsync();
-        await Assertions.Expect(alice.GetByTestId("act-revoke")).ToBeCheckedAsync();
+        // bob's reports are honest: his row's action accuses him of nothing and does nothing unless asked.
+        await alice.GotoAsync($"{path}/contributions?username=bob");
+        await alice.GetByTestId("contributions").Locator("a[data-testid^='act-']").First.ClickAsync();
+        await Assertions.Expect(alice.GetByLabel("Reason", new() { Exact = true })).ToHaveValueAsync("");
+        await Assertions.Expect(alice.GetByTestId("act-user")).ToHaveTextAsync("bob");
+        await Assertions.Expect(alice.GetByLabel("Evidence")).Not.ToHaveValueAsync(new System.Text.RegularExpressions.Regex("(?i)inflated|clipped"));
+        await Assertions.Expect(alice.Locator("main input[type=checkbox]:checked")).ToHaveCountAsync(0);
+        await Assertions.Expect(alice.GetByRole(AriaRole.Button, new() { Name = "Ban bob", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(alice.GetByRole(AriaRole.Button, new() { Name = "Revoke only peer key", Exact = false })).ToBeVisibleAsync();
+        await Assertions.Expect(alice.GetByRole(AriaRole.Button, new() { Name = "Apply" })).ToHaveCountAsync(0);
         await alice.AssertAccessibleAsync();
-        await alice.GetByLabel("I confirm").CheckAsync();
-        await alice.GetByTestId("act-submit").ClickAsync();
-        await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("mallory is banned");
-        await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("is revoked");
-        await Assertions.Expect(alice.GetByTestId("bans")).ToContainTextAsync("Inflated contribution reports");
+        // Pressing Ban without a reason or the tick bans nobody (the browser asks for both first).
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Ban bob", Exact = true }).ClickAsync();
+        await Assertions.Expect(alice.Locator("#act-reason:invalid")).ToHaveCountAsync(1);
+        Assert.Empty(await (await system.Api.ClientFor("alice").GetAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/bans")).ReadAsync<List<BanResponse>>());
 
-        // The peer row offers the same action.
+        // mallory's clipped report is evidence: the reason is written from it, and still nothing is ticked.
+        await alice.GotoAsync($"{path}/contributions?flag=clipped");
+        await alice.GetByTestId("contributions").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke… mallory" }).First.ClickAsync();
+        await Assertions.Expect(alice.GetByLabel("Reason", new() { Exact = true })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Inflated contribution report: claimed .* at step \\d+, credited .* after clipping\\.$"));
+        await Assertions.Expect(alice.GetByLabel("Evidence")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"{path}/contributions\\?flag=clipped&username=mallory$"));
+        await Assertions.Expect(alice.Locator("main input[type=checkbox]:checked")).ToHaveCountAsync(0);
+        await alice.GetByLabel("I confirm").CheckAsync();
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Ban mallory", Exact = true }).ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("mallory is banned");
+        await Assertions.Expect(alice.GetByTestId("bans")).ToContainTextAsync("Inflated contribution report");
+
+        // A peer row offers revoking that key alone, named.
         await alice.GotoAsync($"{path}/peers?username=bob");
-        await alice.GetByTestId("peers").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke…" }).ClickAsync();
-        await Assertions.Expect(alice.GetByLabel("Username")).ToHaveValueAsync("bob");
-        await Assertions.Expect(alice.GetByTestId("act-revoke")).ToBeCheckedAsync();
+        await alice.GetByTestId("peers").GetByRole(AriaRole.Link, new() { Name = "Ban or revoke… bob" }).ClickAsync();
+        await alice.GetByLabel("Reason", new() { Exact = true }).FillAsync("key leaked in a public notebook");
+        await alice.GetByLabel("I confirm").CheckAsync();
+        await alice.GetByTestId("act-revoke").ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("notice")).ToContainTextAsync("is revoked; bob is not banned");
+    }
+
+    [Fact]
+    public async Task TheIncidentPageShowsWhatWasAlreadyDoneAndOffersOnlyWhatIsLeft()
+    {
+        var (experiment, url, checkpoints) = await AttackedExperimentAsync();
+        var path = $"/experiments/demo-org/{experiment.ModelName}";
+        await (await system.Api.ClientFor("alice").PostWireAsync($"{url}/bans", new CreateBanRequest("mallory", "inflated reports")))
+            .ReadAsync<BanResponse>(HttpStatusCode.Created);
+
+        // mallory is banned: she is marked so, not offered again; the rollback is all that is left.
+        var alice = await system.SignedInPageAsync("alice");
+        await alice.SetViewportSizeAsync(1280, 900);
+        await alice.GotoAsync($"{path}/incident");
+        await Assertions.Expect(alice.GetByTestId("incident-done")).ToContainTextAsync("mallory is banned — by alice");
+        await Assertions.Expect(alice.GetByTestId("offenders").GetByTestId("offender-banned")).ToHaveCountAsync(1);
+        await Assertions.Expect(alice.GetByTestId("incident-action").GetByRole(AriaRole.Checkbox, new() { Name = "mallory" })).ToHaveCountAsync(0);
+        await Assertions.Expect(alice.GetByTestId("incident-submit")).ToHaveTextAsync("Roll back to step 2");
+        await alice.AssertAccessibleAsync();
+
+        var rollback = await (await system.Api.ClientFor("alice").PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(checkpoints[2], "attack from step 3")))
+            .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+        Assert.Equal("succeeded", (await system.Api.WaitForRollbackAsync(experiment.ModelName, rollback.Id)).Status);
+
+        // Both done: said with who and when, and nothing is offered.
+        await alice.ReloadAsync();
+        var done = alice.GetByTestId("incident-done");
+        await Assertions.Expect(done).ToContainTextAsync("mallory is banned — by alice");
+        await Assertions.Expect(done).ToContainTextAsync("Rolled back to step 2 — by alice");
+        await Assertions.Expect(done.GetByRole(AriaRole.Link, new() { Name = $"rollback #{rollback.Id}" })).ToBeVisibleAsync();
+        await Assertions.Expect(alice.GetByTestId("incident-action")).ToHaveCountAsync(0);
+        await Assertions.Expect(alice.GetByTestId("incident-handled")).ToBeVisibleAsync();
+        await Assertions.Expect(alice.GetByTestId("incident-checkpoints")).Not.ToContainTextAsync("suggested target");
+        await alice.AssertAccessibleAsync();
     }
 }

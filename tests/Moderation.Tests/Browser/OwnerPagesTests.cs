@@ -35,10 +35,12 @@ public sealed class OwnerPagesTests(LiveSystem system)
         await alice.GotoAsync($"/experiments/demo-org/{name}");
         await alice.GetByTestId("settings-link").ClickAsync();
         await Assertions.Expect(alice.GetByLabel("the allowlist only")).ToBeCheckedAsync();
-        // Out of range: the API's field error under the field.
+        // Out of range: said under the field in the hint's own units, without the API's field name.
         await alice.GetByLabel("Peer token lifetime (minutes)").FillAsync("1");
         await alice.GetByTestId("save-settings").ClickAsync();
-        await Assertions.Expect(alice.Locator("#settings-token_lifetime_minutes-error")).ToContainTextAsync("'token_lifetime_minutes' must be between 5 and 10080");
+        await Assertions.Expect(alice.Locator("#settings-token_lifetime_minutes-error")).ToContainTextAsync("from 5 to 10,080 (7 days)");
+        await Assertions.Expect(alice.Locator("#settings-token_lifetime_minutes-error")).Not.ToContainTextAsync("token_lifetime_minutes");
+        await Assertions.Expect(alice.GetByLabel("Peer token lifetime (minutes)")).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(alice.GetByLabel("Peer token lifetime (minutes)")).ToHaveValueAsync("1");
         await alice.GetByLabel("Peer token lifetime (minutes)").FillAsync("90");
         await alice.GetByLabel("anyone signed in").CheckAsync();
@@ -117,7 +119,7 @@ public sealed class OwnerPagesTests(LiveSystem system)
 
         await alice.GetByLabel("Key name").FillAsync("aux-peer-1");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-        await Assertions.Expect(alice.AlertFor("create")).ToContainTextAsync("'scopes' must list at least one");
+        await Assertions.Expect(alice.AlertFor("create")).ToContainTextAsync("The scopes must list at least one");
         await Assertions.Expect(alice.GetByLabel("Key name")).ToHaveValueAsync("aux-peer-1");
 
         await alice.GetByLabel("contributions:write").CheckAsync();

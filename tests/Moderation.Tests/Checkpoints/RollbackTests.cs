@@ -102,6 +102,27 @@ public sealed class RollbackTests(RollbackTests.Instance api) : IClassFixture<Ro
     }
 
     [Fact]
+    public async Task OnlyAvailableCheckpointsOlderThanTheCurrentOneAreTargetsAsInTheConsole()
+    {
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(100, 200, 300);
+        var url = $"/api/v1/experiments/demo-org/{name}/rollbacks";
+        await (await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[300], "current"))).AssertProblemAsync(HttpStatusCode.Conflict);
+        var done = await api.WaitForRollbackAsync(name, (await (await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[100], "mistake")))
+            .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
+        Assert.Equal("succeeded", done.Status);
+
+        // 200 and 300 are superseded now, 100 is current: no target is left, whichever way one asks.
+        foreach (var step in new[] { 300, 200, 100 })
+        {
+            var refused = await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[step], "roll forward"));
+            Assert.Contains(step == 100 ? "current" : "superseded", (await refused.AssertProblemAsync(HttpStatusCode.Conflict)).Detail(), StringComparison.Ordinal);
+            await (await api.ClientFor("alice").GetAsync($"{url}/preview?checkpointId={ids[step]}")).AssertProblemAsync(HttpStatusCode.Conflict);
+        }
+        Assert.Single(await (await api.ClientFor("alice").GetAsync(url)).ReadAsync<List<RollbackResponse>>());
+        Assert.Equal(Revision(100), api.Hub.State.Branches[$"demo-org/{name}@stable"]);
+    }
+
+    [Fact]
     public async Task ConcurrentRollbacksOfOneExperimentAreSerialised()
     {
         var (name, ids) = await api.ExperimentWithCheckpointsAsync(5, 6, 7);
@@ -111,12 +132,45 @@ public sealed class RollbackTests(RollbackTests.Instance api) : IClassFixture<Ro
         var responses = await Task.WhenAll(first, second);
         var a = await api.WaitForRollbackAsync(name, (await responses[0].ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
         var b = await api.WaitForRollbackAsync(name, (await responses[1].ReadAsync<RollbackResponse>(HttpStatusCode.Accepted)).Id);
-        Assert.Equal("succeeded", a.Status);
+        // The rollback to 5 always succeeds; the one to 6 too when it ran first, else it fails (5's rollback superseded 6).
         Assert.Equal("succeeded", b.Status);
+        Assert.True(a.Status == "succeeded" || a.LastError?.Contains("superseded", StringComparison.Ordinal) == true, $"{a.Status}: {a.LastError}");
         // One ran entirely before the other: their running periods do not overlap.
         Assert.True(a.FinishedAt <= b.StartedAt || b.FinishedAt <= a.StartedAt, $"{a.StartedAt}-{a.FinishedAt} vs {b.StartedAt}-{b.FinishedAt}");
-        var last = a.FinishedAt > b.FinishedAt ? a : b;
-        Assert.Equal(last.Revision, api.Hub.State.Branches[$"demo-org/{name}@stable"]);
+        Assert.Equal(Revision(5), api.Hub.State.Branches[$"demo-org/{name}@stable"]);
+    }
+
+    [Fact]
+    public async Task ARollbackWhoseTargetAnEarlierRollbackSupersededFailsAndNeverRollsTheModelForward()
+    {
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(10, 20, 30);
+        var url = $"/api/v1/experiments/demo-org/{name}/rollbacks";
+        RollbackResponse older, newer;
+        api.Hub.State.HoldBranchCalls();
+        try
+        {
+            // Two moderators in one incident: back to 10, and (both valid when asked) back to 20, whose job runs second.
+            older = await (await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[10], "poisoned from step 11")))
+                .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+            await api.Hub.State.BranchCallHeld.WaitAsync(TimeSpan.FromSeconds(60));
+            newer = await (await api.ClientFor("alice").PostWireAsync(url, new CreateRollbackRequest(ids[20], "poisoned from step 21")))
+                .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+        }
+        finally
+        {
+            api.Hub.State.ReleaseBranchCalls();
+        }
+        Assert.Equal("succeeded", (await api.WaitForRollbackAsync(name, older.Id)).Status);
+        var refused = await api.WaitForRollbackAsync(name, newer.Id);
+
+        // 20 was superseded by the first rollback: the second fails saying so instead of bringing it back as current.
+        Assert.Equal("failed", refused.Status);
+        Assert.Contains("superseded", refused.LastError, StringComparison.Ordinal);
+        Assert.Equal(Revision(10), api.Hub.State.Branches[$"demo-org/{name}@stable"]);
+        var list = await (await api.ClientFor("alice").GetAsync($"/api/v1/experiments/demo-org/{name}/checkpoints")).ReadAsync<Paged<CheckpointResponse>>();
+        Assert.Equal(["superseded", "superseded", "active"], list.Items.Select(c => c.Status));
+        // Nor does a retry bring it back.
+        await (await api.ClientFor("alice").PostAsync($"{url}/{newer.Id}/retry", null)).AssertProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]

@@ -117,7 +117,10 @@ public sealed class LeaderboardTests(AuthApiFactory api) : IClassFixture<AuthApi
         await aux.SendAsync(url, ContributionSetup.Steps(new Dictionary<string, double> { [peer] = 100 }, steps: 1));
         await api.LeaderboardAsync(url);
         var listed = await (await api.CreateClient().GetAsync("/api/v1/leaderboards")).ReadAsync<List<PublicLeaderboard>>();
-        Assert.Contains(listed, l => l.ModelName == experiment.ModelName && l.Url == $"/leaderboard/demo-org/{experiment.ModelName}");
+        var run = Assert.Single(listed, l => l.ModelName == experiment.ModelName && l.Url == $"/leaderboard/demo-org/{experiment.ModelName}");
+        // With what a volunteer choosing a run wants to know: who may join, how many are credited, when someone last was.
+        Assert.Equal((AccessPolicy.Open, 1), (run.AccessPolicy, run.Contributors));
+        Assert.NotNull(run.LastActivity);
 
         await (await api.ClientFor("alice").PatchWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}", new UpdateExperimentRequest(LeaderboardVisible: false)))
             .ReadAsync<ExperimentResponse>();

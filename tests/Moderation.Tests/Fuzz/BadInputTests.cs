@@ -148,6 +148,55 @@ public sealed class BadInputTests(FuzzTarget target)
         }
     }
 
+    [Fact]
+    public async Task NamesAndRevisionsEndingInALineFeedAreRefusedAndChangeNothing()
+    {
+        // A .NET regex's $ also matches before a final line feed: these passed validation, then failed with a 500 (the
+        // experiment already stored) or reached PostgreSQL (a 41-character revision in a 40-character column).
+        foreach (var body in new[]
+                 {
+                     $"{{\"organization_name\":\"{target.Context.Org}\",\"model_name\":\"lf-model\\n\"}}",
+                     $"{{\"organization_name\":\"{target.Context.Org}\\n\",\"model_name\":\"lf-model\"}}",
+                 })
+        {
+            var answer = await UnchangedAsync(() => SendAsync("POST", "/api/v1/experiments", FuzzCaller.Owner, body));
+            Assert.Contains("_name", Problem(answer, 400).Body, StringComparison.Ordinal);
+        }
+        var reference = await UnchangedAsync(() => SendAsync("POST", "/api/experiments/", FuzzCaller.Owner,
+            $"{{\"new_experiment\":{{\"organization_name\":\"{target.Context.Org}\",\"model_name\":\"lf-model\\n\"}}}}"));
+        Assert.Equal(422, reference.Status);
+        var revision = new string('a', 40) + "\\n";
+        var checkpoint = await UnchangedAsync(() => SendAsync("POST", $"{Url}/checkpoints", FuzzCaller.ServiceKey,
+            $"{{\"step\":7,\"repository\":\"{target.Context.Org}/{target.Context.Model}\",\"revision\":\"{revision}\",\"created_at\":\"2026-01-01T00:00:00Z\"}}"));
+        Assert.Contains("revision", Problem(checkpoint, 400).Body, StringComparison.Ordinal);
+        Problem(await UnchangedAsync(() => SendAsync("PUT", $"{Url}/allowlist/bob%0a", FuzzCaller.Owner)), 400);
+    }
+
+    [Fact]
+    public async Task NumbersSentAsStringsAreRefusedNamingTheField()
+    {
+        var time = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds();
+        var peer = target.Context.PeerFingerprint;
+        foreach (var (method, path, caller, body, field) in new[]
+                 {
+                     ("POST", $"{Url}/contributions", FuzzCaller.ServiceKey,
+                         $"{{\"reports\":[{{\"peer_public_key\":\"{peer}\",\"step\":9,\"samples\":\"100\",\"samples_per_second\":1.0,\"mini_steps\":1,\"loss\":1,\"time\":{time}}}]}}",
+                         "$.reports[0].samples"),
+                     ("POST", $"{Url}/contributions", FuzzCaller.ServiceKey,
+                         $"{{\"reports\":[{{\"peer_public_key\":\"{peer}\",\"step\":\"12\",\"samples\":100,\"samples_per_second\":1.0,\"mini_steps\":1,\"loss\":1,\"time\":{time}}}]}}",
+                         "$.reports[0].step"),
+                     ("POST", $"{Url}/checkpoints", FuzzCaller.ServiceKey,
+                         $"{{\"step\":\"12\",\"repository\":\"{target.Context.Org}/{target.Context.Model}\",\"revision\":\"{new string('b', 40)}\",\"created_at\":\"2026-01-01T00:00:00Z\"}}",
+                         "$.step"),
+                     ("PATCH", Url, FuzzCaller.Owner, "{\"token_lifetime_minutes\":\"60\"}", "$.token_lifetime_minutes"),
+                     ("POST", $"{Url}/rollbacks", FuzzCaller.Owner, "{\"checkpoint_id\":\"1\",\"reason\":\"r\"}", "$.checkpoint_id"),
+                 })
+        {
+            var answer = await UnchangedAsync(() => SendAsync(method, path, caller, body));
+            Assert.Contains($"'{field}'", Problem(answer, 400).Body, StringComparison.Ordinal);
+        }
+    }
+
     private static string Field(Contracts.Tokens.HivemindAccess access, string name) => name switch
     {
         "username" => access.Username,

@@ -66,6 +66,8 @@ public sealed class FuzzBodies(Random random)
             "token_lifetime_minutes" => 60,
             "max_peer_keys_per_user" => 100,
             "allowed_checkpoint_repositories" => new JsonArray("demo-org/fz"),
+            "initial_peers" or "multiaddrs" => new JsonArray("/ip4/203.0.113.9/tcp/31337/p2p/QmTfeRJ2yafKRE1qpR5Ga3dJw2qTG7VPmXz5ooJ2K8AwBz"),
+            "training_script_url" => "https://github.com/example/run",
             "peer_public_key" when caller is FuzzCaller.ServiceKey or FuzzCaller.Peer => context.PeerFingerprint,
             "peer_public_key" => context.JoinKeys.TryGetValue(caller, out var keys) ? keys[random.Next(keys.Count)] : context.JoinKeys.Values.First()[0],
             "username" => "bob",

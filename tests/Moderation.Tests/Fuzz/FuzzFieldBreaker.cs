@@ -9,12 +9,12 @@ namespace Moderation.Tests.Fuzz;
 public sealed class FuzzFieldBreaker(Random random)
 {
     /// <summary>The kinds of breakage a field gets, in this order, once every field had the one before.</summary>
-    private enum Breakage { Hostile, Missing, Null, WrongType, Extra, Huge }
+    private enum Breakage { Hostile, Missing, Null, WrongType, Extra, Huge, TrailingLineFeed }
 
     private static readonly Breakage[] Breakages =
     [
         Breakage.Hostile, Breakage.Hostile, Breakage.Missing, Breakage.Null, Breakage.Hostile, Breakage.WrongType, Breakage.Hostile,
-        Breakage.Extra, Breakage.Hostile, Breakage.Huge, Breakage.Hostile, Breakage.Hostile,
+        Breakage.Extra, Breakage.Hostile, Breakage.Huge, Breakage.Hostile, Breakage.TrailingLineFeed, Breakage.Hostile,
     ];
 
     /// <summary>Strings that a field of text must refuse or carry safely, in the order they are tried.</summary>
@@ -50,6 +50,10 @@ public sealed class FuzzFieldBreaker(Random random)
                 var name = new[] { "zzz", "__proto__", "$type", "constructor", "id", "Organization_Name", "" }[random.Next(7)];
                 extra[name] = JsonValue.Create("extra");
                 return $"extra field '{name}' beside {path}";
+            case Breakage.TrailingLineFeed when (key is not null ? container.AsObject()[key] : container.AsArray()[index]) is JsonValue current && current.TryGetValue<string>(out var text):
+                // The plausible value with a final line feed: what a .NET regex's $ lets through.
+                (value, what) = (text + "\n", JsonValue.Create(text + "\n").ToJsonString());
+                break;
             case Breakage.Huge:
                 (value, what) = (FuzzValues.Huge(random), "a 100 KB string");
                 break;
@@ -58,8 +62,8 @@ public sealed class FuzzFieldBreaker(Random random)
                 value = JsonNode.Parse(what);
                 break;
             case Breakage.Hostile when type is "string" or "":
-                var text = HostileStrings[round / 2 % HostileStrings.Length];
-                (value, what) = (text, JsonValue.Create(text).ToJsonString());
+                var hostile = HostileStrings[round / 2 % HostileStrings.Length];
+                (value, what) = (hostile, JsonValue.Create(hostile).ToJsonString());
                 break;
             default:
                 var other = FuzzValues.Strings[random.Next(FuzzValues.Strings.Length)];

@@ -135,6 +135,10 @@ public sealed class FuzzGenerator
             if (name == broken)
             {
                 var segment = FuzzValues.PathSegments[turn / parameters.Count % FuzzValues.PathSegments.Length];
+                if (segment == FuzzValues.ValidThenLineFeed)
+                {
+                    segment = PathValue(name, operation, context, victim) + "%0a";
+                }
                 mutation = $"path {{{name}}} = {FuzzValues.Shorten(segment)}";
                 return segment;
             }

@@ -70,7 +70,7 @@ public sealed class FuzzTarget : IAsyncLifetime
         _experiment = await Api.CreateExperimentAsync(policy: AccessPolicy.Open);
         var url = $"/api/v1/experiments/{_experiment.OrganizationName}/{_experiment.ModelName}";
         var key = await (await Api.ClientFor("alice").PostWireAsync($"{url}/service-keys",
-            new CreateServiceKeyRequest("fuzz", ["contributions:write", "checkpoints:write"]))).ReadAsync<ServiceKeyResponse>(HttpStatusCode.Created);
+            new CreateServiceKeyRequest("fuzz", ["contributions:write", "checkpoints:write", "initial_peers:write"]))).ReadAsync<ServiceKeyResponse>(HttpStatusCode.Created);
         _peer = await DpopPeer.Create().JoinAsync(Api, url, "carol");
         var elsewhere = await Api.CreateExperimentAsync(policy: AccessPolicy.Open);
         var otherPeer = await DpopPeer.Create().JoinAsync(Api, $"/api/v1/experiments/{elsewhere.OrganizationName}/{elsewhere.ModelName}", "bob");

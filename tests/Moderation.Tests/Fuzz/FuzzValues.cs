@@ -20,6 +20,8 @@ public static class FuzzValues
         "", " ", "\u0000", "a\u0000b", "\u0001", "\u001b[31m", "\u007f", "\u0085", "x\u200by", "\t", "\r\n", "line\nbreak",
         LoneHigh, "a" + LoneLow, "\ud83d\ude00", "日本語", "../../etc/passwd", "%2e%2e", "..", ".", "<script>alert(1)</script>",
         "' OR 1=1 --", "=cmd|' /C calc'!A0", "null", "true", "0", "-1", "ssh-rsa AAAA", "hf_x", "msk_x",
+        // Valid values with a final line feed (a .NET regex's $ matches before it), and non-ASCII that headers cannot carry.
+        "demo-org\n", "model\n", "bob\n", new string('a', 40) + "\n", "café", "\u3000", "/\u3000/x",
         new string('a', 300), new string('b', 5000),
     ];
 
@@ -40,9 +42,13 @@ public static class FuzzValues
         "null", "true", "false", "\"text\"", "[]", "[1,2]", "{}", "{\"a\":1}", "[null]", "[\"\"]", "1", "-1", "1.5", "1e308",
     ];
 
+    /// <summary>In <see cref="PathSegments"/>: the parameter's valid value followed by an encoded line feed.</summary>
+    public const string ValidThenLineFeed = "__VALID_THEN_LF__";
+
     /// <summary>Raw (already percent-encoded) path segments.</summary>
     public static readonly string[] PathSegments =
     [
+        ValidThenLineFeed,
         "..", "%2e%2e", "%2E%2e", "%2e.", ".%2E", ".", "%2e", "%00", "a%00b", "%01", "%0a", "%0d%0a", "%1b", "%7f", "%c2%85",
         "%ED%A0%80", "%C0%AE", "%FF", "%fe%ff", "%", "%zz", "%2", "%2F", "..%2f", "%2e%2e%2f", "%5c", "a;b", "~", "%20",
         "%E6%97%A5", "%F0%9F%98%80", "-1", "0", "2147483648", "9223372036854775808", "-9223372036854775809", "1e308",

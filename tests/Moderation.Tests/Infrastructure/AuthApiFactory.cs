@@ -77,12 +77,13 @@ public class AuthApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Recurring jobs stay registered but never come due (31 February) unless a test asks for a schedule: a test runs
         // the job itself when it needs it, so a minutely run cannot race it.
         builder.UseSetting("Hangfire:BanExpiryCron", Never);
+        builder.UseSetting("Hangfire:RollbackSweepCron", Never);
         builder.UseSetting("Contributions:LeaderboardCron", Never);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting(TestHostLog.ConsoleOff, "None");
         builder.ConfigureLogging(logging => logging.AddProvider(new TestHostLog("authapi")));
         // Tests call as few users from one address, far faster than people do; RateLimitTests sets real limits.
-        foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups", "NameLookups", "InstanceNameLookups" })
+        foreach (var limit in new[] { "AnonymousReads", "Writes", "Joins", "ReportBatches", "UnknownTokenLookups", "NameLookups", "ImportNameLookups", "InstanceNameLookups" })
         {
             builder.UseSetting($"RateLimits:{limit}PerMinute", "0");
         }

@@ -28,13 +28,22 @@ public static class CheckpointSetup
         return (experiment.ModelName, ids);
     }
 
-    /// <summary>Polls a rollback of demo-org/<paramref name="name"/> until it has succeeded or failed (90 s at most).</summary>
+    /// <summary>
+    /// Polls a rollback of demo-org/<paramref name="name"/> until it has succeeded or failed (90 s at most); a 503 (the
+    /// database was restarting) is asked again, as a client would.
+    /// </summary>
     public static async Task<RollbackResponse> WaitForRollbackAsync(this AuthApiFactory api, string name, long id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
-            var rollback = await (await api.ClientFor("alice").GetAsync($"/api/v1/experiments/demo-org/{name}/rollbacks/{id}")).ReadAsync<RollbackResponse>();
+            var response = await api.ClientFor("alice").GetAsync($"/api/v1/experiments/demo-org/{name}/rollbacks/{id}");
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+                continue;
+            }
+            var rollback = await response.ReadAsync<RollbackResponse>();
             if (rollback.Status is "succeeded" or "failed" || DateTime.UtcNow > deadline)
             {
                 return rollback;

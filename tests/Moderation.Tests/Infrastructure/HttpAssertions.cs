@@ -29,6 +29,9 @@ public static class HttpAssertions
     public static Task<HttpResponseMessage> PostWireAsync<T>(this HttpClient client, string url, T body) =>
         client.PostAsJsonAsync(url, body, WireJson.Options);
 
+    public static Task<HttpResponseMessage> PutAsJsonWireAsync<T>(this HttpClient client, string url, T body) =>
+        client.PutAsJsonAsync(url, body, WireJson.Options);
+
     public static Task<HttpResponseMessage> PatchWireAsync<T>(this HttpClient client, string url, T body) =>
         client.PatchAsJsonAsync(url, body, WireJson.Options);
 
@@ -36,4 +39,11 @@ public static class HttpAssertions
         client.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
     public static string Detail(this JsonElement problem) => problem.GetProperty("detail").GetString() ?? "";
+
+    /// <summary>A reference endpoint's 422, in FastAPI's shape: each error of <c>detail</c> as its dotted <c>loc</c>, <c>msg</c> and <c>type</c>.</summary>
+    public static List<(string Loc, string Msg, string Type)> FastApiErrors(this JsonElement problem) =>
+        problem.GetProperty("detail").EnumerateArray().Select(e => (
+            string.Join('.', e.GetProperty("loc").EnumerateArray().Select(l => l.ToString())),
+            e.GetProperty("msg").GetString()!,
+            e.GetProperty("type").GetString()!)).ToList();
 }

@@ -15,8 +15,8 @@ public class HubStoreFactory : AuthApiFactory
 
     private HubStoreFactory(AuthApiFactory sharedWith, (string Key, string Value)[] settings) : base(sharedWith) => _settings = settings;
 
-    /// <summary>A second instance on this one's database and Hub, with the same settings.</summary>
-    public HubStoreFactory Next() => new(this, _settings);
+    /// <summary>A second instance on this one's database and Hub, with the same settings and <paramref name="more"/>.</summary>
+    public HubStoreFactory Next(params (string Key, string Value)[] more) => new(this, [.. _settings, .. more]);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

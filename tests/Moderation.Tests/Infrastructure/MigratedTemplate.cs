@@ -1,4 +1,3 @@
-using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Moderation.AuthApi.Data;
@@ -31,10 +30,7 @@ public static class MigratedTemplate
         services.AddModerationDatabase();
         await using (var provider = services.BuildServiceProvider())
         {
-            await provider.PrepareSchemaAsync(["migrate"]); // the deployment step: applies the schema, "exit"
+            await provider.PrepareSchemaAsync(["migrate"]); // the deployment step: applies the schema and Hangfire's, "exit"
         }
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        PostgreSqlObjectsInstaller.Install(connection, "hangfire");
     }
 }

@@ -61,8 +61,11 @@ public sealed class JoinTests(AuthApiFactory api) : IClassFixture<AuthApiFactory
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(["auth_server_public_key", "coordinator_ip", "coordinator_port", "hivemind_access"],
+        // The reference server's fields, plus initial_peers: its clients read only the fields they know (pydantic's
+        // ExperimentJoinOutput ignores others, HuggingFaceAuthorizer reads keys), and moderation_hivemind reads this one.
+        Assert.Equal(["auth_server_public_key", "coordinator_ip", "coordinator_port", "hivemind_access", "initial_peers"],
             json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(JsonValueKind.Array, json.GetProperty("initial_peers").ValueKind);
         var access = json.GetProperty("hivemind_access");
         Assert.Equal(["expiration_time", "peer_public_key", "signature", "username"],
             access.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));

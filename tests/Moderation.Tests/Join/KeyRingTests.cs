@@ -26,6 +26,13 @@ public sealed class KeyRingTests(AuthApiFactory api) : IClassFixture<AuthApiFact
         Assert.Equal(before.Kid, rotated.RetiredKid);
         Assert.NotEqual(before.Kid, rotated.Kid);
         Assert.Equal(before.ExpiresAt, rotated.RetiredKeyPublishedUntil);
+        // Owners see which key signs, since when, and until when the retired one stays published; nobody else.
+        var keysUrl = $"/api/v1/experiments/demo-org/{experiment.ModelName}/keys";
+        var listed = await (await api.ClientFor("alice").GetAsync(keysUrl)).ReadAsync<List<SigningKeyResponse>>();
+        Assert.Equal([(rotated.Kid, true, (DateTimeOffset?)null), (before.Kid, false, before.ExpiresAt)],
+            listed.Select(k => (k.Kid, k.Signing, k.Signing ? null : k.PublishedUntil)));
+        Assert.True(listed[0].CreatedAt > listed[1].CreatedAt);
+        await (await api.ClientFor("bob").GetAsync(keysUrl)).AssertProblemAsync(HttpStatusCode.Forbidden);
 
         var jwks = await Client.GetJwksAsync("demo-org", experiment.ModelName);
         Assert.Equal([rotated.Kid, before.Kid], jwks.Keys.Select(k => k.Kid));

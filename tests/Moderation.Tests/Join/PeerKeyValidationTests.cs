@@ -45,7 +45,8 @@ public sealed class PeerKeyValidationTests(AuthApiFactory api) : IClassFixture<A
 
         var reference = await api.ClientFor("bob").PutAsJsonAsync($"/api/experiments/join?organization_name=demo-org&model_name={experiment.ModelName}",
             new { experiment_join_input = new { peer_public_key = key } });
-        Assert.Contains(problemMentions, (await reference.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).Detail(), StringComparison.Ordinal);
+        Assert.Contains((await reference.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).FastApiErrors(),
+            e => e.Loc == "body.experiment_join_input.peer_public_key" && e.Msg.Contains(problemMentions, StringComparison.Ordinal));
         Assert.Equal(0, await api.IssuedTokenCountAsync(experiment));
     }
 

@@ -160,6 +160,25 @@ public sealed class TokenVerificationTests(AuthApiFactory api) : IClassFixture<A
         Assert.Contains("banned", banned.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnonymousIntrospectionOfABannedUsersTokenSaysBannedWithoutTheModeratorsReason()
+    {
+        var experiment = await api.CreateExperimentAsync();
+        var joined = await Client.JoinAsync("hf_dev_bob", "demo-org", experiment.ModelName, PeerKeys.New());
+        await api.BanAsync(experiment, "bob", "private note: reported by carol for poisoned gradients");
+
+        foreach (var request in new[]
+                 {
+                     new IntrospectionRequest(Token: joined.Token),
+                     new IntrospectionRequest(HivemindAccess: joined.HivemindAccess, OrganizationName: "demo-org", ModelName: experiment.ModelName),
+                 })
+        {
+            var answer = await Client.IntrospectAsync(request);
+            Assert.False(answer.Active);
+            Assert.Equal("bob is banned.", answer.Reason);
+        }
+    }
+
     [Theory]
     [InlineData("""{}""")]
     [InlineData("""{"token":"a.b.c","hivemind_access":{"username":"x","peer_public_key":"y","expiration_time":"z","signature":"s"}}""")]

@@ -1,13 +1,18 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Moderation.AuthApi.Bans;
+using Moderation.AuthApi.Data;
 using Moderation.Contracts.Client;
 using Moderation.Contracts.Moderation;
 using Moderation.Tests.Infrastructure;
+using Npgsql;
 
 namespace Moderation.Tests.Moderating;
 
-/// <summary>Temporary bans end on time, by a clock the test moves: no waiting, and no race with the minutely job.</summary>
+/// <summary>
+/// Temporary bans end on time, by a clock the test moves: no waiting, and no race with the minutely job; one run at a time,
+/// under a lock that dies with the instance that holds it.
+/// </summary>
 public sealed class BanExpiryTests(FakeClockFactory api) : IClassFixture<FakeClockFactory>
 {
     private ModerationClient Client => new(api.CreateClient());
@@ -40,5 +45,32 @@ public sealed class BanExpiryTests(FakeClockFactory api) : IClassFixture<FakeClo
 
         using var connection = api.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
         Assert.Contains(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == BanExpiryJob.RecurringJobId);
+    }
+
+    [Fact]
+    public async Task ARunThatFindsAnotherRunningLeavesItTheBansAndItsLockDiesWithItsSession()
+    {
+        var experiment = await api.CreateExperimentAsync();
+        var user = api.NewUser("cooling");
+        await (await api.ClientFor("alice").PostWireAsync($"/api/v1/experiments/demo-org/{experiment.ModelName}/bans",
+            new CreateBanRequest(user.Name, "cool-down", ExpiresAt: api.Clock.GetUtcNow().AddMinutes(5)))).ReadAsync<BanResponse>(HttpStatusCode.Created);
+        api.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        // Another instance's run holds the job's lock, on a session of its own...
+        await using (var other = new NpgsqlConnection(api.ConnectionString + ";Pooling=false"))
+        {
+            await other.OpenAsync();
+            await using var take = new NpgsqlCommand(AdvisoryLocks.TryBanExpiry, other);
+            Assert.True((bool)(await take.ExecuteScalarAsync())!);
+            Assert.Equal(0, await RunExpiryAsync());
+        }
+        // ...and is killed: its session ends, and so does its lock; the next run lifts the ban.
+        Assert.Equal(1, await RunExpiryAsync());
+    }
+
+    private async Task<int> RunExpiryAsync()
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<BanExpiryJob>().RunAsync(CancellationToken.None);
     }
 }

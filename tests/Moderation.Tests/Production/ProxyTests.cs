@@ -61,14 +61,42 @@ public sealed class ProxyTests(AuthApiFactory shared) : IClassFixture<AuthApiFac
             (session.Name, session.SecurePolicy, session.SameSite));
     }
 
+    [Fact]
+    public async Task ADpopProofNamingTheHostAClientClaimsIsRefusedWhereAPublicOriginIsSet()
+    {
+        // The balancer is trusted, but a client wrote X-Forwarded-Host itself (HAProxy passed it on before it set the header).
+        await using var api = await KestrelInstance.StartAsync(shared, "127.0.0.1", issuer: "https://auth.example.org");
+        var (_, url, _) = await api.OpenExperimentWithAuxAsync();
+        using var peer = await DpopPeer.Create().JoinAsync(api, url, "carol");
+        var path = $"{url}/contributions";
+
+        async Task<HttpResponseMessage> ReportAsync(string htu, long step)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path)
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new Contracts.Contributions.ContributionBatch(
+                    [ContributionSetup.Report(peer.Joined!.PeerKeyFingerprint, step, 600, 10, DateTimeOffset.UtcNow.AddMinutes(-1))]), options: Contracts.Json.WireJson.Options),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("DPoP", peer.Joined!.Token);
+            request.Headers.Add("DPoP", Contracts.Tokens.DpopProof.Create(peer.Key, "POST", htu, peer.Joined.Token, DateTimeOffset.UtcNow));
+            request.Headers.Add("X-Forwarded-Host", "evil.example");
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            return await api.CreateClient().SendAsync(request);
+        }
+
+        var evil = await ReportAsync("https://evil.example" + path, 1);
+        Assert.Contains("'htu'", (await evil.AssertProblemAsync(HttpStatusCode.Unauthorized)).Detail(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await ReportAsync("https://auth.example.org" + path, 2)).StatusCode);
+    }
+
     /// <summary>AuthApi on a real loopback port (so the proxy's address is 127.0.0.1) that trusts <paramref name="proxy"/>.</summary>
-    private sealed class KestrelInstance(AuthApiFactory sharedWith, string proxy) : AuthApiFactory(sharedWith)
+    private sealed class KestrelInstance(AuthApiFactory sharedWith, string proxy, string? issuer = null) : AuthApiFactory(sharedWith)
     {
         public string Origin => ClientOptions.BaseAddress.ToString().TrimEnd('/');
 
-        public static async Task<KestrelInstance> StartAsync(AuthApiFactory sharedWith, string proxy)
+        public static async Task<KestrelInstance> StartAsync(AuthApiFactory sharedWith, string proxy, string? issuer = null)
         {
-            var instance = new KestrelInstance(sharedWith, proxy);
+            var instance = new KestrelInstance(sharedWith, proxy, issuer);
             await instance.InitializeAsync();
             instance.UseKestrel(0);
             instance.StartServer();
@@ -79,6 +107,10 @@ public sealed class ProxyTests(AuthApiFactory shared) : IClassFixture<AuthApiFac
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("ReverseProxy:TrustedProxies:0", proxy);
+            if (issuer is not null)
+            {
+                builder.UseSetting("Tokens:Issuer", issuer);
+            }
         }
     }
 }

@@ -2,13 +2,16 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Moderation.AuthApi.Data;
+using Moderation.AuthApi.Jobs;
 using Moderation.Tests.Infrastructure;
+using Npgsql;
 
 namespace Moderation.Tests.Production;
 
 /// <summary>
 /// The schema as a deployment step: <c>migrate</c> applies it and tells the process to exit; a server started with
-/// <c>Database:MigrateOnStart=false</c> refuses to start while a migration is pending, and changes nothing.
+/// <c>Database:MigrateOnStart=false</c> refuses to start while a migration is pending or Hangfire's schema is missing, and
+/// changes nothing.
 /// </summary>
 public sealed class SchemaStepTests
 {
@@ -30,7 +33,38 @@ public sealed class SchemaStepTests
             {
                 Assert.False(await step.PrepareSchemaAsync(["migrate"])); // applied; the process exits
                 Assert.Empty(await PendingAsync(step));
+                Assert.Equal(HangfireSchema.Library.Latest, await HangfireVersionAsync(connectionString));
             }
+            await using (var server = Services(connectionString, migrateOnStart: false))
+            {
+                Assert.True(await server.PrepareSchemaAsync([]));
+            }
+        }
+        finally
+        {
+            await cluster.DropDatabaseAsync(connectionString);
+        }
+    }
+
+    [Fact]
+    public async Task HangfiresSchemaIsInstalledByTheSchemaStepAndAServerThatMayNotMigrateRefusesToStartWithoutIt()
+    {
+        var cluster = await PostgresCluster.Shared;
+        var connectionString = await cluster.CreateMigratedDatabaseAsync("schema_hangfire");
+        try
+        {
+            await ExecuteAsync(connectionString, $"DROP SCHEMA {HangfireSchema.Name} CASCADE");
+            await using (var server = Services(connectionString, migrateOnStart: false))
+            {
+                var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => server.PrepareSchemaAsync([]));
+                Assert.Contains($"Hangfire's schema is at version none, this build needs {HangfireSchema.Library.Latest}", refusal.Message, StringComparison.Ordinal);
+                Assert.Contains("dotnet Moderation.AuthApi.dll migrate", refusal.Message, StringComparison.Ordinal);
+            }
+            await using (var step = Services(connectionString, migrateOnStart: false))
+            {
+                Assert.False(await step.PrepareSchemaAsync(["migrate"]));
+            }
+            Assert.Equal(HangfireSchema.Library.Latest, await HangfireVersionAsync(connectionString));
             await using (var server = Services(connectionString, migrateOnStart: false))
             {
                 Assert.True(await server.PrepareSchemaAsync([]));
@@ -71,6 +105,22 @@ public sealed class SchemaStepTests
             .AddLogging();
         services.AddModerationDatabase();
         return services.BuildServiceProvider();
+    }
+
+    private static async Task<int?> HangfireVersionAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT max(version) FROM {HangfireSchema.Name}.schema", connection);
+        return await command.ExecuteScalarAsync() as int?;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<List<string>> PendingAsync(IServiceProvider services)

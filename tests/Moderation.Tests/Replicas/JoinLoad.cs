@@ -9,9 +9,10 @@ namespace Moderation.Tests.Replicas;
 /// <summary>
 /// Reference-compatible joins with fresh peer keys (so every join signs and writes a token) from a few concurrent
 /// clients through the balancer, until stopped, taking turns among <paramref name="userTokens"/> (each user's live peer
-/// keys are capped per experiment). Records every answer.
+/// keys are capped per experiment). Records every answer. With <paramref name="splitBodies"/>, each body arrives in two
+/// parts a moment apart, as over a real network, so the balancer may pass a request on before it has all of it.
 /// </summary>
-public sealed class JoinLoad(string baseUrl, string model, IReadOnlyList<string> userTokens, int clients = 6)
+public sealed class JoinLoad(string baseUrl, string model, IReadOnlyList<string> userTokens, int clients = 6, bool splitBodies = false)
 {
     private int _turn;
 
@@ -43,9 +44,10 @@ public sealed class JoinLoad(string baseUrl, string model, IReadOnlyList<string>
             Answer answer;
             try
             {
+                var input = new { experiment_join_input = new { peer_public_key = PeerKeys.New() } };
                 using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/experiments/join?organization_name=demo-org&model_name={model}")
                 {
-                    Content = JsonContent.Create(new { experiment_join_input = new { peer_public_key = PeerKeys.New() } }),
+                    Content = splitBodies ? new SplitJsonContent(JsonSerializer.Serialize(input)) : JsonContent.Create(input),
                 };
                 request.Headers.Add("Authorization", "Bearer " + userTokens[(Interlocked.Increment(ref _turn) & int.MaxValue) % userTokens.Count]);
                 using var response = await http.SendAsync(request);
@@ -65,6 +67,37 @@ public sealed class JoinLoad(string baseUrl, string model, IReadOnlyList<string>
             {
                 _answers.Add(answer);
             }
+            if (answer.Status == 503)
+            {
+                // As a client told to come back would, if more eagerly than Retry-After says (the recovery is timed to 50 ms).
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>A JSON body written in two parts 20 ms apart: the headers and its first byte, then the rest.</summary>
+    private sealed class SplitJsonContent : HttpContent
+    {
+        private readonly byte[] _json;
+
+        public SplitJsonContent(string json)
+        {
+            _json = System.Text.Encoding.UTF8.GetBytes(json);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(_json.AsMemory(0, 1));
+            await stream.FlushAsync();
+            await Task.Delay(20);
+            await stream.WriteAsync(_json.AsMemory(1));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _json.Length;
+            return true;
         }
     }
 

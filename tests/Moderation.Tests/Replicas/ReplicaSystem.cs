@@ -7,8 +7,9 @@ using Npgsql;
 namespace Moderation.Tests.Infrastructure;
 
 /// <summary>
-/// The whole system as <c>REPLICAS=2 deploy/run-local.sh</c> runs it: PostgreSQL, the Hub emulator, two AuthApi and two
-/// ModeratorUi processes behind HAProxy, on free loopback ports, with data in a throwaway folder. Background jobs run
+/// The whole system as <c>REPLICAS=2 WORKERS=2 deploy/run-local.sh</c> runs it: PostgreSQL, the Hub emulator, two serving
+/// AuthApi replicas and two ModeratorUi processes behind HAProxy, and two AuthApi workers (two, so that one can be killed
+/// mid-job and the other seen to take over), on free loopback ports, with data in a throwaway folder. Background jobs run
 /// every few seconds here so that schedules can be watched.
 /// </summary>
 public sealed class ReplicaSystem : IAsyncLifetime
@@ -22,6 +23,7 @@ public sealed class ReplicaSystem : IAsyncLifetime
     public int UiPort { get; private set; }
     public int HubPort { get; private set; }
     public int PgPort { get; private set; }
+    public int WorkerPort { get; private set; }
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "moderation-e2e-" + Guid.NewGuid().ToString("N")[..10]);
     public string ApiUrl => $"http://127.0.0.1:{ApiPort}";
     public string UiUrl => $"http://127.0.0.1:{UiPort}";
@@ -33,17 +35,19 @@ public sealed class ReplicaSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (ApiPort, UiPort, HubPort, PgPort) = (FreeRange(3), FreeRange(3), FreeRange(1), FreeRange(1));
+        (ApiPort, UiPort, HubPort, PgPort, WorkerPort) = (FreeRange(3), FreeRange(3), FreeRange(1), FreeRange(1), FreeRange(2));
         var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "deploy/run-local.sh")])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot,
         };
         var env = new Dictionary<string, string>
         {
-            ["REPLICAS"] = "2", ["API_PORT"] = $"{ApiPort}", ["UI_PORT"] = $"{UiPort}", ["HUB_PORT"] = $"{HubPort}", ["PG_PORT"] = $"{PgPort}",
+            ["REPLICAS"] = "2", ["WORKERS"] = "2", ["WORKER_PORT"] = $"{WorkerPort}", ["API_PORT"] = $"{ApiPort}", ["UI_PORT"] = $"{UiPort}", ["HUB_PORT"] = $"{HubPort}", ["PG_PORT"] = $"{PgPort}",
             ["MODERATION_DATA_DIR"] = DataDir, ["MODERATION_SKIP_BUILD"] = "1",
             ["Hangfire__BanExpiryCron"] = "*/3 * * * * *", ["Contributions__LeaderboardCron"] = "*/3 * * * * *",
             ["Hangfire__SchedulePollingIntervalSeconds"] = "1",
+            // A scheduler's lock left by the worker the suite kills is taken over after 10 s (30 s by default).
+            ["Hangfire__DistributedLockTimeoutSeconds"] = "10",
             ["Checkpoints__Store"] = "hub", ["Checkpoints__HubToken"] = "hf_dev_alice",
             // The join load comes from one address as a few users, far faster than people join; the rate limits have
             // their own tests (Security/RateLimitTests, HubLookupLimitTests) and stay off here.
@@ -82,6 +86,34 @@ public sealed class ReplicaSystem : IAsyncLifetime
     public string Log(string service) => File.ReadAllText(Path.Combine(DataDir, "logs", service + ".log"));
 
     public int Pid(string service) => int.Parse(File.ReadAllText(Path.Combine(DataDir, "run", service + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Kills <paramref name="service"/> with SIGKILL: no clean-up of any kind, as a crash or an OOM kill.</summary>
+    public void Kill(string service) =>
+        Process.Start("kill", ["-KILL", Pid(service).ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    /// <summary>The AuthApi processes: the serving replicas, then the workers.</summary>
+    public static readonly string[] AuthApiServices = ["auth-api-1", "auth-api-2", "auth-worker-1", "auth-worker-2"];
+
+    /// <summary>
+    /// The AuthApi process (<c>auth-api-1</c>, <c>auth-worker-1</c>, …) whose TCP connection leaves from local port <paramref name="port"/> (a
+    /// PostgreSQL session's <c>client_port</c>), or null: the socket's inode from /proc/net, then the process holding it.
+    /// </summary>
+    public string? AuthApiOwningPort(int port)
+    {
+        var inodes = new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 9 && int.Parse(f[1].Split(':')[1], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) == port)
+            .Select(f => $"socket:[{f[9]}]").ToHashSet();
+        foreach (var service in AuthApiServices)
+        {
+            var fds = new DirectoryInfo($"/proc/{Pid(service)}/fd");
+            if (fds.Exists && fds.EnumerateFileSystemInfos().Any(fd => fd.LinkTarget is { } target && inodes.Contains(target)))
+            {
+                return service;
+            }
+        }
+        return null;
+    }
 
     /// <summary>HAProxy's view of a server: UP, DOWN, …</summary>
     public async Task<string> BalancerStatusAsync(string backend, string server)

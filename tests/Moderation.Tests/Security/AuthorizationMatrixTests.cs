@@ -71,6 +71,7 @@ public sealed class AuthorizationMatrixTests(MatrixSetup setup, ITestOutputHelpe
         {
             CallerKind.ServiceKeyForCheckpoints => rule.Scope == "checkpoints:write",
             CallerKind.ServiceKeyForContributions => rule.Scope == "contributions:write",
+            CallerKind.ServiceKeyForInitialPeers => rule.Scope == "initial_peers:write",
             _ => false,
         };
         if (rule.Audience == Audience.Anyone)
@@ -114,6 +115,7 @@ public enum CallerKind
     GlobalAdmin,
     ServiceKeyForCheckpoints,
     ServiceKeyForContributions,
+    ServiceKeyForInitialPeers,
     BarePeerToken,
     ProvenPeer,
 }

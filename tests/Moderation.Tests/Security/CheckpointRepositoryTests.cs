@@ -50,9 +50,10 @@ public sealed class CheckpointRepositoryTests(RollbackTests.Instance api) : ICla
         Assert.Equal(Revision(10), api.Hub.State.Branches[branch]);
 
         // A checkpoint whose commit is not on the Hub: the rollback fails at once, and the branch keeps its revision.
+        // (Targets are checkpoints older than the current one, step 10 now: these are registered at earlier steps.)
         var aux = await AuxAsync(url);
         var ghost = await (await aux.PostWireAsync($"{url}/checkpoints",
-            new RegisterCheckpointRequest(30, $"demo-org/{name}", Revision(30), 1.0, DateTimeOffset.UtcNow))).ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
+            new RegisterCheckpointRequest(5, $"demo-org/{name}", Revision(30), 1.0, DateTimeOffset.UtcNow))).ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
         var missing = await RollBackAsync(url, name, ghost.Id);
         Assert.Equal(("failed", 1), (missing.Status, missing.Attempts));
         Assert.Contains("no revision", missing.LastError, StringComparison.Ordinal);
@@ -64,7 +65,7 @@ public sealed class CheckpointRepositoryTests(RollbackTests.Instance api) : ICla
         await (await api.ClientFor("root").PatchWireAsync(url, new UpdateExperimentRequest(AllowedCheckpointRepositories: ["partner/shared-model"])))
             .ReadAsync<ExperimentResponse>();
         var shared = await (await aux.PostWireAsync($"{url}/checkpoints",
-            new RegisterCheckpointRequest(40, "partner/shared-model", Revision(40), 1.0, DateTimeOffset.UtcNow))).ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
+            new RegisterCheckpointRequest(4, "partner/shared-model", Revision(40), 1.0, DateTimeOffset.UtcNow))).ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
         api.Hub.State.FailNextBranchCalls(10);
         var failing = await RollBackAsync(url, name, shared.Id);
         api.Hub.State.FailNextBranchCalls(0);
@@ -79,8 +80,11 @@ public sealed class CheckpointRepositoryTests(RollbackTests.Instance api) : ICla
         Assert.DoesNotContain(api.Hub.State.Branches.Keys, k => k.StartsWith("partner/", StringComparison.Ordinal));
 
         // A move of an existing branch is one call: the branch is never deleted on the way.
-        Assert.Equal("succeeded", (await RollBackAsync(url, name, ids[20])).Status);
-        Assert.Equal(Revision(20), api.Hub.State.Branches[branch]);
+        api.Hub.State.AddRevision($"demo-org/{name}", Revision(3));
+        var older = await (await aux.PostWireAsync($"{url}/checkpoints",
+            new RegisterCheckpointRequest(3, $"demo-org/{name}", Revision(3), 1.0, DateTimeOffset.UtcNow))).ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
+        Assert.Equal("succeeded", (await RollBackAsync(url, name, older.Id)).Status);
+        Assert.Equal(Revision(3), api.Hub.State.Branches[branch]);
         Assert.Equal(0, api.Hub.State.BranchDeletions);
     }
 
@@ -112,6 +116,9 @@ public sealed class CheckpointRepositoryTests(RollbackTests.Instance api) : ICla
         await (await api.ClientFor("root").PatchWireAsync(url, new UpdateExperimentRequest(AllowedCheckpointRepositories: ["demo-org/demo-model"])))
             .ReadAsync<ExperimentResponse>();
         var registered = await (await aux.PostWireAsync($"{url}/checkpoints", aimed)).ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
+        // A later checkpoint of its own, so the aimed one is a rollback target by age (only older checkpoints are).
+        await (await aux.PostWireAsync($"{url}/checkpoints", aimed with { Step = 8, Repository = $"own-org/{created.ModelName}", Revision = Revision(8) }))
+            .ReadAsync<CheckpointResponse>(HttpStatusCode.Created);
         await (await asOwner.PatchWireAsync(url, new UpdateExperimentRequest(AllowedCheckpointRepositories: ["demo-org/demo-model"]))).ReadAsync<ExperimentResponse>();
         await (await asOwner.PatchWireAsync(url, new UpdateExperimentRequest(AllowedCheckpointRepositories: []))).ReadAsync<ExperimentResponse>();
         await (await asOwner.PatchWireAsync(url, new UpdateExperimentRequest(AllowedCheckpointRepositories: ["demo-org/demo-model"])))

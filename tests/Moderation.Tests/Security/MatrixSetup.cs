@@ -39,6 +39,7 @@ public sealed class MatrixSetup : IAsyncLifetime
         Assert.True((await Api.ClientFor("alice").PutAsync($"{Url(elsewhere)}/moderators/{otherModerator.Name}", null)).IsSuccessStatusCode);
         var checkpointsKey = await KeyAsync(url, "checkpoints:write");
         var contributionsKey = await KeyAsync(url, "contributions:write");
+        var initialPeersKey = await KeyAsync(url, "initial_peers:write");
         _peer = await DpopPeer.Create().JoinAsync(Api, url, "carol");
 
         _clients[CallerKind.Anonymous] = () => Api.CreateClient();
@@ -50,6 +51,7 @@ public sealed class MatrixSetup : IAsyncLifetime
         _clients[CallerKind.GlobalAdmin] = () => Api.ClientFor("root");
         _clients[CallerKind.ServiceKeyForCheckpoints] = () => Api.ClientWithToken(checkpointsKey);
         _clients[CallerKind.ServiceKeyForContributions] = () => Api.ClientWithToken(contributionsKey);
+        _clients[CallerKind.ServiceKeyForInitialPeers] = () => Api.ClientWithToken(initialPeersKey);
         _clients[CallerKind.BarePeerToken] = () => Api.ClientWithToken(_peer.Joined!.Token);
         _clients[CallerKind.ProvenPeer] = () => _peer.Client(Api);
     }

@@ -74,6 +74,42 @@ public sealed class ProofOfPossessionTests(AuthApiFactory api) : IClassFixture<A
     }
 
     [Fact]
+    public async Task AProofWhoseIatIsAStringIsRefused()
+    {
+        var (experiment, url, _) = await api.OpenExperimentWithAuxAsync();
+        using var peer = await DpopPeer.Create().JoinAsync(api, url, "carol");
+        var token = peer.Joined!.Token;
+        var target = new Uri(api.Server.BaseAddress, $"{url}/contributions").ToString();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        var stringIat = Proof(peer.Key, target, token, now.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var refused = await SendAsync(url, token, stringIat, Batch(peer, 1));
+        Assert.Contains("'iat'", (await refused.AssertProblemAsync(HttpStatusCode.Unauthorized)).Detail(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(url, token, Proof(peer.Key, target, token, now), Batch(peer, 2))).StatusCode);
+        Assert.Equal(1, await StoredAsync(experiment.Id));
+    }
+
+    /// <summary>A proof like <see cref="DpopProof.Create"/> makes, with <paramref name="iat"/> as given (a number or not).</summary>
+    private static string Proof(RSA key, string url, string token, object iat)
+    {
+        var publicKey = key.ExportParameters(false);
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(
+            new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+            {
+                TokenType = DpopProof.Type,
+                SigningCredentials = new(new Microsoft.IdentityModel.Tokens.RsaSecurityKey(key), "RS256"),
+                AdditionalHeaderClaims = new Dictionary<string, object>
+                {
+                    ["jwk"] = new Dictionary<string, object> { ["kty"] = "RSA", ["n"] = Base64Url.Encode(publicKey.Modulus), ["e"] = Base64Url.Encode(publicKey.Exponent) },
+                },
+                Claims = new Dictionary<string, object>
+                {
+                    ["jti"] = Guid.NewGuid().ToString("N"), ["htm"] = "POST", ["htu"] = url, ["iat"] = iat, ["ath"] = DpopProof.AccessTokenHash(token),
+                },
+            });
+    }
+
+    [Fact]
     public async Task AServiceKeyKeepsWorkingWithoutAnyProof()
     {
         var (experiment, url, aux) = await api.OpenExperimentWithAuxAsync();

@@ -14,6 +14,9 @@ public sealed class ExperimentConfiguration : IEntityTypeConfiguration<Experimen
         builder.Property(e => e.CreatedBy).HasMaxLength(HfNames.MaxLength);
         builder.Property(e => e.CoordinatorIp).HasMaxLength(45);
         builder.Property(e => e.AllowedCheckpointRepositories).HasDefaultValueSql("'{}'");
+        builder.Property(e => e.InitialPeers).HasDefaultValueSql("'{}'");
+        builder.Property(e => e.PublishedInitialPeers).HasDefaultValueSql("'{}'");
+        builder.Property(e => e.TrainingScriptUrl).HasMaxLength(TrainingScriptLinks.MaxLength);
         builder.Property(e => e.MaxPeerKeysPerUser).HasDefaultValue(ExperimentLimits.DefaultMaxPeerKeysPerUser);
         builder.Property(e => e.AccessPolicy).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(e => new { e.OrganizationName, e.ModelName }).IsUnique();

@@ -12,6 +12,7 @@ public sealed class ExperimentMemberConfiguration : IEntityTypeConfiguration<Exp
         builder.Property(m => m.UserId).HasMaxLength(HfUserConfiguration.IdLength);
         builder.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(m => m.GrantedBy).HasMaxLength(HfNames.MaxLength);
+        builder.Property(m => m.GrantedById).HasMaxLength(HfUserConfiguration.IdLength);
         builder.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(m => m.UserId);
     }

@@ -12,6 +12,7 @@ public sealed class ServiceKeyConfiguration : IEntityTypeConfiguration<ServiceKe
         builder.Property(k => k.Prefix).HasMaxLength(16);
         builder.Property(k => k.SecretHash).HasMaxLength(64);
         builder.HasIndex(k => k.SecretHash).IsUnique();
+        builder.Property(k => k.InitialPeers).HasDefaultValueSql("'{}'");
         builder.Property(k => k.Scopes).HasMaxLength(200);
         builder.Property(k => k.CreatedBy).HasMaxLength(HfNames.MaxLength);
         builder.Property(k => k.RevokedBy).HasMaxLength(HfNames.MaxLength);

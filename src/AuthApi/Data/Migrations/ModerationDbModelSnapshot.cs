@@ -537,6 +537,13 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("character varying(96)")
                         .HasColumnName("created_by");
 
+                    b.PrimitiveCollection<List<string>>("InitialPeers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("initial_peers")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<bool>("LeaderboardVisible")
                         .HasColumnType("boolean")
                         .HasColumnName("leaderboard_visible");
@@ -559,9 +566,21 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("character varying(96)")
                         .HasColumnName("organization_name");
 
+                    b.PrimitiveCollection<List<string>>("PublishedInitialPeers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("published_initial_peers")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<int>("TokenLifetimeMinutes")
                         .HasColumnType("integer")
                         .HasColumnName("token_lifetime_minutes");
+
+                    b.Property<string>("TrainingScriptUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("training_script_url");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -661,6 +680,11 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasMaxLength(96)
                         .HasColumnType("character varying(96)")
                         .HasColumnName("granted_by");
+
+                    b.Property<string>("GrantedById")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("granted_by_id");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -1258,6 +1282,17 @@ namespace Moderation.AuthApi.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("experiment_id");
 
+                    b.PrimitiveCollection<List<string>>("InitialPeers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("initial_peers")
+                        .HasDefaultValueSql("'{}'");
+
+                    b.Property<DateTimeOffset?>("InitialPeersPublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("initial_peers_published_at");
+
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
@@ -1388,16 +1423,6 @@ namespace Moderation.AuthApi.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contribution_hours_experiments_experiment_id");
-                });
-
-            modelBuilder.Entity("Moderation.AuthApi.Data.ContributionReport", b =>
-                {
-                    b.HasOne("Moderation.AuthApi.Data.Experiment", null)
-                        .WithMany()
-                        .HasForeignKey("ExperimentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_contribution_reports_experiments_experiment_id");
                 });
 
             modelBuilder.Entity("Moderation.AuthApi.Data.ContributorHeadStart", b =>

@@ -54,10 +54,7 @@
       name.title = e.peer_key_fingerprint;
     }
     who.append(name);
-    cell(tr, e.credited_samples.toLocaleString("en-US"), "num");
-    cell(tr, String(e.active_hours), "num");
-    cell(tr, String(e.steps), "num");
-    cell(tr, utc(e.last_seen));
+    // Right after the name, so what explains a "–" rank or a 0 is on screen on a phone too.
     const flags = cell(tr, "");
     for (const f of e.flags) {
       const badge = document.createElement("span");
@@ -66,6 +63,10 @@
       if (f === "rolled_back") badge.title = e.rolled_back_samples.toLocaleString("en-US") + " samples undone by a rollback (not counted, not a penalty)";
       flags.append(badge);
     }
+    cell(tr, e.credited_samples.toLocaleString("en-US"), "num");
+    cell(tr, String(e.active_hours), "num");
+    cell(tr, String(e.steps), "num");
+    cell(tr, utc(e.last_seen));
     return tr;
   }
 

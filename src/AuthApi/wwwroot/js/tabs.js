@@ -27,4 +27,9 @@
   }
   const fromHash = document.getElementById("tab-" + location.hash.slice(1));
   if (fromHash && tabs.includes(fromHash)) select(fromHash, false);
+  // A link to a tab on this page (#leaderboards from "Join a training run") opens it and takes the focus there.
+  window.addEventListener("hashchange", () => {
+    const tab = document.getElementById("tab-" + location.hash.slice(1));
+    if (tab && tabs.includes(tab)) select(tab, true);
+  });
 })();

@@ -5,8 +5,9 @@ using Moderation.ModeratorUi.Api;
 namespace Moderation.ModeratorUi.Pages.Experiments;
 
 /// <summary>
-/// One action from what a moderator saw (a contribution report, a peer, a join request): ban the user, revoke the peer
-/// key, or both, with the reason and evidence already written from what was seen.
+/// One action from what a moderator saw (a contribution report, a peer, a join request): ban the user or revoke only the
+/// peer key. Nothing is chosen for them: the reason is written in advance only when the evidence says what happened (a
+/// clipped report), and each button says what it does to whom.
 /// </summary>
 public sealed class ActModel(AuthApiClient api) : ExperimentPageModel(api)
 {
@@ -26,37 +27,34 @@ public sealed class ActModel(AuthApiClient api) : ExperimentPageModel(api)
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    public async Task<IActionResult> OnPostAsync(string? ban, string? revoke, [FromForm(Name = "expires_at")] DateTime? expiresAt, string? confirm, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync([FromForm(Name = "do")] string? action, string? duration,
+        [FromForm(Name = "expires_at")] DateTime? expiresAt, string? confirm, CancellationToken ct)
     {
         const string Form = "act";
-        if (ban != "yes" && revoke != "yes")
+        if (action is not ("ban" or "revoke"))
         {
-            return Refused(Form, "Choose what to do: ban the user, revoke the peer, or both.");
+            return Refused(Form, "Choose what to do: ban the user, or revoke only the peer key.");
         }
         if (confirm != "yes")
         {
-            return NeedsConfirmation(Form, "act");
+            return NeedsConfirmation(Form, action == "ban" ? $"ban {Username}" : "revoke the peer key");
         }
-        var done = new List<string>();
-        if (ban == "yes")
+        if (action == "ban")
         {
-            var banned = await BanAsync(Username ?? "", Reason, Evidence, expiresAt, ct);
+            var banned = await BanAsync(Username ?? "", Reason, Evidence, BanDurations.End(duration, expiresAt, DateTimeOffset.UtcNow), ct);
             if (banned.Problem is { } problem)
             {
-                return Refused(Form, problem);
+                return Refused(Form, OnField(problem, "username"));
             }
-            done.Add($"{banned.Value!.Username} is banned ({Words.Plural(banned.Value.TokensRevoked, "token", "tokens")} revoked)");
+            Notice = $"{banned.Value!.Username} is banned; {Words.Plural(banned.Value.TokensRevoked, "token was", "tokens were")} revoked.";
+            return LocalRedirect(Link("bans"));
         }
-        if (revoke == "yes")
+        var revoked = await RevokePeerAsync(Fingerprint ?? "", Reason, ct);
+        if (revoked.Problem is { } refused)
         {
-            var revoked = await RevokePeerAsync(Fingerprint ?? "", Reason, ct);
-            if (revoked.Problem is { } problem)
-            {
-                return Refused(Form, done.Count == 0 ? problem : problem with { Detail = $"{done[0]}, but the peer was not revoked: {problem.Detail}" });
-            }
-            done.Add($"peer {revoked.Value!.PeerKeyFingerprint[..Math.Min(12, revoked.Value.PeerKeyFingerprint.Length)]}… is revoked");
+            return Refused(Form, refused);
         }
-        Notice = string.Join("; ", done) + ".";
-        return LocalRedirect(ban == "yes" ? Link("bans") : Link("peers") + "?username=" + Uri.EscapeDataString(Username ?? ""));
+        Notice = $"Peer key {revoked.Value!.PeerKeyFingerprint[..Math.Min(12, revoked.Value.PeerKeyFingerprint.Length)]}… is revoked; {Username} is not banned.";
+        return LocalRedirect(Link("peers") + "?username=" + Uri.EscapeDataString(Username ?? ""));
     }
 }

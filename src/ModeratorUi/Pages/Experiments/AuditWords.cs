@@ -25,8 +25,24 @@ public static class AuditWords
     public static string Label(string action) =>
         Actions.FirstOrDefault(a => a.Action == action).Label ?? action.Replace('_', ' ').Replace('.', ' ');
 
-    /// <summary>One changed field: its name, the value before (null if new) and after (null if gone).</summary>
+    /// <summary>One changed field: its name in words, the value before (null if new) and after (null if gone).</summary>
     public sealed record Change(string Field, string? Before, string? After);
+
+    /// <summary>What the API's field names mean; a field not listed is shown with spaces for its underscores.</summary>
+    private static readonly Dictionary<string, string> FieldWords = new(StringComparer.Ordinal)
+    {
+        ["token_lifetime_minutes"] = "peer token lifetime (minutes)", ["access_policy"] = "who may join", ["leaderboard_visible"] = "public leaderboard",
+        ["coordinator_ip"] = "coordinator IP", ["coordinator_port"] = "coordinator port", ["max_peer_keys_per_user"] = "peer keys per user",
+        ["allowed_checkpoint_repositories"] = "allowed repositories", ["user_id"] = "Hugging Face user id", ["request_id"] = "join request",
+        ["rollback_id"] = "rollback", ["contributions_marked"] = "reports marked rolled back", ["superseded"] = "checkpoints superseded",
+        ["earlier_error"] = "earlier error", ["already_present"] = "already on the allowlist", ["unknown"] = "unknown on Hugging Face",
+        ["invalid"] = "not a username", ["added"] = "added", ["by"] = "how",
+    };
+
+    /// <summary>Fields every change has and no reader needs: the entry's own time says when.</summary>
+    private static readonly HashSet<string> Hidden = new(StringComparer.Ordinal) { "updated_at", "created_at" };
+
+    public static string FieldLabel(string field) => FieldWords.GetValueOrDefault(field) ?? field.Replace('_', ' ');
 
     /// <summary>The fields that differ between two JSON documents (objects field by field; anything else as a whole).</summary>
     public static IReadOnlyList<Change> Diff(string? before, string? after)
@@ -50,7 +66,8 @@ public static class AuditWords
             }
         }
         return fields
-            .Select(f => new Change(f, Field(b, f), Field(a, f)))
+            .Where(f => !Hidden.Contains(f))
+            .Select(f => new Change(FieldLabel(f), Field(b, f), Field(a, f)))
             .Where(c => c.Before != c.After)
             .ToList();
     }
@@ -72,6 +89,13 @@ public static class AuditWords
         }
     }
 
+    /// <summary>An ISO 8601 time as the console writes times; anything else, and snake_case values, in words.</summary>
+    private static string? Readable(string? value) =>
+        value is { Length: >= 19 } && value[4] == '-' && value[10] == 'T'
+            && DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+            ? ModeratorUi.Words.When(at)
+            : value is { } v && v.Length < 40 && v.All(c => char.IsAsciiLetterLower(c) || c == '_') ? v.Replace('_', ' ') : value;
+
     private static string? Field(JsonElement? doc, string name) =>
         doc is { } d && d.TryGetProperty(name, out var value) ? Text(value) : null;
 
@@ -79,7 +103,10 @@ public static class AuditWords
     {
         null => null,
         { ValueKind: JsonValueKind.Null } => "none",
-        { ValueKind: JsonValueKind.String } v => v.GetString(),
+        { ValueKind: JsonValueKind.String } v => Readable(v.GetString()),
+        { ValueKind: JsonValueKind.True } => "yes",
+        { ValueKind: JsonValueKind.False } => "no",
+        { ValueKind: JsonValueKind.Array } v => string.Join(", ", v.EnumerateArray().Select(e => Text(e))),
         { } v => v.GetRawText(),
     };
 }

@@ -48,15 +48,16 @@ public sealed class BansModel(AuthApiClient api) : ExperimentPageModel(api)
         Bans = Paging.Slice(bans.ToList(), PageNumber);
     }
 
-    public async Task<IActionResult> OnPostBanAsync(string? username, string? reason, string? evidence,
+    public async Task<IActionResult> OnPostBanAsync(string? username, string? reason, string? evidence, string? duration,
         [FromForm(Name = "expires_at")] DateTime? expiresAt, string? confirm, CancellationToken ct)
     {
         if (confirm != "yes")
         {
             return NeedsConfirmation("ban", "ban");
         }
-        var result = await BanAsync(username ?? "", reason, evidence, expiresAt, ct);
-        return Done("ban", result, $"{result.Value?.Username} is banned; {Words.Plural(result.Value?.TokensRevoked ?? 0, "token was", "tokens were")} revoked.");
+        var result = await BanAsync(username ?? "", reason, evidence, BanDurations.End(duration, expiresAt, DateTimeOffset.UtcNow), ct);
+        return Done("ban", result, $"{result.Value?.Username} is banned; {Words.Plural(result.Value?.TokensRevoked ?? 0, "token was", "tokens were")} revoked.",
+            field: "username");
     }
 
     public async Task<IActionResult> OnPostUnbanAsync(string username, string? confirm, CancellationToken ct) =>

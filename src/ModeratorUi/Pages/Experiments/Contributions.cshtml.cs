@@ -49,14 +49,23 @@ public sealed class ContributionsModel(AuthApiClient api, IOptions<AuthApiOption
         return Done("refresh", result, $"Leaderboard rebuilt: {Words.Plural(result.Value?.ReportsProcessed ?? 0, "new report", "new reports")} processed.");
     }
 
-    /// <summary>What a moderator saw, as the reason a ban or revocation gives.</summary>
-    public static string ReasonFor(ContributionReportResponse r) =>
-        $"Inflated contribution reports: claimed {Words.Number(r.Samples)} samples at {r.SamplesPerSecond:0.#} samples/s at step {r.Step}" +
-        (r.CreditedSamples is { } credited ? $", credited {Words.Number(credited)}." : ".");
+    /// <summary>
+    /// The reason a ban would give, written in advance only when the evidence says what happened: a clipped report. An
+    /// unflagged report says nothing against its sender, so the moderator writes the reason themselves.
+    /// </summary>
+    public static string? ReasonFor(ContributionReportResponse r) =>
+        r.Flags.Contains("clipped")
+            ? $"Inflated contribution report: claimed {Words.Number(r.Samples)} samples at {r.SamplesPerSecond:0.#} samples/s at step {r.Step}" +
+              (r.CreditedSamples is { } credited ? $", credited {Words.Number(credited)} after clipping." : ", clipped by the credit rule.")
+            : null;
 
-    /// <summary>Evidence that links to the user's reports in this console.</summary>
-    public string EvidenceFor(ContributionReportResponse r) =>
-        $"Report {r.Id} and the user's clipped reports: {Request.Scheme}://{Request.Host}{Link("contributions")}?flag=clipped&username={Uri.EscapeDataString(r.Username ?? "")}";
+    /// <summary>Evidence: the report itself and the user's reports in this console (the clipped ones, for a clipped report).</summary>
+    public string EvidenceFor(ContributionReportResponse r)
+    {
+        var clipped = r.Flags.Contains("clipped");
+        var list = $"{Request.Scheme}://{Request.Host}{Link("contributions")}?{(clipped ? "flag=clipped&" : "")}username={Uri.EscapeDataString(r.Username ?? "")}";
+        return clipped ? $"Report {r.Id} (clipped) and the user's clipped reports: {list}" : $"Report {r.Id} at step {r.Step} and the user's reports: {list}";
+    }
 
     private async Task<IReadOnlyDictionary<Guid, string>> KeyNamesAsync(CancellationToken ct)
     {

@@ -8,8 +8,9 @@ using Moderation.ModeratorUi.Api;
 namespace Moderation.ModeratorUi.Pages.Experiments;
 
 /// <summary>
-/// An attack in one view: the clipped reports over time and who sent them, the checkpoints with the current one, and
-/// the rollback to the newest checkpoint before the first suspicious step; one confirmed form bans and rolls back.
+/// An attack in one view: the clipped reports over time and who sent them, the checkpoints with the current one, what
+/// was already done about it (bans, a rollback: by whom, when), and one confirmed form for what is left: ban whoever is
+/// not banned yet, roll back to the newest checkpoint before the first suspicious step unless that is done or under way.
 /// </summary>
 public sealed class IncidentModel(AuthApiClient api) : ExperimentPageModel(api)
 {
@@ -17,20 +18,29 @@ public sealed class IncidentModel(AuthApiClient api) : ExperimentPageModel(api)
 
     public override string Tab => "incident";
 
-    public sealed record Offender(string Username, int Reports, long FirstStep, long LastStep, long Claimed, long Credited);
-
-    public sealed record Bucket(DateTimeOffset Start, int Reports);
+    public sealed record Offender(string Username, int Reports, long FirstStep, long LastStep, long Claimed, long Credited, BanResponse? Ban)
+    {
+        public string Steps => FirstStep == LastStep ? $"step {FirstStep}" : $"steps {FirstStep}–{LastStep}";
+    }
 
     public int ClippedTotal { get; private set; }
     public IReadOnlyList<Offender> Offenders { get; private set; } = [];
-    public IReadOnlyList<Bucket> Timeline { get; private set; } = [];
-    public TimeSpan BucketSize { get; private set; } = TimeSpan.FromHours(1);
+    public IncidentTimeline Timeline { get; private set; } = new([], DateTimeOffset.UtcNow);
     public long? FirstSuspiciousStep { get; private set; }
     public IReadOnlyList<CheckpointResponse> Checkpoints { get; private set; } = [];
     public CheckpointResponse? Current { get; private set; }
     public CheckpointResponse? Target { get; private set; }
     public RollbackPreview? Preview { get; private set; }
     public IReadOnlyList<RollbackResponse> RecentRollbacks { get; private set; } = [];
+
+    /// <summary>A rollback of this experiment not finished yet: no other is offered meanwhile.</summary>
+    public RollbackResponse? Running { get; private set; }
+
+    /// <summary>The rollback that put the current checkpoint, before the attack, in place.</summary>
+    public RollbackResponse? RolledBack { get; private set; }
+
+    public IReadOnlyList<Offender> LeftToBan => Offenders.Where(o => o.Ban is null).ToList();
+    public bool NothingLeft => LeftToBan.Count == 0 && Preview is null;
 
     public string BanReason => $"Inflated contribution reports (clipped by the credit rule) from step {FirstSuspiciousStep}.";
     public string RollbackReason => $"Inflated contribution reports from step {FirstSuspiciousStep} by {string.Join(", ", Offenders.Select(o => o.Username))}.";
@@ -43,20 +53,28 @@ public sealed class IncidentModel(AuthApiClient api) : ExperimentPageModel(api)
         }
         var clipped = await ClippedReportsAsync(ct);
         FirstSuspiciousStep = clipped.Count > 0 ? clipped.Min(r => r.Step) : null;
+        var bans = (await ReadListAsync<List<BanResponse>>(ApiPathOf("bans"), [], ct)).Where(b => b.InForce)
+            .GroupBy(b => b.Username, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         Offenders = clipped.Where(r => r.Username is not null).GroupBy(r => r.Username!)
-            .Select(g => new Offender(g.Key, g.Count(), g.Min(r => r.Step), g.Max(r => r.Step), g.Sum(r => r.Samples), g.Sum(r => r.CreditedSamples ?? 0)))
+            .Select(g => new Offender(g.Key, g.Count(), g.Min(r => r.Step), g.Max(r => r.Step), g.Sum(r => r.Samples), g.Sum(r => r.CreditedSamples ?? 0),
+                bans.GetValueOrDefault(g.Key)))
             .OrderByDescending(o => o.Reports).ToList();
-        Timeline = BuildTimeline(clipped);
+        Timeline = new IncidentTimeline(clipped, DateTimeOffset.UtcNow);
 
         var checkpoints = await ReadListAsync(ApiPathOf("checkpoints").Query("page_size", PageSize), new Paged<CheckpointResponse>([], 1, PageSize, 0), ct);
         Checkpoints = checkpoints.Items.Take(12).ToList();
         Current = checkpoints.Items.FirstOrDefault(c => c.Status == "active");
         Target = FirstSuspiciousStep is { } first ? checkpoints.Items.FirstOrDefault(c => c.Status == "active" && c.Step < first) : null;
-        if (Target is not null && Target.Id != Current?.Id)
+        var rollbacks = await ReadListAsync<List<RollbackResponse>>(ApiPathOf("rollbacks"), [], ct);
+        RecentRollbacks = rollbacks.Take(5).ToList();
+        Running = rollbacks.FirstOrDefault(r => r.Status is "pending" or "running");
+        RolledBack = Current is not null && Current.Step < FirstSuspiciousStep
+            ? rollbacks.FirstOrDefault(r => r.Status == "succeeded" && r.CheckpointId == Current.Id)
+            : null;
+        if (Target is not null && Target.Id != Current?.Id && Running is null)
         {
             Preview = (await Api.GetAsync<RollbackPreview>(ApiPathOf("rollbacks", "preview").Query("checkpointId", Target.Id), ct)).Value;
         }
-        RecentRollbacks = (await ReadListAsync<List<RollbackResponse>>(ApiPathOf("rollbacks"), [], ct)).Take(5).ToList();
     }
 
     public async Task<IActionResult> OnPostAsync(string[]? ban, string? reason, string? rollback, [FromForm(Name = "checkpoint_id")] long? checkpointId,
@@ -86,7 +104,7 @@ public sealed class IncidentModel(AuthApiClient api) : ExperimentPageModel(api)
         if (rollback != "yes")
         {
             Notice = string.Join("; ", done) + ".";
-            return LocalRedirect(Link("bans"));
+            return LocalRedirect(Link("incident"));
         }
         var started = await Api.SendAsync<RollbackResponse>(HttpMethod.Post, ApiPathOf("rollbacks"), new CreateRollbackRequest(checkpointId, rollbackReason), ct);
         if (started.Problem is { } refused)
@@ -115,57 +133,4 @@ public sealed class IncidentModel(AuthApiClient api) : ExperimentPageModel(api)
         }
         return reports;
     }
-
-    /// <summary>Bucket sizes for the timeline, the smallest that keeps it under <see cref="MaxBuckets"/> bars.</summary>
-    private static readonly TimeSpan[] BucketSizes =
-        [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromHours(6), TimeSpan.FromDays(1)];
-
-    private const int MaxBuckets = 72;
-
-    /// <summary>
-    /// Clipped reports per bucket, from a little before the first (at least half an hour, so the quiet time before the
-    /// attack shows) to now, in buckets small enough that an attack of minutes is not one solid bar.
-    /// </summary>
-    private List<Bucket> BuildTimeline(List<ContributionReportResponse> reports)
-    {
-        if (reports.Count == 0)
-        {
-            return [];
-        }
-        var first = reports.Min(r => r.Time);
-        var last = Max(reports.Max(r => r.Time), DateTimeOffset.UtcNow);
-        var from = first - Max(TimeSpan.FromMinutes(30), (last - first) / 4);
-        BucketSize = BucketSizes.FirstOrDefault(b => (last - from).Ticks / b.Ticks < MaxBuckets, BucketSizes[^1]);
-        var start = new DateTimeOffset(from.UtcTicks - from.UtcTicks % BucketSize.Ticks, TimeSpan.Zero);
-        var counts = new int[(int)((last - start).Ticks / BucketSize.Ticks) + 1];
-        foreach (var r in reports)
-        {
-            counts[Math.Clamp((int)((r.Time - start).Ticks / BucketSize.Ticks), 0, counts.Length - 1)]++;
-        }
-        return counts.Select((n, i) => new Bucket(start + BucketSize * i, n)).ToList();
-    }
-
-    private static T Max<T>(T a, T b) where T : IComparable<T> => a.CompareTo(b) >= 0 ? a : b;
-
-    /// <summary>Where on the timeline (0 to 1) a moment falls, or null outside it.</summary>
-    public double? Position(DateTimeOffset at)
-    {
-        if (Timeline.Count == 0)
-        {
-            return null;
-        }
-        var start = Timeline[0].Start;
-        var end = Timeline[^1].Start + BucketSize;
-        return at < start || at > end ? null : (at - start) / (end - start);
-    }
-
-    /// <summary>"per minute", "per 5 minutes", "per hour"…</summary>
-    public string BucketWords => BucketSize.TotalMinutes switch
-    {
-        1 => "per minute",
-        < 60 => $"per {BucketSize.TotalMinutes} minutes",
-        60 => "per hour",
-        < 1440 => $"per {BucketSize.TotalHours} hours",
-        _ => "per day",
-    };
 }

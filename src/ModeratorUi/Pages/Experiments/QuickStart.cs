@@ -1,38 +1,34 @@
 namespace Moderation.ModeratorUi.Pages.Experiments;
 
 /// <summary>
-/// The copy-paste start for an admitted participant: hivemind's Hugging Face authorizer (huggingface_auth.py of
-/// dalle-hivemind and sahajBERT) calls <c>PUT {server}/api/experiments/join</c> with the HF user access token, so only
-/// its server address changes.
+/// The copy-paste start for an admitted participant. A dalle-hivemind / sahajBERT-style training script changes two
+/// lines: it imports <c>authorize_with_huggingface</c> from the <c>moderation_hivemind</c> package (served by AuthApi at
+/// <see cref="PackagePath"/>) instead of its own <c>huggingface_auth.py</c>, and names this server in the call.
 /// </summary>
 public static class QuickStart
 {
+    /// <summary>Where AuthApi serves the package's source archive, which pip installs as it is.</summary>
+    public const string PackagePath = "/downloads/moderation-hivemind.zip";
+
+    public static string Install(string serverUrl) => $"pip install \"{serverUrl}{PackagePath}\"";
+
     public static string Python(string serverUrl, string org, string model) => $$"""
-        import os
+        # before
+        from huggingface_auth import authorize_with_huggingface
+        authorizer = authorize_with_huggingface()
 
-        import hivemind
-        from huggingface_auth import HuggingFaceAuthorizer  # huggingface_auth.py of dalle-hivemind / sahajBERT
-
-        INITIAL_PEERS = []  # multiaddrs of the run's peers, as its organizers publish them
-
-        # Ask this server, not the default one, for peer tokens.
-        HuggingFaceAuthorizer._AUTH_SERVER_URL = "{{serverUrl}}"
-
-        authorizer = HuggingFaceAuthorizer(
-            organization_name="{{org}}",
-            model_name="{{model}}",
-            hf_user_access_token=os.environ["HF_USER_ACCESS_TOKEN"],
-        )
-        authorizer.join_experiment()  # refused with the reason if you are not admitted
-        print("Joined as", authorizer.username)
-
-        dht = hivemind.DHT(start=True, initial_peers=INITIAL_PEERS, authorizer=authorizer)
+        # after
+        from moderation_hivemind import authorize_with_huggingface
+        authorizer = authorize_with_huggingface(server_url="{{serverUrl}}", organization_name="{{org}}", model_name="{{model}}")
         """;
 
-    public static string Shell(string org, string model) => $"""
-        export HF_ORGANIZATION_NAME={org}
-        export HF_MODEL_NAME={model}
-        export HF_USER_ACCESS_TOKEN=hf_...   # your own token; keep it secret
-        python run_trainer.py   # the run's training script, with the change above
-        """;
+    /// <summary>Starting the peer with the run's initial peers (dalle-hivemind's and sahajBERT's <c>--initial_peers</c>).</summary>
+    public static string Shell(IReadOnlyList<string> initialPeers)
+    {
+        var peers = initialPeers.Count == 0 ? "" : " \\\n    --initial_peers " + string.Join(" \\\n    ", initialPeers);
+        return $"""
+            export HF_TOKEN=hf_...   # your read token (or run: huggingface-cli login)
+            python run_trainer.py{peers}
+            """;
+    }
 }

@@ -33,12 +33,21 @@ public sealed class RequestsModel(AuthApiClient api) : ExperimentPageModel(api)
         }
     }
 
-    public async Task<IActionResult> OnPostApproveAsync(long id, CancellationToken ct)
+    public async Task<IActionResult> OnPostApproveAsync(long id, string? username, CancellationToken ct)
     {
         var result = await Api.SendAsync<JoinRequestResponse>(HttpMethod.Post, ApiPathOf("join-requests", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "approve"),
             new DecideJoinRequestRequest(), ct);
+        if (result.Status == StatusCodes.Status409Conflict && await DecidedAsync(id, ct) is { Status: "approved" } decided)
+        {
+            // Someone approved it meanwhile (or it was added to the allowlist): what was asked is done, nothing is wrong.
+            return Succeeded($"{decided.Username} was already approved by {decided.DecidedBy}: nothing changed.");
+        }
         return Done($"decide:{id}", result, $"Approved {result.Value?.Username}: they are on the allowlist.");
     }
+
+    /// <summary>The request as it is now, decided or not.</summary>
+    private async Task<JoinRequestResponse?> DecidedAsync(long id, CancellationToken ct) =>
+        (await Api.GetAsync<List<JoinRequestResponse>>(ApiPathOf("join-requests").Query("status", "all"), ct)).Value?.FirstOrDefault(r => r.Id == id);
 
     public async Task<IActionResult> OnPostRejectAsync(long id, string? reason, CancellationToken ct)
     {

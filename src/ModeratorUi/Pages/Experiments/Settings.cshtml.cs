@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Moderation.Contracts.Experiments;
+using Moderation.Contracts.Join;
 using Moderation.ModeratorUi.Api;
 
 namespace Moderation.ModeratorUi.Pages.Experiments;
 
-/// <summary>Owners' settings: who may join, token lifetime, leaderboard visibility, coordinator, moderators, signing key, deletion.</summary>
+/// <summary>Owners' settings: who may join, token lifetime, leaderboard visibility, coordinator, training run (script link, initial peers), moderators, signing key, deletion.</summary>
 public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
 {
     public static readonly AccessPolicy[] Policies = [AccessPolicy.OrgMembers, AccessPolicy.Allowlist, AccessPolicy.Open];
@@ -16,6 +17,12 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
 
     public IReadOnlyList<ModeratorResponse> Members { get; private set; } = [];
 
+    /// <summary>The published signing keys, the one that signs first.</summary>
+    public IReadOnlyList<SigningKeyResponse> Keys { get; private set; } = [];
+
+    /// <summary>The signed-in user, when they own the experiment as an admin of its organization rather than by a grant.</summary>
+    public string? OwnerViaOrganization { get; private set; }
+
     public static string Wire(AccessPolicy policy) => JsonNamingPolicy.SnakeCaseLower.ConvertName(policy.ToString());
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -23,6 +30,13 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
         if (await LoadAsync(ct))
         {
             Members = await ReadListAsync<List<ModeratorResponse>>(ApiPathOf("moderators"), [], ct);
+            Keys = (await ReadListAsync<List<SigningKeyResponse>>(ApiPathOf("keys"), [], ct)).OrderByDescending(k => k.Signing).ToList();
+            var me = (await Api.GetMeAsync(ct)).Value;
+            if (me?.Orgs.Any(o => o.RoleInOrg == "admin" && string.Equals(o.Name, Experiment!.OrganizationName, StringComparison.OrdinalIgnoreCase)) == true
+                && !Members.Any(m => m.Role == ExperimentRole.Owner && string.Equals(m.Username, me.Username, StringComparison.OrdinalIgnoreCase)))
+            {
+                OwnerViaOrganization = me.Username;
+            }
         }
     }
 
@@ -34,17 +48,18 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
     {
         const string Form = "settings";
         var policy = Policies.Cast<AccessPolicy?>().FirstOrDefault(p => Wire(p!.Value) == accessPolicy);
-        if (!TryWholeNumber(tokenLifetime, out var minutes))
+        if (!TryWholeNumber(tokenLifetime, out var minutes) || minutes is < ExperimentLimits.MinTokenLifetimeMinutes or > ExperimentLimits.MaxTokenLifetimeMinutes)
         {
-            return Refused(Form, "'token_lifetime_minutes' must be a whole number of minutes.", "token_lifetime_minutes");
+            return Refused(Form, $"The peer token lifetime must be a whole number of minutes from {ExperimentLimits.MinTokenLifetimeMinutes} to " +
+                $"{Words.Number(ExperimentLimits.MaxTokenLifetimeMinutes)} (7 days).", "token_lifetime_minutes");
         }
-        if (!TryWholeNumber(coordinatorPort, out var port))
+        if (!TryWholeNumber(coordinatorPort, out var port) || port is < 1 or > 65535)
         {
-            return Refused(Form, "'coordinator_port' must be a port number, 1 to 65535.", "coordinator_port");
+            return Refused(Form, "The coordinator port must be a port number, 1 to 65535.", "coordinator_port");
         }
-        if (!TryWholeNumber(maxPeerKeys, out var keys))
+        if (!TryWholeNumber(maxPeerKeys, out var keys) || keys is < 1 or > ExperimentLimits.MaxMaxPeerKeysPerUser)
         {
-            return Refused(Form, "'max_peer_keys_per_user' must be a whole number.", "max_peer_keys_per_user");
+            return Refused(Form, $"Peer keys per user must be a whole number from 1 to {Words.Number(ExperimentLimits.MaxMaxPeerKeysPerUser)}.", "max_peer_keys_per_user");
         }
         var request = new UpdateExperimentRequest(string.IsNullOrWhiteSpace(coordinatorIp) ? null : coordinatorIp.Trim(), port, policy, minutes,
             leaderboardVisible switch { "public" => true, "moderators" => false, _ => null }, MaxPeerKeysPerUser: keys);
@@ -57,6 +72,16 @@ public sealed class SettingsModel(AuthApiClient api) : ExperimentPageModel(api)
         var list = (repositories ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         return Done("repositories", await Api.SendAsync<ExperimentResponse>(HttpMethod.Patch, ApiPathOf(), new UpdateExperimentRequest(AllowedCheckpointRepositories: list), ct),
             list.Count == 0 ? $"Checkpoints may name repositories of {Org} only." : $"Checkpoints may name repositories of {Org} and {Words.Plural(list.Count, "other repository", "other repositories")}.");
+    }
+
+    /// <summary>The training script link and the initial peers (one multiaddr per line) the quick start shows admitted participants.</summary>
+    public async Task<IActionResult> OnPostTrainingAsync(
+        [FromForm(Name = "training_script_url")] string? scriptUrl, [FromForm(Name = "initial_peers")] string? initialPeers, CancellationToken ct)
+    {
+        var peers = (initialPeers ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var request = new UpdateExperimentRequest(InitialPeers: peers, TrainingScriptUrl: scriptUrl?.Trim() ?? "");
+        return Done("training", await Api.SendAsync<ExperimentResponse>(HttpMethod.Patch, ApiPathOf(), request, ct),
+            $"The quick start now shows {(string.IsNullOrWhiteSpace(scriptUrl) ? "no training script link" : "the training script link")} and {Words.Plural(peers.Count, "initial peer", "initial peers")} typed here.");
     }
 
     /// <summary>Grants a moderator, or an owner by an explicit, revocable grant.</summary>

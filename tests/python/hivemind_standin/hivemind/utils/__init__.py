@@ -1,0 +1,1 @@
+from .timed_storage import get_dht_time  # noqa: F401

@@ -1,0 +1,63 @@
+"""The auxiliary peer (service key) and a peer reporting its own work; the package as the quick start installs it."""
+
+import filecmp
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import REPO
+from moderation_hivemind import ContributionReporter
+
+PEER_ID = "QmTfeRJ2yafKRE1qpR5Ga3dJw2qTG7VPmXz5ooJ2K8AwBz"
+
+
+def test_a_batch_the_server_finds_invalid_loses_only_the_reports_it_names(system, experiment, authorizer, caplog):
+    key = authorizer(experiment, "carol").local_public_key.to_bytes()
+    reporter = ContributionReporter(system.api_url, experiment.org, experiment.model, experiment.service_key("contributions:write"))
+    now = time.time()
+    for step in range(1, 6):
+        reporter.add(key, step, samples=100, samples_per_second=10.0, mini_steps=2, loss=2.0, time=now - 600 + step)
+    reporter.add(key, 6, samples=-5, samples_per_second=10.0, time=now)  # no peer trains negative samples
+    reporter.add(key, 7, samples=100, samples_per_second=10.0, time=now + 3600)  # a clock an hour ahead
+    assert reporter.flush() == (5, 0) and reporter.pending == 0
+    assert experiment.contributions_total() == 5
+    assert caplog.text.count("Dropped a report the server refuses") == 2
+
+
+def test_a_peer_reports_its_own_work_proving_its_key_with_dpop(system, experiment, authorizer):
+    peer = authorizer(experiment, "carol")
+    assert peer.report_own_work(step=3, samples=640, samples_per_second=32.0, mini_steps=4, loss=2.2, time=time.time() - 30)["stored"] == 1
+    assert peer.report_own_work(step=4, samples=640, samples_per_second=32.0, mini_steps=4, loss=2.1, time=time.time() - 10)["stored"] == 1
+    reports = system.call("alice", "GET", experiment.path + "/contributions")["items"]
+    assert sorted((r["step"], r["username"], r["reported_by"]) for r in reports) == [(3, "carol", "peer:carol"), (4, "carol", "peer:carol")]
+
+
+def test_initial_peers_published_by_the_auxiliary_peer_reach_admitted_peers_only(system, authorizer):
+    experiment = system.create_experiment(policy="allowlist")
+    system.call("alice", "PUT", experiment.path + "/allowlist/carol")
+    typed = "/dns4/peers.example.org/tcp/31337/p2p/" + PEER_ID
+    system.call("alice", "PATCH", experiment.path, json={"initial_peers": [typed]})
+    published = ["/ip4/203.0.113.7/tcp/31337/p2p/" + PEER_ID, "/ip4/203.0.113.7/udp/31337/quic/p2p/" + PEER_ID]
+    aux = ContributionReporter(system.api_url, experiment.org, experiment.model, experiment.service_key("initial_peers:write"))
+    assert aux.publish_initial_peers(published)["initial_peers"] == [typed] + published
+
+    assert authorizer(experiment, "carol").initial_peers == [typed] + published
+    seen_by_carol = system.call("carol", "GET", experiment.path)
+    assert (seen_by_carol["initial_peers"], seen_by_carol["published_initial_peers"]) == ([typed], published)
+    seen_by_mallory = system.call("mallory", "GET", experiment.path)
+    assert (seen_by_mallory["initial_peers"], seen_by_mallory["published_initial_peers"], seen_by_mallory["coordinator_visible"]) == ([], [], False)
+
+
+def test_the_package_the_quick_start_installs_is_this_package(system, tmp_path):
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+               "--target", str(tmp_path / "site"), system.api_url + "/downloads/moderation-hivemind.zip"]
+    subprocess.run(command, check=True, capture_output=True, timeout=180)
+    installed, source = tmp_path / "site" / "moderation_hivemind", REPO / "src" / "moderation-hivemind" / "moderation_hivemind"
+    sources = sorted(p.name for p in source.glob("*.py"))
+    assert sorted(p.name for p in installed.glob("*.py")) == sources
+    assert filecmp.cmpfiles(source, installed, sources, shallow=False)[0] == sources
+    version = subprocess.run([sys.executable, "-c", "import moderation_hivemind as m; print(m.__version__, m.ContributionReporter.__name__)"],
+                             cwd=str(tmp_path), env={"PYTHONPATH": str(tmp_path / "site")}, capture_output=True, text=True, check=True)
+    assert version.stdout.split() == ["0.1.0", "ContributionReporter"]
+    assert Path(tmp_path / "site").joinpath("moderation_hivemind-0.1.0.dist-info").is_dir()
