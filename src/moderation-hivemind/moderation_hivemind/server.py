@@ -97,6 +97,8 @@ def retry_after(response: Optional[requests.Response], cap: float) -> Optional[f
         if when is None:
             return None
         seconds = when.timestamp() - time.time()
+    if seconds != seconds:  # NaN: as if there were none (time.sleep would raise)
+        return None
     return min(max(seconds, 0.0), cap)
 
 
