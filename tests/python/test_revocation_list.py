@@ -128,31 +128,6 @@ def test_an_older_list_never_replaces_a_newer_one(experiment, signed, replay):
     assert replay.requests[-1][2].get("If-None-Match") == after.headers["ETag"]  # conditional, with the newest list's ETag
 
 
-def test_a_list_reissued_later_at_the_same_version_replaces_the_one_held(experiment, signed, replay):
-    # The server lists a banned name only while the banned account holds a live token under it and nobody else is known by
-    # it (a freed name may be an honest participant's tomorrow); when that stops, the list is rebuilt at the same version
-    # without the name. A peer that kept the earlier list would refuse the name's next holder. Signed here with a key the
-    # replay server publishes as the experiment's, to stand for that rebuild.
-    _, _, banned = signed
-    header, payload = (json.loads(b64url_decode(part)) for part in banned.text.split(".")[:2])
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    numbers = key.public_key().public_numbers()
-    jwks = json.dumps({"keys": [{"kty": "RSA", "use": "sig", "kid": header["kid"], "n": b64url(numbers.n.to_bytes(256, "big")),
-                                 "e": b64url(numbers.e.to_bytes(3, "big"))}]}).encode()
-    held = resigned(banned.text, key=key)
-    rebuilt = resigned(banned.text, {"issued_at": payload["issued_at"] + 60, "banned_usernames": []}, key=key)
-    replayed = resigned(banned.text, {"issued_at": payload["issued_at"] - 60, "banned_usernames": ["bob"]}, key=key)
-    w = watcher(replay, experiment)
-    serve(replay, experiment, jwks, held)
-    assert w.refresh() and w.refusal(*MALLORY) is not None
-    serve(replay, experiment, jwks, (200, {"ETag": '"rebuilt"'}, rebuilt[2]))
-    assert w.refresh() and w.current.version == payload["version"]
-    assert w.refusal(*MALLORY) is None
-    serve(replay, experiment, jwks, replayed)  # the same version issued earlier: never goes back to it
-    assert not w.refresh() and w.refusal(*BOB) is None
-    assert replay.requests[-1][2].get("If-None-Match") == '"rebuilt"'
-
-
 def test_a_list_that_cannot_be_fetched_is_kept_and_enforced_and_its_age_is_logged(experiment, signed, replay, caplog):
     jwks, _, banned = signed
     clock = Clock()

@@ -23,8 +23,7 @@ TYPE = "revocation-list+jws"
 
 
 class RevocationList(NamedTuple):
-    """What peers must refuse although its token's signature is good. ``version`` only grows; a list rebuilt at the same
-    version (expired entries dropped) has a later ``issued_at``."""
+    """What peers must refuse although its token's signature is good. ``version`` only grows."""
 
     experiment: str
     version: int
@@ -115,13 +114,11 @@ class RevocationWatcher(Poller):
         except DocumentError as e:
             logger.error("Refused a revocation list for %s that is not signed by the experiment: %s", self.experiment, e)
             return self._failed("the answer was not a list signed by the experiment")
-        if self.current is not None and (fetched.version, fetched.issued_at) < (self.current.version, self.current.issued_at):
+        if self.current is not None and fetched.version < self.current.version:
             # A replica that has not caught up yet, or a replay: never go back to an older list.
             logger.info("Ignored revocation list version %d: this peer already has version %d", fetched.version, self.current.version)
             return self._verified(False)
-        # The same version issued later is the same bans rebuilt: entries of expired tokens dropped, and a name the server no
-        # longer lists because someone else is known by it now (refusing it would refuse them).
-        changed = self.current is None or (fetched.version, fetched.issued_at) > (self.current.version, self.current.issued_at)
+        changed = self.current is None or fetched.version > self.current.version
         if changed:
             self.current, self._etag = fetched, response.headers.get("ETag")
             logger.info("Revocation list %s version %d: %d banned users, %d revoked peer keys, %d revoked tokens", self.experiment,
