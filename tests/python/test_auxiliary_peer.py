@@ -3,12 +3,13 @@
 import filecmp
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from conftest import REPO
-from http_doubles import FaultProxy
-from moderation_hivemind import ContributionReporter
+from http_doubles import FaultProxy, ReplayServer
+from moderation_hivemind import ContributionReporter, ServerUnavailableError
 
 PEER_ID = "QmTfeRJ2yafKRE1qpR5Ga3dJw2qTG7VPmXz5ooJ2K8AwBz"
 
@@ -71,6 +72,35 @@ def test_the_reporting_thread_outlives_an_answer_that_is_not_the_servers(system,
     finally:
         reporter.close(timeout=30)
         proxy.close()
+
+
+def test_closing_the_reporter_while_the_server_is_down_ends_within_its_timeout():
+    # A training script's shutdown must not hang on the reporting thread's retries (backoff up to 60 s, for ever).
+    down = ReplayServer()
+    path = "/api/v1/experiments/demo-org/demo-model/contributions"
+    down.answers[path] = (503, {}, b"")  # no Retry-After: backoff 1, 2, 4 … s
+    reporter = ContributionReporter(down.url, "demo-org", "demo-model", "msk_test", flush_interval=0.05)
+    reporter.add("A" * 43, 1, samples=100, samples_per_second=10.0, time=time.time())
+    reporter.start()
+    deadline = time.monotonic() + 30
+    while len(down.requests) < 2 and time.monotonic() < deadline:  # the thread is retrying, in its backoff
+        time.sleep(0.05)
+    outcome = []
+
+    def close():
+        try:
+            reporter.close(timeout=2)
+        except ServerUnavailableError as e:
+            outcome.append(e)
+
+    closing = threading.Thread(target=close, daemon=True)
+    closing.start()
+    closing.join(30)
+    try:
+        assert not closing.is_alive(), "close(timeout=2) still waits after 30 s"
+        assert len(outcome) == 1 and reporter.pending == 1  # what could not be sent stays queued, and says so
+    finally:
+        down.close()
 
 
 def test_a_peer_reports_its_own_work_proving_its_key_with_dpop(system, experiment, authorizer):

@@ -95,15 +95,17 @@ class ContributionReporter:
     def flush(self, timeout: Optional[float] = None) -> Tuple[int, int]:
         """Sends everything queued; returns (stored, duplicates) so far. Raises ModerationError for a refusal that retrying
         cannot fix (a revoked key, a missing scope) or when ``timeout`` passes; the reports stay queued."""
-        deadline = None if timeout is None else _time.monotonic() + timeout
+        return self._flush(None if timeout is None else _time.monotonic() + timeout, None)
+
+    def _flush(self, deadline: Optional[float], stop: Optional[threading.Event]) -> Tuple[int, int]:
         with self._send_lock:
             while self._pending:
-                self._send([self._pending[i] for i in range(min(self.batch_size, len(self._pending)))], deadline)
+                self._send([self._pending[i] for i in range(min(self.batch_size, len(self._pending)))], deadline, stop)
         return self.stored, self.duplicates
 
-    def _send(self, batch: List[dict], deadline: Optional[float]) -> None:
-        response = self._server.send("POST", self._experiment + "/contributions", attempts=None, deadline=deadline, headers=self._auth,
-                                     json={"reports": batch})
+    def _send(self, batch: List[dict], deadline: Optional[float], stop: Optional[threading.Event]) -> None:
+        response = self._server.send("POST", self._experiment + "/contributions", attempts=None, deadline=deadline, stop=stop,
+                                     headers=self._auth, json={"reports": batch})
         if response.status_code == 200:
             answer = response.json()
             self.stored, self.duplicates = self.stored + answer["stored"], self.duplicates + answer["duplicates"]
@@ -131,7 +133,7 @@ class ContributionReporter:
         def run():
             while not self._stop.wait(self.flush_interval):
                 try:
-                    self.flush()
+                    self._flush(None, self._stop)  # close() stops its retries at once, then sends with its own timeout
                 except ModerationError as e:
                     logger.error("%s; %d reports stay queued", e, self.pending)
                 except Exception:  # e.g. a proxy's page instead of the server's answer: the thread must go on
