@@ -4,6 +4,7 @@ import email.utils
 import logging
 import os
 import random
+import threading
 import time
 from typing import Callable, Optional
 
@@ -51,9 +52,10 @@ class Server:
         return self.session.get(self.url + path, timeout=self.timeout, **kwargs)
 
     def send(self, method: str, path: str, attempts: Optional[int] = 10, initial_delay: float = 1.0,
-             fresh_headers: Optional[Callable[[], dict]] = None, deadline: Optional[float] = None, **kwargs) -> requests.Response:
+             fresh_headers: Optional[Callable[[], dict]] = None, deadline: Optional[float] = None,
+             stop: Optional[threading.Event] = None, **kwargs) -> requests.Response:
         """``fresh_headers()`` is called before every attempt (a DPoP proof is good for one request only); no retry waits
-        past ``deadline`` (``time.monotonic()``)."""
+        past ``deadline`` (``time.monotonic()``), nor after ``stop`` is set."""
         delay, attempt, headers = initial_delay, 0, dict(kwargs.pop("headers", None) or {})
         while True:
             attempt += 1
@@ -73,7 +75,10 @@ class Server:
             if (attempts is not None and attempt >= attempts) or (deadline is not None and time.monotonic() + wait > deadline):
                 raise ServerUnavailableError(problem)
             logger.warning("%s; trying again in %.1f s", problem, wait)
-            self._sleep(wait)
+            if stop is None:
+                self._sleep(wait)
+            elif stop.wait(wait):
+                raise ServerUnavailableError(problem + " (stopped retrying)")
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -97,6 +102,8 @@ def retry_after(response: Optional[requests.Response], cap: float) -> Optional[f
         if when is None:
             return None
         seconds = when.timestamp() - time.time()
+    if seconds != seconds:  # NaN: as if there were none (time.sleep would raise)
+        return None
     return min(max(seconds, 0.0), cap)
 
 
