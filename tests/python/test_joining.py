@@ -131,3 +131,14 @@ def test_the_revocation_list_is_polled_in_a_forked_process_like_hiveminds_dht(ex
     experiment.ban("mallory")
     assert queue.get(timeout=30)
     child.join()
+
+
+def test_plain_http_to_another_machine_is_refused_before_any_token_is_sent(monkeypatch):
+    monkeypatch.delenv("MODERATION_ALLOW_INSECURE_HTTP", raising=False)
+    for url in ("http://moderation.example.org", "http://10.0.0.5:8080", "http://localhost.example.org"):
+        with pytest.raises(ValueError, match="cleartext"):
+            ModerationAuthorizer(url, "demo-org", "demo-model", "hf_dev_carol")
+    for url in ("https://moderation.example.org", "http://127.0.0.1:5000", "http://localhost:5000", "http://[::1]:5000"):
+        assert Server(url).url == url
+    monkeypatch.setenv("MODERATION_ALLOW_INSECURE_HTTP", "1")
+    assert Server("http://10.0.0.5:8080").url == "http://10.0.0.5:8080"

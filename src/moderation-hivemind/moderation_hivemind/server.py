@@ -1,11 +1,13 @@
 """HTTP to the moderation server: one session per process, and one retry policy for everything the package sends."""
 
 import email.utils
+import ipaddress
 import logging
 import os
 import random
 import threading
 import time
+import urllib.parse
 from typing import Callable, Optional
 
 import requests
@@ -22,6 +24,20 @@ RETRY_AFTER_STATUSES = (429, 503)
 TRANSIENT_STATUSES = (500, 502, 504)
 
 
+#: Set to 1 to allow a plain-http server that is not on this machine (the HF token then travels in cleartext).
+ALLOW_HTTP_VARIABLE = "MODERATION_ALLOW_INSECURE_HTTP"
+
+
+def _is_loopback(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class Server:
     """
     The moderation server at ``url``. ``send`` retries connection errors, timeouts and the statuses above: after the
@@ -33,6 +49,11 @@ class Server:
                  sleep: Callable[[float], None] = time.sleep):
         if not url or not url.startswith(("https://", "http://")):
             raise ValueError("server_url must be the moderation server's http(s) address, e.g. https://moderation.example.org")
+        if url.startswith("http://") and not _is_loopback(url) and os.environ.get(ALLOW_HTTP_VARIABLE) != "1":
+            # The HF token and the service key travel in these requests: over plain http anyone on the path reads them.
+            raise ValueError(f"server_url {url} is plain http to another machine, which would send your Hugging Face token "
+                             f"and keys in cleartext; use its https:// address (or set {ALLOW_HTTP_VARIABLE}=1 for a "
+                             "network you trust).")
         self.url = url.rstrip("/")
         self.timeout, self.max_wait, self._sleep = timeout, max_wait, sleep
         self._given_session, self._session, self._pid = session, None, None
