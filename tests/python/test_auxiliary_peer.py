@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 from http_doubles import FaultProxy, ReplayServer
 from moderation_hivemind import ContributionReporter, ServerUnavailableError
@@ -107,6 +108,11 @@ def test_a_peer_reports_its_own_work_proving_its_key_with_dpop(system, experimen
     peer = authorizer(experiment, "carol")
     assert peer.report_own_work(step=3, samples=640, samples_per_second=32.0, mini_steps=4, loss=2.2, time=time.time() - 30)["stored"] == 1
     assert peer.report_own_work(step=4, samples=640, samples_per_second=32.0, mini_steps=4, loss=2.1, time=time.time() - 10)["stored"] == 1
+    # A diverged step's NaN loss or a counter past the server's fields is refused before anything is sent.
+    with pytest.raises(ValueError, match="loss=nan is not a finite number"):
+        peer.report_own_work(step=5, samples=640, samples_per_second=32.0, mini_steps=4, loss=float("nan"), time=time.time())
+    with pytest.raises(ValueError, match="mini_steps=2147483648 does not fit"):
+        peer.report_own_work(step=5, samples=640, samples_per_second=32.0, mini_steps=2 ** 31, loss=2.0, time=time.time())
     reports = system.call("alice", "GET", experiment.path + "/contributions")["items"]
     assert sorted((r["step"], r["username"], r["reported_by"]) for r in reports) == [(3, "carol", "peer:carol"), (4, "carol", "peer:carol")]
 

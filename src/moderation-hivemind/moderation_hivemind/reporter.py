@@ -58,7 +58,7 @@ class ContributionReporter:
         """Queues one report (``peer_public_key``: the peer's ``ssh-rsa`` key, its fingerprint, or hivemind's owner subkey).
         ``loss`` is the mean loss per mini-step. False when this peer and step were queued already. Raises ValueError for a
         report the server could not read at all (a number that is not finite or does not fit its field)."""
-        report = _report(peer_public_key, step, samples, samples_per_second, mini_steps, loss, _time.time() if time is None else time)
+        report = checked_report(peer_public_key, step, samples, samples_per_second, mini_steps, loss, _time.time() if time is None else time)
         peer, step = report["peer_public_key"], report["step"]
         with self._lock:
             if (peer, step) in self._seen:
@@ -167,7 +167,8 @@ class ContributionReporter:
         return response.json()
 
 
-def _report(peer_public_key: Any, step: Any, samples: Any, samples_per_second: Any, mini_steps: Any, loss: Any, time: Any) -> dict:
+def checked_report(peer_public_key: Any, step: Any, samples: Any, samples_per_second: Any, mini_steps: Any, loss: Any, time: Any) -> dict:
+    """One report as the server reads it; ValueError for one it could not read (not a number, not finite, too big)."""
     try:
         report = {"peer_public_key": _peer_key(peer_public_key), "step": int(step), "samples": int(samples),
                   "samples_per_second": float(samples_per_second), "mini_steps": int(mini_steps), "loss": float(loss), "time": float(time)}
