@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+import tracemalloc
 
 from moderation_hivemind.jose import hivemind_token_id, ssh_key_fingerprint
 from peers import Peer, ReferenceAuthorizer
@@ -98,3 +99,36 @@ def test_peers_that_joined_before_a_key_rotation_accept_peers_that_joined_after_
         return False
 
     assert asyncio.run(until_both_ways()), "a peer that joined before the rotation still refuses one that joined after it"
+
+
+def test_requests_with_forged_tokens_leave_nothing_behind_however_large_their_keys(system, experiment, authorizer):
+    # Anyone who reaches a peer's DHT port can send requests: the revocation list looks only at tokens hivemind found the
+    # experiment signed, so forged ones with megabytes of "public key" are neither parsed nor remembered.
+    from hivemind.proto import dht_pb2
+    from hivemind.proto.auth_pb2 import AccessToken
+    alice, carol = authorizer(experiment, "alice"), authorizer(experiment, "carol")
+    fingerprint = ssh_key_fingerprint(carol.local_public_key.to_bytes())
+    system.call("alice", "POST", experiment.path + "/peers/%s/revoke" % fingerprint, json={"reason": "leaked key"})
+    alice.revocations.refresh()
+    assert alice.revocations.current.revoked_peer_keys  # the list names peer keys: the check that reads a token's key runs
+
+    async def forged(i):
+        request = dht_pb2.PingRequest()
+        request.auth.client_access_token.CopyFrom(AccessToken(
+            username="mallory", public_key=b"ssh-rsa " + b"A" * (1 << 20) + b"%d" % i, expiration_time="2099-01-01 00:00:00",
+            signature=b"forged"))
+        return await alice.validate_request(request)
+
+    async def send(count):
+        return [await forged(i) for i in range(count)]
+
+    asyncio.run(send(1))  # whatever a first request sets up
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        refused = asyncio.run(send(32))
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert refused == [False] * 32
+    assert kept < 4 << 20, "%d MB kept after 32 forged requests of 1 MB each" % (kept >> 20)

@@ -99,6 +99,16 @@ def test_retry_after_as_a_date_and_its_cap_and_backoff_and_giving_up():
     replay.close()
 
 
+def test_a_retry_after_that_is_not_a_number_is_backed_off_as_if_absent():
+    # time.sleep(nan) raises: a proxy's "Retry-After: NaN" must not end the join or the reporter's retries.
+    replay = ReplayServer()
+    replay.answers["/x"] = [(503, {"Retry-After": "NaN"}, b""), (429, {"Retry-After": "-inf"}, b""), (200, {}, b"{}")]
+    slept = []
+    assert Server(replay.url, max_wait=60, sleep=slept.append).send("GET", "/x").status_code == 200
+    assert len(slept) == 2 and 0.8 <= slept[0] <= 1.2 and slept[1] == 0.0
+    replay.close()
+
+
 def _child_sees_the_ban(authorizer, banned, queue):
     # hivemind's DHT runs in a process forked from the training script: the polling must run there too.
     deadline = time.monotonic() + 20
@@ -121,3 +131,14 @@ def test_the_revocation_list_is_polled_in_a_forked_process_like_hiveminds_dht(ex
     experiment.ban("mallory")
     assert queue.get(timeout=30)
     child.join()
+
+
+def test_plain_http_to_another_machine_is_refused_before_any_token_is_sent(monkeypatch):
+    monkeypatch.delenv("MODERATION_ALLOW_INSECURE_HTTP", raising=False)
+    for url in ("http://moderation.example.org", "http://10.0.0.5:8080", "http://localhost.example.org"):
+        with pytest.raises(ValueError, match="cleartext"):
+            ModerationAuthorizer(url, "demo-org", "demo-model", "hf_dev_carol")
+    for url in ("https://moderation.example.org", "http://127.0.0.1:5000", "http://localhost:5000", "http://[::1]:5000"):
+        assert Server(url).url == url
+    monkeypatch.setenv("MODERATION_ALLOW_INSECURE_HTTP", "1")
+    assert Server("http://10.0.0.5:8080").url == "http://10.0.0.5:8080"

@@ -128,6 +128,16 @@ def test_an_older_list_never_replaces_a_newer_one(experiment, signed, replay):
     assert replay.requests[-1][2].get("If-None-Match") == after.headers["ETag"]  # conditional, with the newest list's ETag
 
 
+def test_keys_answered_with_a_proxys_page_are_a_failure_to_fetch_not_an_exception(experiment, signed, replay, caplog):
+    # refresh() runs in the join and in the polling thread; it "never raises: failures are logged".
+    jwks, _, banned = signed
+    w = watcher(replay, experiment)
+    serve(replay, experiment, jwks, answer(banned))
+    replay.answers[experiment.path + "/jwks"] = (200, {"Content-Type": "text/html"}, b"<html>Please log in to the network</html>")
+    assert not w.refresh() and w.current is None
+    assert "public keys" in caplog.text and "keeping the last verified list" in caplog.text
+
+
 def test_a_list_that_cannot_be_fetched_is_kept_and_enforced_and_its_age_is_logged(experiment, signed, replay, caplog):
     jwks, _, banned = signed
     clock = Clock()

@@ -15,7 +15,7 @@ namespace Moderation.AuthApi.Bans;
 /// Bans and unbans as the API asks for them: names resolved to accounts, outcomes mapped to answers. Since a ban removes
 /// every power in its scope, who may be banned is limited: never a global admin (their powers come from the deployment's
 /// configuration, and one admin could otherwise strip the others), never oneself, and an owner of the experiment by
-/// grant only by an owner, not by a moderator.
+/// grant only by an owner, not by a moderator (who may not lift an owner's ban either).
 /// </summary>
 public sealed class BanActions(
     BanService bans, UserDirectory users, ModerationDb db, Caller caller, ExperimentRoles roles, ExperimentContext context, TimeProvider clock)
@@ -52,8 +52,7 @@ public sealed class BanActions(
         {
             return Problems.Conflict("You cannot ban yourself: a ban would take away your powers here, and only someone else could lift it.");
         }
-        if (experiment is not null && context.Role < ExperimentRole.Owner
-            && await db.ExperimentMembers.AnyAsync(m => m.ExperimentId == experiment.Id && m.UserId == user.Id && m.Role == ExperimentRole.Owner, ct))
+        if (experiment is not null && await IsOwnerAndCallerIsNotAsync(experiment, user, ct))
         {
             return Problems.Forbidden($"{user.Username} owns {experiment.OrganizationName}/{experiment.ModelName}: only an owner may ban an owner.");
         }
@@ -67,10 +66,18 @@ public sealed class BanActions(
             return invalid;
         }
         var user = await users.ResolveAsync(db, username, ct);
+        if (user is not null && experiment is not null && await IsOwnerAndCallerIsNotAsync(experiment, user, ct))
+        {
+            return Problems.Forbidden($"{user.Username} owns {experiment.OrganizationName}/{experiment.ModelName}: only an owner may lift an owner's ban.");
+        }
         return user is not null && await bans.UnbanAsync(experiment, user, caller.ActorName, ct) is not null
             ? TypedResults.NoContent()
             : Problems.NotFound(experiment is null
                 ? $"{username} is not banned globally."
                 : $"{username} is not banned from {experiment.OrganizationName}/{experiment.ModelName}.");
     }
+
+    private async Task<bool> IsOwnerAndCallerIsNotAsync(Experiment experiment, HfUserRef user, CancellationToken ct) =>
+        context.Role < ExperimentRole.Owner
+        && await db.ExperimentMembers.AnyAsync(m => m.ExperimentId == experiment.Id && m.UserId == user.Id && m.Role == ExperimentRole.Owner, ct);
 }

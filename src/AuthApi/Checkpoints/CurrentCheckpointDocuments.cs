@@ -13,7 +13,10 @@ namespace Moderation.AuthApi.Checkpoints;
 /// <summary>
 /// Serves the current-checkpoint document cheaply: which checkpoint is current is looked up at most once a second per
 /// experiment on each replica, and a document is signed once per change (its ETag names the checkpoint and the rollbacks
-/// so far), not once per request.
+/// so far), not once per request. Its <c>issued_at</c> is the time of the experiment's last change that can move the
+/// current checkpoint (a registration, a quarantine, a rollback that succeeded), the same on every replica: peers keep the
+/// document issued last, so a checkpoint current again after a quarantine must be issued later than the one quarantined,
+/// which a document signed when it was current before (and kept) was not.
 /// </summary>
 public sealed class CurrentCheckpointDocuments(IMemoryCache cache, ExperimentCache experiments, KeyRing keys, TimeProvider clock)
 {
@@ -39,6 +42,9 @@ public sealed class CurrentCheckpointDocuments(IMemoryCache cache, ExperimentCac
                     Rollbacks = db.Rollbacks.Count(r => r.ExperimentId == experiment.Id && r.Status == RollbackStatus.Succeeded),
                     RollbackId = db.Rollbacks.Where(r => r.CheckpointId == c.Id && r.Status == RollbackStatus.Succeeded)
                         .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault(),
+                    Registered = db.Checkpoints.Where(o => o.ExperimentId == experiment.Id).Max(o => (DateTimeOffset?)o.RegisteredAt),
+                    Quarantined = db.Checkpoints.Where(o => o.ExperimentId == experiment.Id).Max(o => o.QuarantinedAt),
+                    RolledBack = db.Rollbacks.Where(r => r.ExperimentId == experiment.Id && r.Status == RollbackStatus.Succeeded).Max(r => r.FinishedAt),
                 })
                 .FirstOrDefaultAsync(ct);
             if (current is null)
@@ -46,12 +52,13 @@ public sealed class CurrentCheckpointDocuments(IMemoryCache cache, ExperimentCac
                 return (true, null);
             }
             var c = current.Checkpoint;
+            var changedAt = new[] { current.Registered, current.Quarantined, current.RolledBack }.Max() ?? clock.GetUtcNow();
             var etag = $"\"{c.Id}-{current.Rollbacks}-{Base64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(c.Revision)).AsSpan(0, 8))}\"";
-            var document = await cache.GetOrCreateAsync($"current-checkpoint-signed:{experiment.Id}:{etag}", async signed =>
+            var document = await cache.GetOrCreateAsync($"current-checkpoint-signed:{experiment.Id}:{etag}:{changedAt.UtcTicks}", async signed =>
             {
                 signed.SlidingExpiration = KeepSigned;
                 var signingKey = await keys.ActiveAsync(db, experiment.Id, ct);
-                var payload = new CurrentCheckpoint($"{org}/{model}", c.Id, c.Repository, c.Revision, c.Step, current.RollbackId, clock.GetUtcNow().ToUnixTimeSeconds());
+                var payload = new CurrentCheckpoint($"{org}/{model}", c.Id, c.Repository, c.Revision, c.Step, current.RollbackId, changedAt.ToUnixTimeSeconds());
                 return new CurrentCheckpointDocument(CompactJws.Sign(payload, CurrentCheckpoint.Type, signingKey.Credentials), etag);
             });
             return (true, document);

@@ -98,9 +98,11 @@ public static class Multiaddrs
     /// <summary>The lists merged in order, each address once.</summary>
     public static List<string> Merge(params IEnumerable<string>[] lists) => lists.SelectMany(l => l).Distinct(StringComparer.Ordinal).ToList();
 
+    // An /ip6/ value is the address alone (a zone is /ip6zone/'s, which hivemind does not use): IPAddress also takes
+    // "[…]" and a "%<scope>" of any characters, which the quick start would put, unquoted, on participants' command lines.
     private static bool IsIp(string value, AddressFamily family) =>
         IPAddress.TryParse(value, out var ip) && ip.AddressFamily == family
-        && (family == AddressFamily.InterNetworkV6 || ip.ToString() == value);
+        && (family == AddressFamily.InterNetworkV6 ? value.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.') : ip.ToString() == value);
 
     private static bool IsPort(string value) =>
         value.Length is > 0 and <= 5 && value.All(char.IsAsciiDigit)

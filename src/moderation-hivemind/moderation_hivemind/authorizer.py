@@ -19,6 +19,7 @@ from .dpop import dpop_proof, openssh_public_key
 from .errors import InvalidCredentialsError, NonRetriableError, NotInAllowlistError
 from .huggingface import find_hf_token
 from .jose import ExperimentKeys
+from .reporter import checked_report
 from .revocations import RevocationWatcher
 from .server import Server, reason_of
 
@@ -129,15 +130,13 @@ class ModerationAuthorizer(TokenAuthorizerBase):
     def does_token_need_refreshing(self, access_token: AccessToken) -> bool:
         return datetime.fromisoformat(access_token.expiration_time) < datetime.utcnow() + self._MAX_LATENCY
 
+    # The revocation list is asked only about tokens hivemind's own checks found the experiment signed: anyone who reaches
+    # the port can send a token, and a forged one's key (of any size) must be neither parsed nor remembered.
     async def validate_request(self, request) -> bool:
-        if self._refused(request.auth.client_access_token, "request"):
-            return False
-        return await super().validate_request(request)
+        return await super().validate_request(request) and not self._refused(request.auth.client_access_token, "request")
 
     async def validate_response(self, response, request) -> bool:
-        if self._refused(response.auth.service_access_token, "response"):
-            return False
-        return await super().validate_response(response, request)
+        return await super().validate_response(response, request) and not self._refused(response.auth.service_access_token, "response")
 
     def _refused(self, token: AccessToken, what: str) -> bool:
         reason = self.revocations.refusal(token.username, token.public_key, token.signature)
@@ -166,11 +165,11 @@ class ModerationAuthorizer(TokenAuthorizerBase):
                         time: float) -> dict:
         """
         Reports this peer's own work at ``step`` (when no auxiliary peer reports it), with the peer token of a native join
-        and a DPoP proof signed by this peer's key. Returns the server's ``{received, stored, duplicates}``.
+        and a DPoP proof signed by this peer's key. Returns the server's ``{received, stored, duplicates}``. Raises
+        ValueError, before sending anything, for a report the server could not read (a NaN loss, a number too big).
         """
         path = "/api/v1/experiments/%s/%s/contributions" % (self.organization_name, self.model_name)
-        report = {"peer_public_key": openssh_public_key(self._local_private_key), "step": step, "samples": samples,
-                  "samples_per_second": samples_per_second, "mini_steps": mini_steps, "loss": loss, "time": time}
+        report = checked_report(openssh_public_key(self._local_private_key), step, samples, samples_per_second, mini_steps, loss, time)
         for _ in range(2):  # a second time with a new peer token when the first one has expired
             token = self._peer_token or self._native_join()
             response = self._server.send("POST", path, json={"reports": [report]}, fresh_headers=lambda: {

@@ -145,7 +145,12 @@ class ExperimentKeys:
             if response.status_code != 200:
                 logger.warning("The experiment's public keys answered %s", response.status_code)
                 return
-            keys, self._etag = parse_jwks(response.json()), response.headers.get("ETag")
+            try:
+                document = response.json()
+            except ValueError:  # a proxy's page, not the server's keys: keep the keys we have
+                logger.warning("The experiment's public keys answered something that is not JSON (%s)", response.headers.get("Content-Type"))
+                return
+            keys, self._etag = parse_jwks(document), response.headers.get("ETag")
             self._keys = dict(keys)
 
     def __getstate__(self):

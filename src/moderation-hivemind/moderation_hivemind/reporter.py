@@ -5,6 +5,7 @@ initial peers, all with a service key (``msk_…``).
 
 import collections
 import logging
+import math
 import re
 import threading
 import time as _time
@@ -19,6 +20,10 @@ logger = logging.getLogger(__name__)
 MAX_BATCH = 1000  # the server refuses larger batches
 _OWNER_MARKER = re.compile(rb"\[owner:(.+?)\]")  # hivemind's RSASignatureValidator subkey: b"[owner:ssh-rsa AAAA…]"
 _REPORT_INDEX = re.compile(r"^reports\[(\d+)\]")
+# The largest values the server's report fields can hold (step and samples: 64-bit, mini_steps: 32-bit integers). A value
+# beyond them, or a float that is not finite, cannot even be read by the server, which then refuses the whole batch
+# without naming the report: one such record would hold every later report back for ever.
+_INT64, _INT32 = 2 ** 63 - 1, 2 ** 31 - 1
 
 
 class ContributionReporter:
@@ -51,8 +56,10 @@ class ContributionReporter:
     def add(self, peer_public_key: Any, step: int, samples: int, samples_per_second: float, mini_steps: int = 0,
             loss: float = 0.0, time: Optional[float] = None) -> bool:
         """Queues one report (``peer_public_key``: the peer's ``ssh-rsa`` key, its fingerprint, or hivemind's owner subkey).
-        ``loss`` is the mean loss per mini-step. False when this peer and step were queued already."""
-        peer = _peer_key(peer_public_key)
+        ``loss`` is the mean loss per mini-step. False when this peer and step were queued already. Raises ValueError for a
+        report the server could not read at all (a number that is not finite or does not fit its field)."""
+        report = checked_report(peer_public_key, step, samples, samples_per_second, mini_steps, loss, _time.time() if time is None else time)
+        peer, step = report["peer_public_key"], report["step"]
         with self._lock:
             if (peer, step) in self._seen:
                 return False
@@ -60,9 +67,7 @@ class ContributionReporter:
             self._seen_order.append((peer, step))
             if len(self._seen_order) > 200000:
                 self._seen.discard(self._seen_order.popleft())
-            self._pending.append({"peer_public_key": peer, "step": int(step), "samples": int(samples),
-                                  "samples_per_second": float(samples_per_second), "mini_steps": int(mini_steps),
-                                  "loss": float(loss), "time": float(_time.time() if time is None else time)})
+            self._pending.append(report)
         return True
 
     def add_metrics(self, metrics: Any, time: Optional[float] = None) -> int:
@@ -75,26 +80,32 @@ class ContributionReporter:
         items = metrics.items() if isinstance(metrics, dict) else metrics
         added = 0
         for subkey, record in items:
-            record = getattr(record, "value", record)
-            field = (lambda name: record[name]) if isinstance(record, dict) else (lambda name: getattr(record, name))
-            mini_steps = int(field("mini_steps"))
-            loss = float(field("loss"))
-            added += self.add(subkey, int(field("step")), int(field("samples_accumulated")), float(field("samples_per_second")),
-                              mini_steps, loss / mini_steps if mini_steps > 0 else loss, time)
+            # Every peer writes its own record: one that is malformed (or a diverged run's NaN loss) is skipped, not the rest.
+            try:
+                record = getattr(record, "value", record)
+                field = (lambda name: record[name]) if isinstance(record, dict) else (lambda name: getattr(record, name))
+                mini_steps = int(field("mini_steps"))
+                loss = float(field("loss"))
+                added += self.add(subkey, int(field("step")), int(field("samples_accumulated")), float(field("samples_per_second")),
+                                  mini_steps, loss / mini_steps if mini_steps > 0 else loss, time)
+            except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as e:
+                logger.error("Skipped a metrics record the server could not read (%s): %r", e, record)
         return added
 
     def flush(self, timeout: Optional[float] = None) -> Tuple[int, int]:
         """Sends everything queued; returns (stored, duplicates) so far. Raises ModerationError for a refusal that retrying
         cannot fix (a revoked key, a missing scope) or when ``timeout`` passes; the reports stay queued."""
-        deadline = None if timeout is None else _time.monotonic() + timeout
+        return self._flush(None if timeout is None else _time.monotonic() + timeout, None)
+
+    def _flush(self, deadline: Optional[float], stop: Optional[threading.Event]) -> Tuple[int, int]:
         with self._send_lock:
             while self._pending:
-                self._send([self._pending[i] for i in range(min(self.batch_size, len(self._pending)))], deadline)
+                self._send([self._pending[i] for i in range(min(self.batch_size, len(self._pending)))], deadline, stop)
         return self.stored, self.duplicates
 
-    def _send(self, batch: List[dict], deadline: Optional[float]) -> None:
-        response = self._server.send("POST", self._experiment + "/contributions", attempts=None, deadline=deadline, headers=self._auth,
-                                     json={"reports": batch})
+    def _send(self, batch: List[dict], deadline: Optional[float], stop: Optional[threading.Event]) -> None:
+        response = self._server.send("POST", self._experiment + "/contributions", attempts=None, deadline=deadline, stop=stop,
+                                     headers=self._auth, json={"reports": batch})
         if response.status_code == 200:
             answer = response.json()
             self.stored, self.duplicates = self.stored + answer["stored"], self.duplicates + answer["duplicates"]
@@ -122,9 +133,11 @@ class ContributionReporter:
         def run():
             while not self._stop.wait(self.flush_interval):
                 try:
-                    self.flush()
+                    self._flush(None, self._stop)  # close() stops its retries at once, then sends with its own timeout
                 except ModerationError as e:
                     logger.error("%s; %d reports stay queued", e, self.pending)
+                except Exception:  # e.g. a proxy's page instead of the server's answer: the thread must go on
+                    logger.exception("Sending reports failed; %d reports stay queued", self.pending)
         self._thread = threading.Thread(target=run, name="moderation-reporter", daemon=True)
         self._thread.start()
         return self
@@ -152,6 +165,22 @@ class ContributionReporter:
         if response.status_code not in ok:
             raise NonRetriableError("%s %s was refused (%s): %s" % (method, path, response.status_code, reason_of(response)))
         return response.json()
+
+
+def checked_report(peer_public_key: Any, step: Any, samples: Any, samples_per_second: Any, mini_steps: Any, loss: Any, time: Any) -> dict:
+    """One report as the server reads it; ValueError for one it could not read (not a number, not finite, too big)."""
+    try:
+        report = {"peer_public_key": _peer_key(peer_public_key), "step": int(step), "samples": int(samples),
+                  "samples_per_second": float(samples_per_second), "mini_steps": int(mini_steps), "loss": float(loss), "time": float(time)}
+    except (TypeError, ValueError, OverflowError) as e:
+        raise ValueError("not a report: %s" % e) from None
+    for name, limit in (("step", _INT64), ("samples", _INT64), ("mini_steps", _INT32)):
+        if abs(report[name]) > limit:
+            raise ValueError("%s=%d does not fit the server's field" % (name, report[name]))
+    for name in ("samples_per_second", "loss", "time"):
+        if not math.isfinite(report[name]):
+            raise ValueError("%s=%r is not a finite number" % (name, report[name]))
+    return report
 
 
 def _peer_key(key: Any) -> str:

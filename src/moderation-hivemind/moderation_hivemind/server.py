@@ -1,10 +1,13 @@
 """HTTP to the moderation server: one session per process, and one retry policy for everything the package sends."""
 
 import email.utils
+import ipaddress
 import logging
 import os
 import random
+import threading
 import time
+import urllib.parse
 from typing import Callable, Optional
 
 import requests
@@ -21,6 +24,20 @@ RETRY_AFTER_STATUSES = (429, 503)
 TRANSIENT_STATUSES = (500, 502, 504)
 
 
+#: Set to 1 to allow a plain-http server that is not on this machine (the HF token then travels in cleartext).
+ALLOW_HTTP_VARIABLE = "MODERATION_ALLOW_INSECURE_HTTP"
+
+
+def _is_loopback(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class Server:
     """
     The moderation server at ``url``. ``send`` retries connection errors, timeouts and the statuses above: after the
@@ -32,6 +49,11 @@ class Server:
                  sleep: Callable[[float], None] = time.sleep):
         if not url or not url.startswith(("https://", "http://")):
             raise ValueError("server_url must be the moderation server's http(s) address, e.g. https://moderation.example.org")
+        if url.startswith("http://") and not _is_loopback(url) and os.environ.get(ALLOW_HTTP_VARIABLE) != "1":
+            # The HF token and the service key travel in these requests: over plain http anyone on the path reads them.
+            raise ValueError(f"server_url {url} is plain http to another machine, which would send your Hugging Face token "
+                             f"and keys in cleartext; use its https:// address (or set {ALLOW_HTTP_VARIABLE}=1 for a "
+                             "network you trust).")
         self.url = url.rstrip("/")
         self.timeout, self.max_wait, self._sleep = timeout, max_wait, sleep
         self._given_session, self._session, self._pid = session, None, None
@@ -51,9 +73,10 @@ class Server:
         return self.session.get(self.url + path, timeout=self.timeout, **kwargs)
 
     def send(self, method: str, path: str, attempts: Optional[int] = 10, initial_delay: float = 1.0,
-             fresh_headers: Optional[Callable[[], dict]] = None, deadline: Optional[float] = None, **kwargs) -> requests.Response:
+             fresh_headers: Optional[Callable[[], dict]] = None, deadline: Optional[float] = None,
+             stop: Optional[threading.Event] = None, **kwargs) -> requests.Response:
         """``fresh_headers()`` is called before every attempt (a DPoP proof is good for one request only); no retry waits
-        past ``deadline`` (``time.monotonic()``)."""
+        past ``deadline`` (``time.monotonic()``), nor after ``stop`` is set."""
         delay, attempt, headers = initial_delay, 0, dict(kwargs.pop("headers", None) or {})
         while True:
             attempt += 1
@@ -73,7 +96,10 @@ class Server:
             if (attempts is not None and attempt >= attempts) or (deadline is not None and time.monotonic() + wait > deadline):
                 raise ServerUnavailableError(problem)
             logger.warning("%s; trying again in %.1f s", problem, wait)
-            self._sleep(wait)
+            if stop is None:
+                self._sleep(wait)
+            elif stop.wait(wait):
+                raise ServerUnavailableError(problem + " (stopped retrying)")
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -97,6 +123,8 @@ def retry_after(response: Optional[requests.Response], cap: float) -> Optional[f
         if when is None:
             return None
         seconds = when.timestamp() - time.time()
+    if seconds != seconds:  # NaN: as if there were none (time.sleep would raise)
+        return None
     return min(max(seconds, 0.0), cap)
 
 

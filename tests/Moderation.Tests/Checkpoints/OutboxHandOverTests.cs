@@ -43,4 +43,19 @@ public sealed class OutboxHandOverTests(OutboxHandOverTests.Instance api) : ICla
         Assert.True(after < TimeSpan.FromSeconds(8), $"handed over {after} after the failure");
         Assert.Equal(("succeeded", 1), await api.WaitForRollbackAsync(name, rollback.Id) is var done ? (done.Status, done.Attempts) : default);
     }
+
+    [Fact]
+    public async Task ARowOfAKindThisBuildDoesNotKnowWaitsAndHoldsNoOtherJobBack()
+    {
+        // Written by a newer release during a rolling upgrade, before any of its workers runs.
+        var future = new Moderation.AuthApi.Data.OutboxJob { Kind = "kind-of-a-newer-release", Argument = long.MaxValue, CreatedAt = DateTimeOffset.UtcNow };
+        await api.QueryDbAsync(async db => { db.OutboxJobs.Add(future); return await db.SaveChangesAsync(); });
+        var (name, ids) = await api.ExperimentWithCheckpointsAsync(100, 200);
+
+        var rollback = await (await api.ClientFor("alice").PostWireAsync($"/api/v1/experiments/demo-org/{name}/rollbacks",
+            new CreateRollbackRequest(ids[100], "diverged"))).ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
+
+        Assert.Equal(("succeeded", 1), await api.WaitForRollbackAsync(name, rollback.Id) is var done ? (done.Status, done.Attempts) : default);
+        Assert.True(await api.QueryDbAsync(db => db.OutboxJobs.AnyAsync(j => j.Id == future.Id)));
+    }
 }

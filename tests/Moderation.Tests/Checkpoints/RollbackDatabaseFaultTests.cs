@@ -56,9 +56,11 @@ public sealed class RollbackDatabaseFaultTests(RollbackDatabaseFaultTests.Instan
         var waiting = await (await api.ClientFor("alice").PostWireAsync($"{url}/rollbacks", new CreateRollbackRequest(ids[100], "diverged")))
             .ReadAsync<RollbackResponse>(HttpStatusCode.Accepted);
 
-        // Someone deletes the waiting rollback's job from the dashboard.
-        var storage = api.Services.GetRequiredService<JobStorage>();
-        var job = Assert.Single(storage.GetMonitoringApi().EnqueuedJobs("rollbacks", 0, 100), j => (long)j.Value.Job.Args[0] == waiting.Id);
+        // Once a worker has handed it from the outbox to Hangfire, someone deletes the waiting rollback's job from the dashboard.
+        var monitoring = api.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        bool Queued(KeyValuePair<string, Hangfire.Storage.Monitoring.EnqueuedJobDto> j) => (long)j.Value.Job.Args[0] == waiting.Id;
+        await GroupCommitHold.WaitUntilAsync(() => monitoring.EnqueuedJobs("rollbacks", 0, 100).Any(Queued));
+        var job = Assert.Single(monitoring.EnqueuedJobs("rollbacks", 0, 100), Queued);
         Assert.True(api.Services.GetRequiredService<IBackgroundJobClient>().Delete(job.Key));
         int failed;
         await using (var scope = api.Services.CreateAsyncScope())

