@@ -12,27 +12,16 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 BENCH_API_ARGS=()
 . "$root/deploy/bench/start.sh"
 want join && {
-# Long enough to reach steady state on both paths (tiered JIT, every bench user's identity looked up once): with a
-# shorter warm-up whichever join kind is measured first pays for it, which is what once made the reference join look
-# slower than the native one (deploy/bench/profile.sh shows the same CPU per join in either order once warm).
 echo "== warming up"
-MODE=distinct PATHKIND=reference wrk -t2 -c16 -d12s -s deploy/bench/join.lua "$api" >/dev/null
-MODE=distinct PATHKIND=native wrk -t2 -c16 -d12s -s deploy/bench/join.lua "$api" >/dev/null
-# Then at 64 connections, as measured: the first 64-connection run after start-up is slow whichever join kind it is
-# (p99 0.7-1 s, PostgreSQL CPU per join 4-5x for ~10 s): the pool opens ~25 more connections and each new PostgreSQL
-# backend starts with cold catalog caches (terminating the warm backends brings the slow run back with AuthApi warm).
-# That, not the path, is what made the reference join's p99 look 4-5x the native one's when it was measured first.
-MODE=distinct PATHKIND=reference wrk -t2 -c64 -d5s -s deploy/bench/join.lua "$api" >/dev/null
-MODE=distinct PATHKIND=native wrk -t2 -c64 -d5s -s deploy/bench/join.lua "$api" >/dev/null
-MODE=same PATHKIND=reference wrk -t2 -c16 -d3s -s deploy/bench/join.lua "$api" >/dev/null
+warm_up_joins
 wrk -t1 -c4 -d2s "$api/api/v1/experiments/demo-org/bench-model/jwks" >/dev/null
 }
 
 results=()
-# Targets (issue 13), at 64 connections: "label|min requests/s|max p99 ms".
+# Targets at 64 connections: "label|min requests/s|max p99 ms" (fresh joins: issue 24; re-joins: issue 13).
 declare -A targets=(
-  ["reference join, distinct keys (every join signs)"]="3000|50"
-  ["native join (JWT + hivemind_access), distinct keys"]="2500|50"
+  ["reference join, distinct keys (every join signs)"]="1300|100"
+  ["native join (JWT + hivemind_access), distinct keys"]="1300|100"
   ["reference join, same key (re-joins)"]="15000|20"
 )
 ms_of() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v / 1000; else if (v ~ /ms$/) print v + 0; else if (v ~ /s$/) print v * 1000; else print -1 }'; }
@@ -139,7 +128,7 @@ openssl_verify=$(echo "$openssl_one" | awk '{print $3}')
   echo
   echo "Load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine lowers every figure)"
   echo
-  echo "| scenario | connections | requests/s | p50 | p99 | non-2xx | target (issue 13) |"
+  echo "| scenario | connections | requests/s | p50 | p99 | non-2xx | target |"
   echo "| --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${results[@]}"
   echo

@@ -37,6 +37,9 @@ if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then # profile.sh: per-statement counts an
   as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
   as_pg "$(pg_bin_dir)/pg_ctl" -D "$work/pg" -w -m fast restart >/dev/null
   as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d moderation -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+  # Planning counted too: a statement planned on most calls is one that is not prepared (Npgsql auto-prepares after 5 uses).
+  as_pg "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "ALTER SYSTEM SET pg_stat_statements.track_planning = on" \
+    -c "SELECT pg_reload_conf()" >/dev/null
 fi
 
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 Logging__LogLevel__Default=Warning
@@ -110,4 +113,26 @@ pg_pids() { local pm; pm=$(head -1 "$work/pg/postmaster.pid"); echo "$pm" $(pgre
 pg_ticks() {
   local pm; pm=$(head -1 "$work/pg/postmaster.pid")
   echo $(( $(cpu_ticks $(pg_pids)) + $(awk '{print $16 + $17}' "/proc/$pm/stat") ))
+}
+
+# Warms AuthApi up for the join benchmarks: both join kinds at 16 connections, then at 64 as measured (the first
+# 64-connection run after start-up is slow whichever kind it is: the pool opens ~25 more connections and each new
+# PostgreSQL backend starts with cold catalog caches), then more rounds until the JIT has settled (fewer than 100
+# methods compiled in a round; on a loaded machine tiering takes minutes), so that whichever kind is measured first does
+# not pay for JIT tiers and first identity lookups.
+warm_up_joins() {
+  local round before after
+  jit_methods() { curl -fsS "$api/metrics" | awk '/^dotnet_jit_compiled_methods_total/ {print $2}'; }
+  MODE=distinct PATHKIND=reference wrk -t2 -c16 -d12s -s deploy/bench/join.lua "$api" >/dev/null
+  MODE=distinct PATHKIND=native wrk -t2 -c16 -d12s -s deploy/bench/join.lua "$api" >/dev/null
+  for round in 1 2 3 4 5 6; do
+    before=$(jit_methods)
+    MODE=distinct PATHKIND=reference wrk -t2 -c64 -d4s -s deploy/bench/join.lua "$api" >/dev/null
+    MODE=distinct PATHKIND=native wrk -t2 -c64 -d4s -s deploy/bench/join.lua "$api" >/dev/null
+    MODE=same PATHKIND=reference wrk -t2 -c64 -d2s -s deploy/bench/join.lua "$api" >/dev/null
+    MODE=same PATHKIND=native wrk -t2 -c64 -d2s -s deploy/bench/join.lua "$api" >/dev/null
+    after=$(jit_methods)
+    echo "   warm-up round $round: $((${after%.*} - ${before%.*})) methods compiled (load average $(cut -d' ' -f1 /proc/loadavg))"
+    [ $((${after%.*} - ${before%.*})) -lt 100 ] && break
+  done
 }

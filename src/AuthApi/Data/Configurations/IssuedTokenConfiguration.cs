@@ -16,7 +16,9 @@ public sealed class IssuedTokenConfiguration : IEntityTypeConfiguration<IssuedTo
         builder.Property(t => t.Kid).HasMaxLength(64);
         builder.Property(t => t.RevokedBy).HasMaxLength(HfNames.MaxLength);
         builder.Property(t => t.RevocationReason).HasMaxLength(1000);
-        builder.HasIndex(t => new { t.ExperimentId, t.UserId, t.PeerKeyFingerprint, t.ExpiresAt });
+        // A user's live peer keys, counted by every fresh join (twice: before signing, and under the lock of the group
+        // commit) from the index alone: revoked_at is carried in it, so no row is read from the table.
+        builder.HasIndex(t => new { t.ExperimentId, t.UserId, t.PeerKeyFingerprint, t.ExpiresAt }).IncludeProperties(t => t.RevokedAt);
         builder.HasIndex(t => new { t.ExperimentId, t.ExpiresAt });
         // Attribution of contribution reports: who was the key's token issued to?
         builder.HasIndex(t => new { t.ExperimentId, t.PeerKeyFingerprint, t.IssuedAt });

@@ -811,6 +811,8 @@ namespace Moderation.AuthApi.Data.Migrations
                     b.HasIndex("ExperimentId", "UserId", "PeerKeyFingerprint", "ExpiresAt")
                         .HasDatabaseName("ix_issued_tokens_experiment_id_user_id_peer_key_fingerprint_ex");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ExperimentId", "UserId", "PeerKeyFingerprint", "ExpiresAt"), new[] { "RevokedAt" });
+
                     b.ToTable("issued_tokens", (string)null);
                 });
 
