@@ -56,6 +56,15 @@ run_dotnet=1 run_python=1
 if [ "${1:-}" = "--python" ]; then shift; run_dotnet=0
 elif [ $# -gt 0 ]; then run_python=0; fi
 
+mkdir -p "$results_dir"
+run_pytest() { (cd tests/python && "$python" -m pytest -p no:cacheprovider -s -rfE --junitxml="$results_dir/pytest.xml" "$@"); }
+python_status=0
+if [ "$run_python" = 1 ] && [ "$run_dotnet" = 1 ]; then
+  # The whole suite: pytest (its own AuthApi, cluster and ports) runs beside dotnet test, its output shown after it.
+  run_pytest >"$results_dir/pytest.log" 2>&1 &
+  pytest_pid=$!
+fi
+
 status=0
 if [ "$run_dotnet" = 1 ]; then
   echo "== test"
@@ -63,12 +72,14 @@ if [ "$run_dotnet" = 1 ]; then
     --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results_dir" "$@"
   status=$?
 fi
-python_status=0
 if [ "$run_python" = 1 ]; then
   echo "== pytest (tests/python: the training side against AuthApi, PostgreSQL and the Hub emulator)"
-  mkdir -p "$results_dir"
-  (cd tests/python && "$python" -m pytest -p no:cacheprovider -s -rfE --junitxml="$results_dir/pytest.xml" "$@")
-  python_status=$?
+  if [ -n "${pytest_pid:-}" ]; then
+    wait "$pytest_pid"; python_status=$?
+    cat "$results_dir/pytest.log"
+  else
+    run_pytest "$@"; python_status=$?
+  fi
 else
   echo "== pytest: not run (arguments were given for dotnet test; deploy/test.sh --python runs it alone)"
 fi

@@ -186,11 +186,17 @@ public sealed class ReplicaSystem : IAsyncLifetime
     }
 
     /// <summary>A port p with p…p+count-1 all free on loopback.</summary>
+    private static readonly int EphemeralPortsStart = File.Exists("/proc/sys/net/ipv4/ip_local_port_range")
+        ? int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0])
+        : 32_768;
+
     private static int FreeRange(int count)
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            var port = Random.Shared.Next(20_000, 60_000);
+            // Below the kernel's ephemeral range: the other tests running beside this suite bind port 0 and open
+            // connections there, and would take a port between this check and run-local.sh's bind.
+            var port = Random.Shared.Next(10_000, EphemeralPortsStart - count);
             if (Enumerable.Range(port, count).All(IsFree))
             {
                 return port;
@@ -226,5 +232,5 @@ public sealed class ReplicaSystem : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(ReplicaSystem.Collection, DisableParallelization = true)]
+[CollectionDefinition(ReplicaSystem.Collection)]
 public sealed class ReplicaTestGroup : ICollectionFixture<ReplicaSystem>;
