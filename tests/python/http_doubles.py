@@ -12,7 +12,10 @@ class _Server(http.server.ThreadingHTTPServer):
 
 class HttpDouble:
     """Serves on a free loopback port; ``handle(method, path, headers, body)`` returns (status, headers, body) or None to
-    drop the connection without an answer. Every request is recorded in ``requests`` as (method, path, headers)."""
+    drop the connection without an answer; a header ``CUT_SHORT`` in the answer announces more body than is sent and
+    closes the connection after it (an answer cut short). Every request is recorded in ``requests`` as (method, path, headers)."""
+
+    CUT_SHORT = "X-Double-Cut-Short"
 
     def __init__(self):
         double = self
@@ -34,11 +37,13 @@ class HttpDouble:
                 status, headers, content = answer
                 self.send_response(status)
                 for name, value in headers.items():
-                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding", HttpDouble.CUT_SHORT.lower()):
                         self.send_header(name, value)
-                self.send_header("Content-Length", str(len(content)))
+                cut_short = HttpDouble.CUT_SHORT in headers
+                self.send_header("Content-Length", str(len(content) * (2 if cut_short else 1)))
                 self.end_headers()
                 self.wfile.write(content)
+                self.close_connection = self.close_connection or cut_short
 
             do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = _any
 

@@ -109,6 +109,16 @@ def test_a_retry_after_that_is_not_a_number_is_backed_off_as_if_absent():
     replay.close()
 
 
+def test_an_answer_cut_short_is_asked_again_like_a_dropped_connection():
+    # A balancer losing its replica mid-answer: everything the package sends is idempotent, so it is sent again.
+    replay = ReplayServer()
+    replay.answers["/x"] = [(200, {ReplayServer.CUT_SHORT: "1"}, b'{"stored": 1'), (200, {}, b'{"stored": 1}')]
+    slept = []
+    assert Server(replay.url, sleep=slept.append).send("POST", "/x", json={}).json() == {"stored": 1}
+    assert len(slept) == 1 and len(replay.requests) == 2
+    replay.close()
+
+
 def _child_sees_the_ban(authorizer, banned, queue):
     # hivemind's DHT runs in a process forked from the training script: the polling must run there too.
     deadline = time.monotonic() + 20

@@ -83,7 +83,10 @@ class Server:
             kwargs["headers"] = dict(headers, **fresh_headers()) if fresh_headers else headers
             try:
                 response = self.session.request(method, self.url + path, timeout=self.timeout, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as e:
+                _check_whole(response)
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as e:
+                # Everything sent through here is idempotent (joins, reports by peer and step, checkpoints), so an answer
+                # lost or cut short is asked for again.
                 response, problem = None, "could not reach %s: %s" % (self.url, e)
             else:
                 if response.status_code not in RETRY_AFTER_STATUSES + TRANSIENT_STATUSES:
@@ -105,6 +108,14 @@ class Server:
         state = self.__dict__.copy()
         state["_session"] = state["_pid"] = None
         return state
+
+
+def _check_whole(response: requests.Response) -> None:
+    """urllib3 2 raises for an answer shorter than its Content-Length (as ChunkedEncodingError); urllib3 1 hands it over
+    as if it were whole."""
+    expected = response.headers.get("Content-Length", "")
+    if expected.isdigit() and "Content-Encoding" not in response.headers and len(response.content) < int(expected):
+        raise requests.exceptions.ChunkedEncodingError("the answer was cut short: %d of %s bytes" % (len(response.content), expected))
 
 
 def retry_after(response: Optional[requests.Response], cap: float) -> Optional[float]:
