@@ -34,17 +34,7 @@ public sealed class HubLookupGate : IDisposable
     public void Admit(string clientAddress)
     {
         using var lease = _perAddress.AttemptAcquire(clientAddress);
-        Refuse(lease);
-    }
-
-    private void Refuse(RateLimitLease lease)
-    {
-        if (!lease.IsAcquired)
-        {
-            _metrics.RateLimitRefused(Policy);
-            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-            throw new TooManyLookupsException(Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)));
-        }
+        TooManyLookupsException.ThrowIfRefused(lease, _metrics, Policy);
     }
 
     /// <summary>Whether this address may still try an unknown credential now.</summary>
@@ -61,7 +51,7 @@ public sealed class HubLookupGate : IDisposable
         {
             // Spent: the refusal says when the next unit comes (an attempt that cannot succeed takes nothing).
             using var lease = _perAddress.AttemptAcquire(clientAddress);
-            Refuse(lease);
+            TooManyLookupsException.ThrowIfRefused(lease, _metrics, Policy);
         }
     }
 

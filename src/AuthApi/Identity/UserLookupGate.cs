@@ -51,22 +51,12 @@ public sealed class UserLookupGate : IDisposable
     {
         using (var mine = _perCaller.AttemptAcquire(caller))
         {
-            Refuse(mine, "You looked up too many Hugging Face names the service did not know lately: each one is a call to Hugging Face.");
+            TooManyLookupsException.ThrowIfRefused(mine, _metrics, Policy, "You looked up too many Hugging Face names the service did not know lately: each one is a call to Hugging Face.");
             using var ours = _perInstance.AttemptAcquire();
-            Refuse(ours, "This service is looking up too many Hugging Face names at the moment.");
+            TooManyLookupsException.ThrowIfRefused(ours, _metrics, Policy, "This service is looking up too many Hugging Face names at the moment.");
         }
         await _inFlight.WaitAsync(ct);
         return new SemaphoreSlot(_inFlight);
-    }
-
-    private void Refuse(RateLimitLease lease, string message)
-    {
-        if (!lease.IsAcquired)
-        {
-            _metrics.RateLimitRefused(Policy);
-            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-            throw new TooManyLookupsException(Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)), message);
-        }
     }
 
     public void Dispose()

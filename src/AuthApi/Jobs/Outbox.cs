@@ -12,6 +12,9 @@ public sealed class Outbox(TimeProvider clock)
 {
     public const string RollbackJobKind = "rollback";
 
+    /// <summary>Every kind this build writes and its workers hand over.</summary>
+    public static readonly string[] Kinds = [RollbackJobKind];
+
     /// <summary>The channel the workers listen on; a NOTIFY is delivered when its transaction commits, and never if it rolls back.</summary>
     public const string Channel = "moderation_outbox";
 

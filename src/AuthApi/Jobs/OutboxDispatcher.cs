@@ -21,9 +21,6 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBackgroundJob
 {
     private const int BatchSize = 100;
 
-    /// <summary>The outbox kinds this build hands over (see <see cref="Enqueue"/>).</summary>
-    private static readonly string[] KnownKinds = [Outbox.RollbackJobKind];
-
     /// <summary>Test hook: runs after rows are taken and before they are handed over (to stand for a failure there).</summary>
     internal Func<Task>? BeforeHandOver { get; set; }
 
@@ -103,7 +100,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBackgroundJob
             // Another worker handing over at the same time skips the rows this one holds. Only kinds this build knows are
             // taken: a row a newer release wrote during a rolling upgrade waits for a worker of that release instead of
             // failing every batch it would be part of.
-            var kinds = string.Join(", ", KnownKinds.Select(k => $"'{k}'"));
+            var kinds = string.Join(", ", Outbox.Kinds.Select(k => $"'{k}'"));
             return new() { Next = $"SELECT * FROM {j} WHERE {j[x => x.Kind]} IN ({kinds}) ORDER BY {j[x => x.Id]} LIMIT {BatchSize} FOR UPDATE SKIP LOCKED" };
         }
     }

@@ -59,7 +59,7 @@ public sealed class RollbackDatabaseFaultTests(RollbackDatabaseFaultTests.Instan
         // Once a worker has handed it from the outbox to Hangfire, someone deletes the waiting rollback's job from the dashboard.
         var monitoring = api.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         bool Queued(KeyValuePair<string, Hangfire.Storage.Monitoring.EnqueuedJobDto> j) => (long)j.Value.Job.Args[0] == waiting.Id;
-        await GroupCommitHold.WaitUntilAsync(() => monitoring.EnqueuedJobs("rollbacks", 0, 100).Any(Queued));
+        await GroupCommitHold.WaitUntilAsync(() => monitoring.EnqueuedJobs("rollbacks", 0, 100).Any(Queued), "a worker to hand the rollback to Hangfire");
         var job = Assert.Single(monitoring.EnqueuedJobs("rollbacks", 0, 100), Queued);
         Assert.True(api.Services.GetRequiredService<IBackgroundJobClient>().Delete(job.Key));
         int failed;

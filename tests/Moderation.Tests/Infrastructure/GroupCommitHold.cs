@@ -28,13 +28,13 @@ public static class GroupCommitHold
         await WaitUntilAsync(() => (long)command.ExecuteScalar()! >= count);
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition)
+    public static async Task WaitUntilAsync(Func<bool> condition, string waitingFor = "the joins to queue")
     {
         // Generous: on a loaded machine the first joins of each user wait for a Hub lookup; nothing here is timed.
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the joins to queue.");
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {waitingFor}.");
             await Task.Delay(20);
         }
     }
