@@ -67,9 +67,9 @@ public sealed class AllowlistImport(
         {
             await work.RunAsync(async action =>
             {
+                await users.EnsureAsync(db, added, ct);
                 foreach (var user in added)
                 {
-                    await users.EnsureAsync(db, user, ct);
                     db.AllowlistEntries.Add(new AllowlistEntry
                     {
                         ExperimentId = context.Id, UserId = user.Id, AddedBy = caller.ActorName, AddedAt = now, Reason = request.Reason,

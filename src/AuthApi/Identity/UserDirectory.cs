@@ -29,13 +29,28 @@ public sealed class UserDirectory(HfUsers hub, IServiceScopeFactory scopes, IMem
     }
 
     /// <summary>Makes sure the account is in <c>hf_users</c> with its current name (inside the caller's transaction, if any).</summary>
-    public async Task EnsureAsync(ModerationDb db, HfUserRef user, CancellationToken ct)
+    public Task EnsureAsync(ModerationDb db, HfUserRef user, CancellationToken ct) => EnsureAsync(db, [user], ct);
+
+    /// <summary>
+    /// Makes sure the accounts are in <c>hf_users</c> with their current names, in one statement (a 5,000-line allowlist
+    /// import is one round trip, not one per name), inside the caller's transaction, if any.
+    /// </summary>
+    public async Task EnsureAsync(ModerationDb db, IEnumerable<HfUserRef> users, CancellationToken ct)
     {
+        var distinct = users.DistinctBy(u => u.Id).ToList();
+        if (distinct.Count == 0)
+        {
+            return;
+        }
         var now = clock.GetUtcNow();
         await db.Database.ExecuteSqlRawAsync(SqlNames.Statements<Statements>(db.Model).Ensure, [
-            NpgsqlCommands.Parameter("id", user.Id), NpgsqlCommands.Parameter("username", user.Username), NpgsqlCommands.Parameter("now", now),
+            NpgsqlCommands.Parameter("ids", distinct.Select(u => u.Id).ToArray()),
+            NpgsqlCommands.Parameter("usernames", distinct.Select(u => u.Username).ToArray()), NpgsqlCommands.Parameter("now", now),
         ], ct);
-        cache.Set(Key(user), true, RecordedFor);
+        foreach (var user in distinct)
+        {
+            cache.Set(Key(user), true, RecordedFor);
+        }
     }
 
     /// <summary>For a caller just authenticated: records a new account or a new name, at most once per ten minutes per account and name.</summary>
@@ -63,19 +78,24 @@ public sealed class UserDirectory(HfUsers hub, IServiceScopeFactory scopes, IMem
             var version = r[x => x.Version];
             // When an account takes a name another account was known by (a freed name), revocation lists move on at once:
             // a list that named the previous holder must stop naming the newcomer (Revocations/RevocationListBuilder).
+            // Every part of the statement sees the table as it was before it, so another holder is looked for there and
+            // among the other accounts written by the same statement.
             return new()
             {
                 Ensure = $"""
-                    WITH previous AS (SELECT {username} FROM {u} WHERE {id} = @id),
+                    WITH input AS (SELECT * FROM unnest(@ids, @usernames) AS i(id, username)),
+                    previous AS (SELECT p.{id} AS id, p.{username} AS username FROM {u} p JOIN input i ON p.{id} = i.id),
                     upserted AS (
-                        INSERT INTO {u} ({u.Columns(x => x.Id, x => x.Username, x => x.SeenAt)}) VALUES (@id, @username, @now)
+                        INSERT INTO {u} ({u.Columns(x => x.Id, x => x.Username, x => x.SeenAt)}) SELECT id, username, @now FROM input
                         ON CONFLICT ({id}) DO UPDATE SET {username} = excluded.{username}, {seenAt} = excluded.{seenAt}
                         WHERE {u}.{username} <> excluded.{username} OR {u}.{seenAt} < excluded.{seenAt} - interval '1 hour'
-                        RETURNING 1)
+                        RETURNING {u}.{id} AS id, {u}.{username} AS username)
                     UPDATE {r} SET {version} = {version} + 1
-                    WHERE {r[x => x.Id]} = 1 AND EXISTS (SELECT 1 FROM upserted)
-                      AND NOT EXISTS (SELECT 1 FROM previous p WHERE lower(p.{username}) = lower(@username))
-                      AND EXISTS (SELECT 1 FROM {u} o WHERE lower(o.{username}) = lower(@username) AND o.{id} <> @id)
+                    WHERE {r[x => x.Id]} = 1 AND EXISTS (
+                        SELECT 1 FROM upserted n
+                        WHERE NOT EXISTS (SELECT 1 FROM previous p WHERE p.id = n.id AND lower(p.username) = lower(n.username))
+                          AND (EXISTS (SELECT 1 FROM {u} o WHERE lower(o.{username}) = lower(n.username) AND o.{id} <> n.id)
+                            OR EXISTS (SELECT 1 FROM input o WHERE lower(o.username) = lower(n.username) AND o.id <> n.id)))
                     """,
             };
         }

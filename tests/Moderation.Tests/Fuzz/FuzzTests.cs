@@ -32,6 +32,7 @@ public sealed class FuzzTests(FuzzTarget target, ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var sending = new Stopwatch();
         var checking = new Stopwatch();
+        var settling = new Stopwatch();
 
         await using var log = Environment.GetEnvironmentVariable("MODERATION_FUZZ_LOG") is { Length: > 0 } path ? new StreamWriter(path) : null;
         var before = await target.Snapshots.TakeAsync();
@@ -65,7 +66,9 @@ public sealed class FuzzTests(FuzzTarget target, ITestOutputHelper output)
             }
             else
             {
+                settling.Start();
                 var (changed, rebuilt) = await target.SettleAsync();
+                settling.Stop();
                 if (rebuilt is not null)
                 {
                     Record(target.RefusesDotSegments || !FuzzOracle.HasDotSegment(request.Target) ? findings : known,
@@ -82,7 +85,8 @@ public sealed class FuzzTests(FuzzTarget target, ITestOutputHelper output)
         var report = new List<string>();
         report.Add(string.Create(CultureInfo.InvariantCulture,
             $"fuzz: {requests} requests (seed {seed}) over {operations.Count} operations in {clock.Elapsed.TotalSeconds:0.0} s " +
-            $"({sending.Elapsed.TotalSeconds:0.0} s waiting for answers, {checking.Elapsed.TotalSeconds:0.0} s in snapshots); " +
+            $"({sending.Elapsed.TotalSeconds:0.0} s waiting for answers, {checking.Elapsed.TotalSeconds:0.0} s in snapshots, " +
+            $"{settling.Elapsed.TotalSeconds:0.0} s settling after served requests); " +
             $"{refused} refused; statuses {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}; {findings.Count} findings"));
         report.AddRange(findings.Take(MaxFindingsShown).Select(f => $"FINDING {f.Key} (×{f.Value.Count}), e.g. {f.Value.Example}"));
         report.AddRange(known.Select(f =>
