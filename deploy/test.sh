@@ -26,11 +26,8 @@ if [ -n "$python" ]; then
 fi
 # Chromium's headless shell (apt-get install chromium-headless-shell; what Playwright itself runs headless) when there,
 # else the full browser: the same engine, at half the CPU.
-chromium_path="${CHROMIUM_PATH:-}"
-if [ -z "$chromium_path" ]; then
-  chromium_path=/usr/bin/chromium
-  [ -x /usr/bin/chromium-headless-shell ] && chromium_path=/usr/bin/chromium-headless-shell
-fi
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+[ -z "${CHROMIUM_PATH:-}" ] && [ -x /usr/bin/chromium-headless-shell ] && chromium_path=/usr/bin/chromium-headless-shell
 command -v haproxy >/dev/null 2>&1 || missing+=("HAProxy for the replica tests - apt-get install haproxy")
 [ -x "$chromium_path" ] || missing+=("Chromium at $chromium_path for the browser tests - apt-get install chromium-headless-shell (or chromium), or set CHROMIUM_PATH")
 if [ ${#missing[@]} -gt 0 ]; then

@@ -185,11 +185,11 @@ public sealed class ReplicaSystem : IAsyncLifetime
         }
     }
 
-    /// <summary>A port p with p…p+count-1 all free on loopback.</summary>
     private static readonly int EphemeralPortsStart = File.Exists("/proc/sys/net/ipv4/ip_local_port_range")
         ? int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0])
         : 32_768;
 
+    /// <summary>A port p with p…p+count-1 all free on loopback.</summary>
     private static int FreeRange(int count)
     {
         for (var attempt = 0; attempt < 200; attempt++)
